@@ -1,0 +1,1 @@
+"""Packaged defaults: default.toml is every setting the program has."""

@@ -1,0 +1,26 @@
+"""Settings the voice room needs (the agent composes them into the program's settings)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class VoiceConfig(BaseModel):
+    input_device: str = ""
+    output_device: str = ""
+    sample_rate: int = 16000
+    asr_model: str = ""
+    asr_device: str = "cpu"
+    asr_compute_type: str = "int8"
+    asr_beam_size: int = 1
+    asr_threads: int = 2
+    tts_voice: str = ""
+    tts_length_scale: float = 1.0
+    vad_threshold: float = 0.5
+    end_of_turn_silence_ms: int = 600
+    unfinished_turn_silence_ms: int = 2000
+    min_barge_in_ms: int = 96
+    end_phrases: list[str] = Field(
+        default_factory=lambda: ["that's my answer", "that is my answer", "i'm done", "that's all"]
+    )
+    keep_audio: bool = False
