@@ -68,6 +68,10 @@ class CodingTask(_Strict):
     float_tolerance: float = 1e-9
     # The function must not change its arguments.
     no_mutation: bool = True
+    # How a returned value is compared with the expected one (rubric implements each):
+    # "exact" (floats within float_tolerance) or a task-specific name such as "top_k"
+    # that accepts every answer the prompt allows (ties in any order, unordered lists).
+    comparator: str = "exact"
     # Which generator in rubric makes inputs for property tests and complexity timing.
     generator: str = ""
 
