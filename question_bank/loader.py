@@ -49,7 +49,9 @@ def _files(bank_dir: Path) -> tuple[Path, Path, list[Path]]:
     prompt_files = sorted((bank_dir / "prompts").glob("*.yaml"))
     for required in (exam, flags):
         if not required.is_file():
-            raise BankError(f"{required}: missing (a bank needs exam.yaml, red_flags.yaml, prompts/)")
+            raise BankError(
+                f"{required}: missing (a bank needs exam.yaml, red_flags.yaml, prompts/)"
+            )
     if not prompt_files:
         raise BankError(f"{bank_dir / 'prompts'}: no prompt files (*.yaml)")
     return exam, flags, prompt_files
@@ -114,7 +116,9 @@ def load_bank_dir(bank_dir: Path) -> Bank:
     for section in sections:
         for pid in section.prompts:
             if pid not in by_id:
-                raise BankError(f"{exam_path}: section {section.id}: field prompts: no prompt file for {pid!r}")
+                raise BankError(
+                    f"{exam_path}: section {section.id}: field prompts: no prompt file for {pid!r}"
+                )
             if by_id[pid].section != section.id:
                 raise BankError(
                     f"{exam_path}: prompt {pid}: field section: prompt says {by_id[pid].section!r}, "

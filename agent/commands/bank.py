@@ -18,7 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     show = add_common(bsub.add_parser("show", help="one prompt (strong answer only with --reveal)"))
     show.add_argument("prompt_id", metavar="ID")
-    show.add_argument("--reveal", action="store_true", help="also show the strong answer and criteria")
+    show.add_argument(
+        "--reveal", action="store_true", help="also show the strong answer and criteria"
+    )
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=run_show)
 

@@ -1,0 +1,68 @@
+"""WAV files and sample-rate conversion: the pipeline runs on mono float32 at 16 kHz."""
+
+from __future__ import annotations
+
+from math import gcd
+from pathlib import Path
+
+import numpy as np
+
+PIPELINE_RATE = 16000
+FRAME_SAMPLES = 512  # 32 ms at 16 kHz: the frame Silero VAD expects
+
+
+class AudioFileError(Exception):
+    """A WAV file that cannot be read."""
+
+
+def resample(samples: np.ndarray, src_rate: int, dst_rate: int) -> np.ndarray:
+    """Polyphase resampling (anti-aliased), float32 out."""
+    samples = np.asarray(samples, dtype=np.float32)
+    if src_rate == dst_rate or samples.size == 0:
+        return samples.astype(np.float32, copy=False)
+    from scipy.signal import resample_poly
+
+    g = gcd(src_rate, dst_rate)
+    return resample_poly(samples, dst_rate // g, src_rate // g).astype(np.float32)
+
+
+def read_wav(path: str | Path) -> tuple[np.ndarray, int]:
+    """Mono float32 in [-1, 1] and the file's own rate (PCM 8/16/24/32-bit or float WAVs)."""
+    from scipy.io import wavfile
+
+    try:
+        rate, data = wavfile.read(str(path))
+    except (OSError, ValueError) as exc:
+        raise AudioFileError(f"{path}: cannot read WAV ({exc})") from exc
+    if data.dtype == np.uint8:
+        audio = (data.astype(np.float32) - 128.0) / 128.0
+    elif data.dtype == np.int16:
+        audio = data.astype(np.float32) / 32768.0
+    elif data.dtype == np.int32:
+        audio = data.astype(np.float32) / 2147483648.0
+    else:
+        audio = data.astype(np.float32)
+    if audio.ndim == 2:
+        audio = audio.mean(axis=1)
+    return np.ascontiguousarray(audio, dtype=np.float32), int(rate)
+
+
+def read_wav_at(path: str | Path, rate: int = PIPELINE_RATE) -> np.ndarray:
+    audio, src = read_wav(path)
+    return resample(audio, src, rate)
+
+
+def write_wav(path: str | Path, samples: np.ndarray, rate: int) -> None:
+    """16-bit PCM mono."""
+    from scipy.io import wavfile
+
+    pcm = np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    wavfile.write(str(path), rate, (pcm * 32767.0).astype(np.int16))
+
+
+def fit_length(samples: np.ndarray, n: int) -> np.ndarray:
+    """Pad with silence or cut so the result has exactly n samples."""
+    if samples.size >= n:
+        return samples[:n]
+    return np.concatenate([samples, np.zeros(n - samples.size, dtype=np.float32)])

@@ -1,0 +1,345 @@
+"""Audio ports: where mic frames come from and where the interviewer's voice goes.
+
+Every port shares one device timeline (samples at 16 kHz since start): mic frame k covers
+samples [512k, 512k+512), and audio handed to play() is scheduled on the same timeline, after
+whatever is already queued. That is what makes --record-output sample-aligned with --mic-file.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from .audio import FRAME_SAMPLES, PIPELINE_RATE, fit_length, read_wav, resample, write_wav
+from .clock import Clock, WallClock
+
+
+class AudioDeviceUnavailable(Exception):
+    """No PortAudio, no sound card, or the named device cannot be opened."""
+
+
+@dataclass
+class _Segment:
+    start: int
+    samples: np.ndarray
+    tag: Any
+
+
+@dataclass
+class Unplayed:
+    """Audio dropped by stop_playback: the piece that was cut and the ones never started."""
+
+    tag: Any
+    samples: np.ndarray
+    started: bool  # True for the piece that was cut mid-way
+
+
+class PlaybackSchedule:
+    """The interviewer's audio laid on the device timeline; thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._segments: list[_Segment] = []
+        self._end = 0
+        self.keep_history = True
+        self._history: list[_Segment] = []
+
+    def play(self, samples: np.ndarray, tag: Any, now: int) -> int:
+        with self._lock:
+            start = max(now, self._end)
+            seg = _Segment(start, np.asarray(samples, dtype=np.float32), tag)
+            self._segments.append(seg)
+            self._end = start + seg.samples.size
+            return start
+
+    def stop(self, now: int) -> list[Unplayed]:
+        """Cut everything at `now`; what was played stays in the history."""
+        dropped: list[Unplayed] = []
+        with self._lock:
+            for seg in self._segments:
+                end = seg.start + seg.samples.size
+                if end <= now:
+                    self._archive(seg)
+                    continue
+                played = max(0, now - seg.start)
+                dropped.append(Unplayed(seg.tag, seg.samples[played:], started=played > 0))
+                if played:
+                    self._archive(_Segment(seg.start, seg.samples[:played], seg.tag))
+            self._segments = []
+            self._end = min(self._end, now)
+        return dropped
+
+    def _archive(self, seg: _Segment) -> None:
+        if self.keep_history:
+            self._history.append(seg)
+
+    def _collect(self, now: int) -> None:
+        keep = []
+        for seg in self._segments:
+            if seg.start + seg.samples.size <= now:
+                self._archive(seg)
+            else:
+                keep.append(seg)
+        self._segments = keep
+
+    def is_playing(self, now: int) -> bool:
+        with self._lock:
+            return now < self._end
+
+    def end(self) -> int:
+        with self._lock:
+            return self._end
+
+    def tag_at(self, now: int) -> Any:
+        with self._lock:
+            for seg in self._segments:
+                if seg.start <= now < seg.start + seg.samples.size:
+                    return seg.tag
+        return None
+
+    def render(self, start: int, n: int) -> np.ndarray:
+        """What the speaker outputs for samples [start, start+n) (the sound card callback)."""
+        out = np.zeros(n, dtype=np.float32)
+        with self._lock:
+            for seg in self._segments:
+                a = max(start, seg.start)
+                b = min(start + n, seg.start + seg.samples.size)
+                if a < b:
+                    out[a - start : b - start] += seg.samples[a - seg.start : b - seg.start]
+            self._collect(start + n)
+        return out
+
+    def render_all(self, n: int) -> np.ndarray:
+        """The whole timeline, [0, n) (the file device at close)."""
+        out = np.zeros(n, dtype=np.float32)
+        with self._lock:
+            for seg in self._history + self._segments:
+                a, b = seg.start, min(n, seg.start + seg.samples.size)
+                if a < b:
+                    out[a:b] += seg.samples[: b - a]
+        return out
+
+
+class AudioPort(Protocol):
+    sample_rate: int
+
+    def start(self) -> None: ...
+
+    def read_frame(self) -> np.ndarray | None:
+        """The next 512-sample mic frame (blocks until it is heard); None when input ended."""
+        ...
+
+    def frame_time(self) -> float:
+        """Device time (s) of the start of the next frame read_frame returns."""
+        ...
+
+    def now(self) -> float:
+        """Device time (s) now: where the speaker's playhead is."""
+        ...
+
+    def play(self, samples: np.ndarray, tag: Any = None) -> float:
+        """Queue audio after what is queued; returns its device start time."""
+        ...
+
+    def stop_playback(self) -> list[Unplayed]: ...
+
+    def is_playing(self) -> bool: ...
+
+    def playing_until(self) -> float: ...
+
+    def reference(self, start: float, n: int) -> np.ndarray:
+        """What the speaker played over [start, start + n samples) (for echo handling)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class FileAudioPort:
+    """A WAV file as the microphone, a WAV file as the speaker.
+
+    realtime=True consumes the input at wall-clock speed (how latency is measured from outside);
+    realtime=False runs as fast as the pipeline can, and device time is simply how much input has
+    been read (tests: deterministic, no sleeping).
+    """
+
+    def __init__(
+        self,
+        mic_file: str | Path,
+        record_output: str | Path | None = None,
+        *,
+        realtime: bool = False,
+        clock: Clock | None = None,
+    ) -> None:
+        audio, self._in_rate = read_wav(mic_file)
+        self._in_len = audio.size
+        self._mic = resample(audio, self._in_rate, PIPELINE_RATE)
+        self._out_path = Path(record_output) if record_output else None
+        self.realtime = realtime
+        self._clock = clock or WallClock()
+        self.sample_rate = PIPELINE_RATE
+        self._schedule = PlaybackSchedule()
+        self._frames_read = 0
+        self._t0: float | None = None
+        self._closed = False
+
+    @property
+    def mic_audio(self) -> np.ndarray:
+        return self._mic
+
+    def start(self) -> None:
+        if self._t0 is None:
+            self._t0 = self._clock.now()
+
+    def _now_sample(self) -> int:
+        read_pos = self._frames_read * FRAME_SAMPLES
+        if not self.realtime or self._t0 is None:
+            return read_pos
+        return max(read_pos, int((self._clock.now() - self._t0) * PIPELINE_RATE))
+
+    def read_frame(self) -> np.ndarray | None:
+        self.start()
+        k = self._frames_read
+        a, b = k * FRAME_SAMPLES, (k + 1) * FRAME_SAMPLES
+        if b > self._mic.size:
+            return None
+        if self.realtime:
+            assert self._t0 is not None
+            self._clock.sleep_until(self._t0 + b / PIPELINE_RATE)
+        self._frames_read += 1
+        # The VAD needs a writable buffer.
+        return self._mic[a:b].copy()
+
+    def frame_time(self) -> float:
+        return self._frames_read * FRAME_SAMPLES / PIPELINE_RATE
+
+    def now(self) -> float:
+        return self._now_sample() / PIPELINE_RATE
+
+    def play(self, samples: np.ndarray, tag: Any = None) -> float:
+        return self._schedule.play(samples, tag, self._now_sample()) / PIPELINE_RATE
+
+    def stop_playback(self) -> list[Unplayed]:
+        return self._schedule.stop(self._now_sample())
+
+    def is_playing(self) -> bool:
+        return self._schedule.is_playing(self._now_sample())
+
+    def playing_until(self) -> float:
+        return self._schedule.end() / PIPELINE_RATE
+
+    def reference(self, start: float, n: int) -> np.ndarray:
+        s = int(start * PIPELINE_RATE)
+        return self._schedule.render_all(s + n)[s:]
+
+    def output_audio(self) -> np.ndarray:
+        """The speaker's timeline at 16 kHz, as long as the mic input."""
+        return self._schedule.render_all(self._mic.size)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._out_path is None:
+            return
+        out = resample(self.output_audio(), PIPELINE_RATE, self._in_rate)
+        write_wav(self._out_path, fit_length(out, self._in_len), self._in_rate)
+
+
+class SoundDevicePort:
+    """The default (or a named) microphone and speaker through PortAudio, one duplex stream."""
+
+    def __init__(self, input_device: str = "", output_device: str = "") -> None:
+        try:
+            import sounddevice as sd
+        except OSError as exc:  # PortAudio library not found
+            raise AudioDeviceUnavailable(f"no PortAudio ({exc})") from exc
+        self._sd = sd
+        try:
+            devices = sd.query_devices()
+        except Exception as exc:
+            raise AudioDeviceUnavailable(f"cannot list sound devices ({exc})") from exc
+        if len(devices) == 0:
+            raise AudioDeviceUnavailable("no sound card found")
+        self._device = (input_device or None, output_device or None)
+        self.sample_rate = PIPELINE_RATE
+        self._schedule = PlaybackSchedule()
+        self._schedule.keep_history = False
+        self._mic: list[np.ndarray] = []
+        self._cond = threading.Condition()
+        self._frames_out = 0  # frames the callback has produced (device time)
+        self._frames_read = 0
+        self._stream: Any = None
+        self._t_frames = 0
+
+    def start(self) -> None:
+        if self._stream is not None:
+            return
+        try:
+            self._stream = self._sd.Stream(
+                samplerate=PIPELINE_RATE,
+                blocksize=FRAME_SAMPLES,
+                channels=1,
+                dtype="float32",
+                device=self._device,
+                callback=self._callback,
+                latency="low",
+            )
+            self._stream.start()
+        except Exception as exc:
+            raise AudioDeviceUnavailable(f"cannot open the sound card ({exc})") from exc
+
+    def _callback(self, indata, outdata, frames, time_info, status) -> None:  # noqa: ANN001
+        start = self._t_frames * FRAME_SAMPLES
+        outdata[:, 0] = self._schedule.render(start, frames)
+        with self._cond:
+            self._mic.append(indata[:, 0].copy())
+            self._t_frames += 1
+            self._cond.notify_all()
+
+    def read_frame(self) -> np.ndarray | None:
+        self.start()
+        with self._cond:
+            while not self._mic:
+                if not self._cond.wait(timeout=2.0):
+                    return None  # the device stopped delivering audio
+            frame = self._mic.pop(0)
+        self._frames_read += 1
+        if frame.size != FRAME_SAMPLES:
+            frame = fit_length(frame, FRAME_SAMPLES)
+        return frame
+
+    def frame_time(self) -> float:
+        return self._frames_read * FRAME_SAMPLES / PIPELINE_RATE
+
+    def _now_sample(self) -> int:
+        with self._cond:
+            return self._t_frames * FRAME_SAMPLES
+
+    def now(self) -> float:
+        return self._now_sample() / PIPELINE_RATE
+
+    def play(self, samples: np.ndarray, tag: Any = None) -> float:
+        # One block ahead of the playhead: the callback renders a whole block at a time.
+        return self._schedule.play(samples, tag, self._now_sample() + FRAME_SAMPLES) / PIPELINE_RATE
+
+    def stop_playback(self) -> list[Unplayed]:
+        return self._schedule.stop(self._now_sample() + FRAME_SAMPLES)
+
+    def is_playing(self) -> bool:
+        return self._schedule.is_playing(self._now_sample())
+
+    def playing_until(self) -> float:
+        return self._schedule.end() / PIPELINE_RATE
+
+    def reference(self, start: float, n: int) -> np.ndarray:
+        return np.zeros(n, dtype=np.float32)  # echo reference kept by the EchoGate instead
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.stop()
+            self._stream.close()
+            self._stream = None

@@ -1,0 +1,167 @@
+"""The interviewer's mouth: a TTS processor that streams Piper audio to the port.
+
+SpeakFrames are synthesized on a worker thread, one piece at a time, and queued on the port as
+soon as each is ready. Interruption is a system frame: it bumps the epoch (so in-flight synthesis
+is thrown away), empties the job queue and stops the port, and what was not yet heard is kept so
+the conversation can come back to it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import queue
+import threading
+import time
+from collections import OrderedDict
+from typing import Protocol
+
+import numpy as np
+
+from .frames import (
+    Frame,
+    InterruptionFrame,
+    PausePlaybackFrame,
+    ResumePlaybackFrame,
+    SpeakFrame,
+    SpeechTag,
+    SystemFrame,
+)
+from .ports import AudioPort, Unplayed
+from .processor import FrameProcessor
+
+
+class SpeechSynth(Protocol):
+    def synthesize(self, text: str) -> np.ndarray: ...
+
+
+_SPEAK, _WARM = 0, 1
+
+
+class Speaker(FrameProcessor):
+    def __init__(self, synth: SpeechSynth, port: AudioPort, cache_size: int = 96) -> None:
+        super().__init__()
+        self._synth = synth
+        self._port = port
+        self._lock = threading.RLock()
+        self._jobs: queue.PriorityQueue[tuple[int, int, int, SpeechTag | str | None]] = (
+            queue.PriorityQueue()
+        )
+        self._seq = itertools.count()
+        self._epoch = 0
+        self._queued: list[SpeechTag] = []  # spoken pieces waiting for synthesis, in order
+        self._inflight: SpeechTag | None = None
+        self._held: list[Unplayed] = []  # audio taken off the port during a pause
+        self._paused = False
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+        self.unspoken: list[SpeechTag] = []  # what the last interruption cut off, in order
+        self.first_audio_ms: float | None = None
+        self._batch_started: float | None = None
+        self._worker = threading.Thread(target=self._work, name="tts", daemon=True)
+        self._worker.start()
+
+    # -- frames in --------------------------------------------------------------------------
+    def process_frame(self, frame: Frame) -> None:
+        if isinstance(frame, SpeakFrame):
+            with self._lock:
+                if not self._queued and self._inflight is None and not self._port.is_playing():
+                    self._batch_started = time.perf_counter()
+                    self.first_audio_ms = None
+                self._queued.append(frame.tag)
+                self._jobs.put((_SPEAK, next(self._seq), self._epoch, frame.tag))
+            return
+        self.push_frame(frame)
+
+    def handle_system(self, frame: SystemFrame) -> None:
+        if isinstance(frame, PausePlaybackFrame):
+            with self._lock:
+                if not self._paused:
+                    self._paused = True
+                    self._held = self._port.stop_playback()
+        elif isinstance(frame, ResumePlaybackFrame):
+            with self._lock:
+                self._paused = False
+                held, self._held = self._held, []
+                for piece in held:
+                    self._port.play(piece.samples, piece.tag)
+        elif isinstance(frame, InterruptionFrame):
+            self.interrupt()
+
+    def interrupt(self) -> list[SpeechTag]:
+        """Stop now; returns (and keeps in .unspoken) the pieces the candidate did not hear."""
+        with self._lock:
+            self._epoch += 1
+            cut = self._held + self._port.stop_playback()
+            self._held = []
+            self._paused = False
+            unspoken = [u.tag for u in cut if isinstance(u.tag, SpeechTag)]
+            if self._inflight is not None:
+                unspoken.append(self._inflight)
+            unspoken.extend(self._queued)
+            self._queued = []
+            self._inflight = None
+            self.unspoken = unspoken
+            return unspoken
+
+    # -- warm-up ----------------------------------------------------------------------------
+    def warm(self, texts: list[str]) -> None:
+        """Synthesize ahead (lowest priority) so these pieces play at once when asked for."""
+        for text in texts:
+            self._jobs.put((_WARM, next(self._seq), -1, text))
+
+    # -- state --------------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        """Anything still to say: queued, being synthesized, held by a pause, or playing."""
+        with self._lock:
+            return bool(self._queued or self._inflight or self._held or self._paused) or (
+                self._port.is_playing()
+            )
+
+    def cached(self, text: str) -> bool:
+        with self._lock:
+            return text in self._cache
+
+    def close(self) -> None:
+        self._jobs.put((-1, -1, -1, None))
+
+    # -- worker -------------------------------------------------------------------------------
+    def _audio_for(self, text: str) -> np.ndarray:
+        with self._lock:
+            hit = self._cache.get(text)
+        if hit is not None:
+            return hit
+        audio = self._synth.synthesize(text)
+        with self._lock:
+            self._cache[text] = audio
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return audio
+
+    def _work(self) -> None:
+        while True:
+            kind, _, epoch, item = self._jobs.get()
+            if item is None:
+                return
+            if kind == _WARM:
+                assert isinstance(item, str)
+                if not self.cached(item):
+                    self._audio_for(item)
+                continue
+            assert isinstance(item, SpeechTag)
+            with self._lock:
+                if epoch != self._epoch or not self._queued or self._queued[0] != item:
+                    continue  # interrupted since it was asked for
+                self._queued.pop(0)
+                self._inflight = item
+            audio = self._audio_for(item.text)
+            with self._lock:
+                if epoch != self._epoch or self._inflight != item:
+                    continue
+                self._inflight = None
+                if self._paused:
+                    self._held.append(Unplayed(item, audio, started=False))
+                else:
+                    self._port.play(audio, item)
+                    if self.first_audio_ms is None and self._batch_started is not None:
+                        self.first_audio_ms = (time.perf_counter() - self._batch_started) * 1000

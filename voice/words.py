@@ -1,0 +1,47 @@
+"""What the candidate's words say about their turn: finished, trailing off, or explicitly done."""
+
+from __future__ import annotations
+
+import re
+
+# A turn that ends on one of these is not over, whatever the punctuation says ("...and so").
+UNFINISHED_ENDINGS = frozenset(
+    "and so because but or then also plus like um uh er the a an to of with which that if when "
+    "while since where who whose for in on at by from into than as is are was were would will "
+    "could should can my our your their its this these those".split()
+)
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def _normalise(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower().replace("’", "'")))
+
+
+def ends_unfinished(text: str) -> bool:
+    """True when the last words trail off: "and...", "so", "because", a comma, an ellipsis."""
+    stripped = text.rstrip()
+    if not stripped:
+        return True
+    if stripped.endswith(("...", "…", ",", "-", "—", ";", ":")):
+        return True
+    words = _normalise(stripped).split()
+    return not words or words[-1] in UNFINISHED_ENDINGS
+
+
+def ends_sentence(text: str) -> bool:
+    """A finished sentence: not trailing off (Whisper punctuates what it hears as complete)."""
+    return not ends_unfinished(text)
+
+
+def find_end_phrase(text: str, phrases: list[str]) -> str | None:
+    """The end phrase ("that's my answer") if the candidate's last words are one."""
+    tail = _normalise(text)
+    for phrase in phrases:
+        norm = _normalise(phrase)
+        if norm and (tail == norm or tail.endswith(" " + norm)):
+            return phrase
+    return None
+
+
+def word_count(text: str) -> int:
+    return len(_normalise(text).split())
