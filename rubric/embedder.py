@@ -48,6 +48,10 @@ class Embedder:
         stat = self.model_path.stat()
         return hashlib.sha256(f"{MODEL_NAME}:{stat.st_size}".encode()).hexdigest()[:8]
 
+    def clear_cache(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
     def embed(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         todo: list[int] = []

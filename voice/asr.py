@@ -43,8 +43,13 @@ class Transcriber:
         )
 
     def transcribe(self, audio: np.ndarray, prompt: str = "") -> str:
+        audio = np.asarray(audio, dtype=np.float32)
+        # Whisper pads every call to its window (30 s by default); a short segment in a window
+        # a little longer than itself costs a fraction of that, with the same words out.
+        window = min(30, max(6, int(audio.size / PIPELINE_RATE) + 2))
         segments, _ = self._model.transcribe(
-            np.asarray(audio, dtype=np.float32),
+            audio,
+            chunk_length=window,
             language="en",
             beam_size=self.beam_size,
             condition_on_previous_text=False,
@@ -79,7 +84,9 @@ class StreamingTranscriber:
         self._preroll: deque[np.ndarray] = deque(
             maxlen=max(1, round(preroll_ms * PIPELINE_RATE / 1000 / FRAME_SAMPLES))
         )
-        self._min_speech_frames = max(1, round(min_speech_ms * PIPELINE_RATE / 1000 / FRAME_SAMPLES))
+        self._min_speech_frames = max(
+            1, round(min_speech_ms * PIPELINE_RATE / 1000 / FRAME_SAMPLES)
+        )
         self._jobs: queue.Queue[tuple[int, int, np.ndarray] | None] = queue.Queue()
         self._lock = threading.Lock()
         self._done = threading.Condition(self._lock)
@@ -141,6 +148,11 @@ class StreamingTranscriber:
         with self._done:
             self._done.wait_for(lambda: self._submitted <= len(self._results), timeout=timeout)
         return self.text
+
+    def wait_idle(self, timeout: float = 60.0) -> None:
+        """Block until every closed segment is transcribed (fast, deterministic runs)."""
+        with self._done:
+            self._done.wait_for(lambda: self._submitted <= len(self._results), timeout=timeout)
 
     def reset(self) -> None:
         """A new turn: forget text and audio (in-flight work from the old turn is discarded)."""

@@ -8,6 +8,7 @@ whatever is already queued. That is what makes --record-output sample-aligned wi
 from __future__ import annotations
 
 import threading
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -179,6 +180,8 @@ class FileAudioPort:
         self._mic = resample(audio, self._in_rate, PIPELINE_RATE)
         self._out_path = Path(record_output) if record_output else None
         self.realtime = realtime
+        # Fast runs: model work takes no device time, so results do not depend on CPU load.
+        self.deterministic = not realtime
         self._clock = clock or WallClock()
         self.sample_rate = PIPELINE_RATE
         self._schedule = PlaybackSchedule()
@@ -235,6 +238,10 @@ class FileAudioPort:
         s = int(start * PIPELINE_RATE)
         return self._schedule.render_all(s + n)[s:]
 
+    def recorded(self) -> tuple[np.ndarray, np.ndarray]:
+        """(what the mic heard, what the speaker played), 16 kHz, for --keep-audio."""
+        return self._mic, self.output_audio()
+
     def output_audio(self) -> np.ndarray:
         """The speaker's timeline at 16 kHz, as long as the mic input."""
         return self._schedule.render_all(self._mic.size)
@@ -274,6 +281,11 @@ class SoundDevicePort:
         self._frames_read = 0
         self._stream: Any = None
         self._t_frames = 0
+        self.keep_audio = False
+        self._kept_mic: list[np.ndarray] = []
+        self._kept_out: list[np.ndarray] = []
+        # The last ~2 s the speaker played, for the echo gate: (start sample, block).
+        self._played: deque[tuple[int, np.ndarray]] = deque(maxlen=64)
 
     def start(self) -> None:
         if self._stream is not None:
@@ -294,7 +306,12 @@ class SoundDevicePort:
 
     def _callback(self, indata, outdata, frames, time_info, status) -> None:  # noqa: ANN001
         start = self._t_frames * FRAME_SAMPLES
-        outdata[:, 0] = self._schedule.render(start, frames)
+        block = self._schedule.render(start, frames)
+        outdata[:, 0] = block
+        self._played.append((start, block))
+        if self.keep_audio:
+            self._kept_mic.append(indata[:, 0].copy())
+            self._kept_out.append(block)
         with self._cond:
             self._mic.append(indata[:, 0].copy())
             self._t_frames += 1
@@ -336,7 +353,18 @@ class SoundDevicePort:
         return self._schedule.end() / PIPELINE_RATE
 
     def reference(self, start: float, n: int) -> np.ndarray:
-        return np.zeros(n, dtype=np.float32)  # echo reference kept by the EchoGate instead
+        s = int(start * PIPELINE_RATE)
+        out = np.zeros(n, dtype=np.float32)
+        for b_start, block in list(self._played):
+            a, b = max(s, b_start), min(s + n, b_start + block.size)
+            if a < b:
+                out[a - s : b - s] = block[a - b_start : b - b_start]
+        return out
+
+    def recorded(self) -> tuple[np.ndarray, np.ndarray]:
+        if not self._kept_mic:
+            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.float32)
+        return np.concatenate(self._kept_mic), np.concatenate(self._kept_out)
 
     def close(self) -> None:
         if self._stream is not None:

@@ -64,9 +64,6 @@ class Speaker(FrameProcessor):
     def process_frame(self, frame: Frame) -> None:
         if isinstance(frame, SpeakFrame):
             with self._lock:
-                if not self._queued and self._inflight is None and not self._port.is_playing():
-                    self._batch_started = time.perf_counter()
-                    self.first_audio_ms = None
                 self._queued.append(frame.tag)
                 self._jobs.put((_SPEAK, next(self._seq), self._epoch, frame.tag))
             return
@@ -102,6 +99,21 @@ class Speaker(FrameProcessor):
             self._inflight = None
             self.unspoken = unspoken
             return unspoken
+
+    def begin_batch(self) -> None:
+        """Start the tts_first_audio stopwatch: the next piece played stops it."""
+        with self._lock:
+            self._batch_started = time.perf_counter()
+            self.first_audio_ms = None
+
+    def wait_synthesized(self, timeout: float = 60.0) -> None:
+        """Block until every piece asked for is on the port (fast, deterministic runs)."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            with self._lock:
+                if not self._queued and self._inflight is None:
+                    return
+            time.sleep(0.001)
 
     # -- warm-up ----------------------------------------------------------------------------
     def warm(self, texts: list[str]) -> None:

@@ -1,0 +1,201 @@
+"""`interviewer voice`: the spoken exam, on the sound card or on WAV files.
+
+    interviewer voice [--prompts IDS] [--resume SESSION] [--keep-audio]
+    interviewer voice --mic-file IN.wav --record-output OUT.wav [--realtime]
+
+No PortAudio or no sound card: one line says why and the text exam runs instead. When the
+--mic-file ends before the exam does, the session is kept paused: the last stderr line is
+`paused: SESSION_ID` and the exit code is 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+
+from . import CliError, add_common, bank_from, notice, parse_prompt_ids, settings_from
+
+EXIT_PAUSED = 3
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = add_common(sub.add_parser("voice", help="the spoken exam (microphone and speaker)"))
+    parser.add_argument("--mic-file", metavar="IN.wav", help="a WAV file as the microphone")
+    parser.add_argument(
+        "--record-output", metavar="OUT.wav", help="write the speaker to this WAV file"
+    )
+    parser.add_argument(
+        "--realtime",
+        action="store_true",
+        help="consume --mic-file at wall-clock speed (OUT.wav sample-aligned with IN.wav)",
+    )
+    parser.add_argument("--prompts", metavar="ID[,ID...]", help="only these prompts, in exam order")
+    parser.add_argument("--resume", metavar="SESSION", help="continue a paused session")
+    parser.add_argument(
+        "--keep-audio", action="store_true", help="store the raw audio under the data home"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if (args.record_output or args.realtime) and not args.mic_file:
+        raise CliError("--record-output and --realtime need --mic-file")
+    settings = settings_from(args)
+    bank = bank_from(args, settings)
+    prompt_ids = parse_prompt_ids(args.prompts, bank)
+    port = _open_port(args)
+    if port is None:
+        return _text_exam(args)
+    from voice.conversation import Conversation, Models
+    from voice.echo import EchoGate
+
+    from ..session import ExamSession, SessionError
+    from ..voice_face import VoiceFace
+
+    models = Models.load(settings.voice)
+    # A file has no echo; a loudspeaker does (headphones avoid it).
+    echo = None if args.mic_file else EchoGate()
+    if not args.mic_file:
+        notice("headphones recommended: the interviewer ignores its own voice, but not perfectly")
+    try:
+        if args.resume:
+            session = ExamSession.resume(args.resume, settings)
+        else:
+            session = ExamSession.start(settings, prompt_ids=prompt_ids, mode="voice")
+    except SessionError as exc:
+        port.close()
+        raise CliError(str(exc)) from exc
+    warming = _warm_scorer(settings, bank)
+    conv = Conversation(port, models, settings.voice, echo_gate=echo)
+    if not args.mic_file:
+        conv.key_pressed = _enter_key_watcher()
+    face = VoiceFace(
+        session,
+        conv,
+        upcoming=_upcoming_texts(bank, prompt_ids),
+        captions=sys.stdout,
+        interjection_max_words=getattr(settings.voice, "interjection_max_words", 6),
+        before_submit=warming.join,
+    )
+    try:
+        result = face.run()
+    except KeyboardInterrupt:
+        result = None
+    finally:
+        conv.close()
+    if args.keep_audio or settings.voice.keep_audio:
+        _keep_audio(port, session.session_id)
+    if result is not None and result.finished:
+        session.close()
+        return 0
+    session.pause()
+    session.close()
+    sys.stderr.write(f"paused: {session.session_id}\n")
+    sys.stderr.flush()
+    return EXIT_PAUSED
+
+
+def _warm_scorer(settings, bank) -> threading.Thread:  # noqa: ANN001
+    """Build the retrieval index and load the scorer's models while the interviewer talks, so
+    the first answer is not met by seconds of silence."""
+
+    def warm() -> None:
+        try:
+            from rubric import ensure_index, score_answer
+
+            from ..settings import data_home
+
+            index_dir = data_home() / "index"
+            ensure_index(bank, index_dir, progress=False)
+            score_answer(bank.prompts[0], "warming up", bank=bank, index_dir=index_dir)
+        except Exception:  # noqa: BLE001 - warming is best effort; the real call reports errors
+            pass
+
+    thread = threading.Thread(target=warm, name="warm-scorer", daemon=True)
+    thread.start()
+    return thread
+
+
+def _open_port(args: argparse.Namespace):  # -> AudioPort | None
+    from voice.audio import AudioFileError
+    from voice.ports import AudioDeviceUnavailable, FileAudioPort, SoundDevicePort
+
+    if args.mic_file:
+        try:
+            return FileAudioPort(args.mic_file, args.record_output, realtime=args.realtime)
+        except AudioFileError as exc:
+            raise CliError(str(exc)) from exc
+    settings = settings_from(args)
+    try:
+        port = SoundDevicePort(settings.voice.input_device, settings.voice.output_device)
+        port.start()
+        return port
+    except AudioDeviceUnavailable as exc:
+        notice(f"falling back to the text exam: {exc}")
+        return None
+
+
+def _text_exam(args: argparse.Namespace) -> int:
+    from ..cli import main
+
+    argv = ["practice"]
+    if getattr(args, "config", None):
+        argv += ["--config", args.config]
+    if args.prompts:
+        argv += ["--prompts", args.prompts]
+    if args.resume:
+        argv += ["--resume", args.resume]
+    return main(argv)
+
+
+def _upcoming_texts(bank, prompt_ids: list[str] | None):  # noqa: ANN001
+    """What the interviewer will probably say next: the next prompt's scenario and question."""
+    order = prompt_ids or [p.id for p in bank.prompts]
+
+    def upcoming(pending) -> list[str]:  # noqa: ANN001
+        try:
+            i = order.index(pending.prompt_id)
+        except ValueError:
+            return []
+        if i + 1 >= len(order):
+            return []
+        prompt = bank.prompt(order[i + 1])
+        return [t for t in (getattr(prompt, "scenario", ""), prompt.text) if t]
+
+    return upcoming
+
+
+def _enter_key_watcher():
+    """Enter on the terminal ends the candidate's turn at once."""
+    pressed = threading.Event()
+
+    def watch() -> None:
+        for _ in sys.stdin:
+            pressed.set()
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        threading.Thread(target=watch, name="keys", daemon=True).start()
+
+    def consume() -> bool:
+        if pressed.is_set():
+            pressed.clear()
+            return True
+        return False
+
+    return consume
+
+
+def _keep_audio(port, session_id: str) -> None:  # noqa: ANN001
+    from voice.audio import PIPELINE_RATE, write_wav
+
+    from ..settings import data_home
+
+    recorded = getattr(port, "recorded", None)
+    if not callable(recorded):
+        return
+    mic, out = recorded()
+    folder = data_home() / "audio" / session_id
+    write_wav(folder / "candidate.wav", mic, PIPELINE_RATE)
+    write_wav(folder / "interviewer.wav", out, PIPELINE_RATE)
+    notice(f"audio kept in {folder}")

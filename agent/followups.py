@@ -1,0 +1,240 @@
+"""What the interviewer says back: acknowledgements and follow-up questions.
+
+Offline, a follow-up is the bank's probe (or its harder `deepen`) phrased against a phrase the
+candidate actually said. With an LLM configured, the LLM drafts it from the missed criterion, the
+candidate's words and the strong answer; a draft that fails, is malformed, or shares a long run of
+words with the strong answer is thrown away and the bank probe is used instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Any
+
+from question_bank import Criterion, Prompt
+
+# A draft sharing this many consecutive words with the strong answer gives it away.
+LEAK_NGRAM = 6
+_WORD = re.compile(r"[a-z0-9']+")
+_STOP = set(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "at",
+        "by",
+        "from",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "it",
+        "this",
+        "that",
+        "i",
+        "we",
+        "you",
+        "they",
+        "he",
+        "she",
+        "my",
+        "our",
+        "your",
+        "their",
+        "as",
+        "so",
+        "if",
+        "then",
+        "than",
+        "do",
+        "does",
+        "did",
+        "not",
+        "no",
+        "yes",
+    ]
+)
+
+FOLLOW_UP_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"question": {"type": "string"}},
+    "required": ["question"],
+}
+
+
+class LLMUnavailable(Exception):
+    """The LLM could not be reached or answered nonsense; the caller goes offline."""
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?;])\s+|\n+", text.strip())
+    return [p.strip() for p in parts if len(p.strip()) > 3]
+
+
+def _clip(text: str, max_words: int = 12) -> str:
+    tokens = text.strip().rstrip(".!?;,").split()
+    clipped = " ".join(tokens[:max_words])
+    return clipped + ("..." if len(tokens) > max_words else "")
+
+
+def candidate_phrase(answer: str, hint: str = "", avoid: list[str] | None = None) -> str:
+    """A short phrase the candidate said, preferably the one closest to `hint`.
+
+    Phrases already quoted in `avoid` (earlier follow-ups) are skipped while others remain.
+    """
+    sentences = _sentences(answer)
+    fresh = [s for s in sentences if not any(_clip(s) in said for said in avoid or [])]
+    sentences = fresh or sentences
+    if not sentences:
+        return ""
+    hint_words = {w for w in words(hint) if w not in _STOP}
+
+    def overlap(sentence: str) -> int:
+        return len({w for w in words(sentence) if w not in _STOP} & hint_words)
+
+    best = max(sentences, key=lambda s: (overlap(s), -sentences.index(s)))
+    return _clip(best)
+
+
+def acknowledge(answer: str, scorecard: dict[str, Any] | None, *, follow_up: bool) -> str:
+    """Show the candidate they were heard before anything else is said."""
+    if not answer.strip():
+        if follow_up:
+            return "Nothing to add there; that's fine."
+        return "I didn't get an answer to that one."
+    evidence = ""
+    for crit in (scorecard or {}).get("criteria", []):
+        # Only evidence from what was just said: earlier turns were acknowledged already.
+        ev = crit.get("evidence") or ""
+        if crit.get("status") == "met" and ev and ev.lower() in answer.lower():
+            evidence = crit["evidence"]
+            break
+    phrase = _clip(evidence, 14) if evidence else candidate_phrase(answer)
+    if follow_up:
+        return f'Thanks, that helps: "{phrase}".'
+    return f'Thanks. I heard "{phrase}".'
+
+
+def bank_follow_up(
+    criterion: Criterion, answer: str, *, deepen: bool = False, avoid: list[str] | None = None
+) -> str:
+    """The bank's probe (or deepen) phrased against what the candidate said."""
+    question = criterion.deepen if deepen and criterion.deepen else criterion.probe
+    phrase = candidate_phrase(answer, " ".join([criterion.statement, *criterion.cues]), avoid)
+    if not phrase:
+        return question
+    if deepen:
+        return f'You covered that well when you said "{phrase}". {question}'
+    return f'You mentioned "{phrase}". {question}'
+
+
+def leaks(draft: str, strong_answer: str, n: int = LEAK_NGRAM) -> bool:
+    """True when the draft repeats n consecutive words of the strong answer."""
+    draft_words = words(draft)
+    strong_words = words(strong_answer)
+    if len(draft_words) < n:
+        return False
+    grams = {tuple(strong_words[i : i + n]) for i in range(len(strong_words) - n + 1)}
+    return any(tuple(draft_words[i : i + n]) in grams for i in range(len(draft_words) - n + 1))
+
+
+def acceptable_draft(draft: str, strong_answer: str) -> bool:
+    text = draft.strip()
+    return 10 <= len(text) <= 400 and text.endswith("?") and not leaks(text, strong_answer)
+
+
+def _messages(prompt: Prompt, criterion: Criterion, answer: str, strong: str, deepen: bool) -> list:
+    goal = (
+        "The candidate already covered this point; ask one harder question about it "
+        "(a trade-off, a number, or a failure mode)."
+        if deepen
+        else "The candidate missed this point; ask one question that leads them toward it "
+        "without giving it away."
+    )
+    system = (
+        "You are a senior interviewer running a mock interview. Write ONE short follow-up "
+        "question (at most two sentences, ending with '?') that refers to something the "
+        "candidate actually said. Never reveal or quote the strong answer. "
+        'Reply as JSON: {"question": "..."}'
+    )
+    user = (
+        f"Question asked: {prompt.text}\n\n"
+        f"Point being checked: {criterion.statement}\n"
+        f"{goal}\n\n"
+        f"Candidate's words:\n{answer or '(nothing yet)'}\n\n"
+        f"Strong answer (for you only, do not reveal):\n{strong}"
+    )
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def _litellm():
+    # Heavy and chatty: imported only with an LLM configured, with its cost-map fetch and its
+    # logging switched off (log lines would scribble over the TUI).
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    import logging
+
+    import litellm
+
+    litellm.suppress_debug_info = True
+    litellm.drop_params = True
+    for name in ("LiteLLM", "LiteLLM Router", "litellm", "httpx", "openai"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    return litellm
+
+
+def llm_follow_up(
+    prompt: Prompt,
+    criterion: Criterion,
+    answer: str,
+    *,
+    llm: Any,
+    strong_answer: str | None = None,
+    deepen: bool = False,
+) -> str | None:
+    """The LLM's draft, or None if it was unusable (leak, wrong shape).
+
+    Raises LLMUnavailable when the LLM cannot be reached at all.
+    """
+    litellm = _litellm()
+
+    strong = strong_answer or prompt.strong_answer
+    api_key = os.environ.get(llm.api_key_env, "") if llm.api_key_env else ""
+    try:
+        response = litellm.completion(
+            model=llm.model,
+            api_base=llm.api_base or None,
+            api_key=api_key or ("sk-local" if llm.api_base else None),
+            messages=_messages(prompt, criterion, answer, strong, deepen),
+            response_format={"type": "json_object", "schema": FOLLOW_UP_SCHEMA},
+            temperature=llm.temperature,
+            timeout=llm.timeout_s,
+            num_retries=0,
+            max_retries=0,
+        )
+        content = response.choices[0].message.content or ""
+    except Exception as exc:  # litellm raises many types; any of them means "offline now"
+        raise LLMUnavailable(f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}") from exc
+    try:
+        draft = json.loads(content).get("question", "")
+    except (json.JSONDecodeError, AttributeError):
+        return None
+    if not isinstance(draft, str) or not acceptable_draft(draft, strong):
+        return None
+    return draft.strip()

@@ -1,0 +1,315 @@
+"""The transcript store: every session and every turn, in SQLite under the data home.
+
+A turn is written (and committed) the moment it happens. Turns are keyed by
+(session_id, turn_index) and written with an upsert, so a graph node that reruns after a crash
+rewrites the same row instead of adding a second one. A coach's overrides are appended beside
+the original scorecard, never over it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Status = Literal["active", "paused", "finished"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    session_id TEXT PRIMARY KEY,
+    started TEXT NOT NULL,
+    finished TEXT,
+    mode TEXT NOT NULL,
+    status TEXT NOT NULL,
+    prompt_ids TEXT NOT NULL,
+    versions TEXT NOT NULL,
+    debrief TEXT
+);
+CREATE TABLE IF NOT EXISTS turns (
+    session_id TEXT NOT NULL,
+    turn_index INTEGER NOT NULL,
+    prompt_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    interviewer TEXT NOT NULL,
+    candidate TEXT NOT NULL,
+    code TEXT,
+    scorecard TEXT,
+    timing TEXT NOT NULL,
+    overrides TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (session_id, turn_index)
+);
+"""
+
+
+class StoreError(Exception):
+    """An unknown session or turn; the message is one line."""
+
+
+class Turn(BaseModel):
+    prompt_id: str
+    kind: Literal["prompt", "follow_up"]
+    interviewer: str
+    candidate: str
+    code: str | None = None
+    # The scorecard as `interviewer score` prints it, on the turn that closes a prompt.
+    scorecard: dict[str, Any] | None = None
+    # Milliseconds per stage (answer, assess, run_code, prompt total, and what the face adds).
+    timing: dict[str, float] = Field(default_factory=dict)
+    overrides: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Transcript(BaseModel):
+    session_id: str
+    started: str
+    finished: str | None = None
+    mode: Literal["text", "voice"] = "text"
+    versions: dict[str, Any] = Field(default_factory=dict)
+    turns: list[Turn] = Field(default_factory=list)
+    # Beyond the contract's fields (additive): where the session stands, what it covered, and
+    # the end-of-exam summary once there is one.
+    status: Status = "active"
+    prompt_ids: list[str] = Field(default_factory=list)
+    debrief: dict[str, Any] | None = None
+
+
+class SessionSummary(BaseModel):
+    """One item of `interviewer sessions --json`."""
+
+    session_id: str
+    started: str
+    finished: str | None
+    mode: Literal["text", "voice"]
+    status: Status
+    score: float | None
+
+
+def default_store_path() -> Path:
+    from .settings import data_home
+
+    return data_home() / "transcripts.sqlite"
+
+
+def overall_score(turns: list[Turn]) -> float | None:
+    """The mean of the prompt scores so far (one scorecard per closed prompt)."""
+    scores = [t.scorecard["score"] for t in turns if t.scorecard and "score" in t.scorecard]
+    if not scores:
+        return None
+    return round(sum(scores) / len(scores), 1)
+
+
+class TranscriptStore:
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path else default_store_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
+        self._db.row_factory = sqlite3.Row
+        # WAL: readers (a coach's review) never block the exam's writes; every turn commits.
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+        self._db.commit()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- sessions ---------------------------------------------------------------------------
+
+    def create_session(
+        self,
+        session_id: str,
+        *,
+        started: str,
+        mode: str,
+        prompt_ids: list[str],
+        versions: dict[str, Any],
+    ) -> None:
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT OR IGNORE INTO sessions (session_id, started, mode, status, prompt_ids,"
+                " versions) VALUES (?, ?, ?, 'active', ?, ?)",
+                (session_id, started, mode, json.dumps(prompt_ids), json.dumps(versions)),
+            )
+
+    def has_session(self, session_id: str) -> bool:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM sessions WHERE session_id = ?", (session_id,)
+            ).fetchone()
+        return row is not None
+
+    def status(self, session_id: str) -> Status:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT status FROM sessions WHERE session_id = ?", (session_id,)
+            ).fetchone()
+        if row is None:
+            raise StoreError(f"unknown session {session_id!r}")
+        return row["status"]
+
+    def set_status(self, session_id: str, status: Status) -> None:
+        with self._lock, self._db:
+            self._db.execute(
+                "UPDATE sessions SET status = ? WHERE session_id = ? AND status != 'finished'",
+                (status, session_id),
+            )
+
+    def merge_versions(self, session_id: str, versions: dict[str, Any]) -> None:
+        with self._lock, self._db:
+            row = self._db.execute(
+                "SELECT versions FROM sessions WHERE session_id = ?", (session_id,)
+            ).fetchone()
+            if row is None:
+                return
+            merged = {**json.loads(row["versions"]), **versions}
+            self._db.execute(
+                "UPDATE sessions SET versions = ? WHERE session_id = ?",
+                (json.dumps(merged), session_id),
+            )
+
+    def finish(self, session_id: str, *, finished: str, debrief: dict[str, Any]) -> None:
+        with self._lock, self._db:
+            self._db.execute(
+                "UPDATE sessions SET status = 'finished', finished = COALESCE(finished, ?),"
+                " debrief = ? WHERE session_id = ?",
+                (finished, json.dumps(debrief), session_id),
+            )
+
+    # -- turns ------------------------------------------------------------------------------
+
+    def write_turn(self, session_id: str, turn_index: int, turn: Turn) -> None:
+        """Insert or rewrite one turn; a coach's overrides on it are kept."""
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT INTO turns (session_id, turn_index, prompt_id, kind, interviewer,"
+                " candidate, code, scorecard, timing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (session_id, turn_index) DO UPDATE SET prompt_id = excluded.prompt_id,"
+                " kind = excluded.kind, interviewer = excluded.interviewer,"
+                " candidate = excluded.candidate, code = excluded.code,"
+                " scorecard = excluded.scorecard, timing = excluded.timing",
+                (
+                    session_id,
+                    turn_index,
+                    turn.prompt_id,
+                    turn.kind,
+                    turn.interviewer,
+                    turn.candidate,
+                    turn.code,
+                    json.dumps(turn.scorecard) if turn.scorecard is not None else None,
+                    json.dumps(turn.timing),
+                ),
+            )
+
+    def update_timing(self, session_id: str, turn_index: int, timing: dict[str, float]) -> None:
+        with self._lock, self._db:
+            row = self._db.execute(
+                "SELECT timing FROM turns WHERE session_id = ? AND turn_index = ?",
+                (session_id, turn_index),
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"session {session_id}: no turn {turn_index}")
+            merged = {**json.loads(row["timing"]), **timing}
+            self._db.execute(
+                "UPDATE turns SET timing = ? WHERE session_id = ? AND turn_index = ?",
+                (json.dumps(merged), session_id, turn_index),
+            )
+
+    def close_turn(
+        self,
+        session_id: str,
+        turn_index: int,
+        scorecard: dict[str, Any],
+        timing: dict[str, float],
+    ) -> None:
+        """Attach the prompt's scorecard (and its total time) to the turn that closed it."""
+        with self._lock, self._db:
+            row = self._db.execute(
+                "SELECT timing FROM turns WHERE session_id = ? AND turn_index = ?",
+                (session_id, turn_index),
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"session {session_id}: no turn {turn_index}")
+            merged = {**json.loads(row["timing"]), **timing}
+            self._db.execute(
+                "UPDATE turns SET scorecard = ?, timing = ? WHERE session_id = ? AND turn_index = ?",
+                (json.dumps(scorecard), json.dumps(merged), session_id, turn_index),
+            )
+
+    def add_override(self, session_id: str, turn_index: int, override: dict[str, Any]) -> None:
+        """A coach's correction, appended to the turn's `overrides`; the scorecard stays."""
+        with self._lock, self._db:
+            row = self._db.execute(
+                "SELECT overrides FROM turns WHERE session_id = ? AND turn_index = ?",
+                (session_id, turn_index),
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"session {session_id}: no turn {turn_index}")
+            overrides = [*json.loads(row["overrides"]), dict(override)]
+            self._db.execute(
+                "UPDATE turns SET overrides = ? WHERE session_id = ? AND turn_index = ?",
+                (json.dumps(overrides), session_id, turn_index),
+            )
+
+    def turns(self, session_id: str) -> list[Turn]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM turns WHERE session_id = ? ORDER BY turn_index", (session_id,)
+            ).fetchall()
+        return [
+            Turn(
+                prompt_id=r["prompt_id"],
+                kind=r["kind"],
+                interviewer=r["interviewer"],
+                candidate=r["candidate"],
+                code=r["code"],
+                scorecard=json.loads(r["scorecard"]) if r["scorecard"] else None,
+                timing=json.loads(r["timing"]),
+                overrides=json.loads(r["overrides"]),
+            )
+            for r in rows
+        ]
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def load(self, session_id: str) -> Transcript:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM sessions WHERE session_id = ?", (session_id,)
+            ).fetchone()
+        if row is None:
+            raise StoreError(f"unknown session {session_id!r}")
+        return Transcript(
+            session_id=row["session_id"],
+            started=row["started"],
+            finished=row["finished"],
+            mode=row["mode"],
+            versions=json.loads(row["versions"]),
+            turns=self.turns(session_id),
+            status=row["status"],
+            prompt_ids=json.loads(row["prompt_ids"]),
+            debrief=json.loads(row["debrief"]) if row["debrief"] else None,
+        )
+
+    def list_sessions(self) -> list[SessionSummary]:
+        """Every stored session, newest last."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT session_id, started, finished, mode, status FROM sessions"
+                " ORDER BY started, rowid"
+            ).fetchall()
+        return [
+            SessionSummary(
+                session_id=r["session_id"],
+                started=r["started"],
+                finished=r["finished"],
+                mode=r["mode"],
+                status=r["status"],
+                score=overall_score(self.turns(r["session_id"])),
+            )
+            for r in rows
+        ]

@@ -1,0 +1,144 @@
+"""The spoken face of an exam: an ExamSession driven through a voice Conversation.
+
+Say every spoken utterance of a reply, listen while there is a pending question, submit what was
+heard with its per-stage timing. A barge-in that is only a short interjection before the question
+was fully asked ("sorry, could you repeat?") does not count as the answer: the interviewer says
+the rest of the question and the interjection's words go in front of the real answer, so nothing
+the candidate said is lost from the transcript.
+
+Timing of a turn covers the question and its answer: `score` is the session call that produced
+the question, `tts_first_audio` how long until the interviewer started asking it, `barge_in_stop`
+how long the interviewer took to go quiet when cut off, and `vad_end_of_turn` / `asr_final` how
+long the end of the answer took to detect and transcribe.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, TextIO
+
+from voice.conversation import Conversation, HeardTurn
+from voice.words import word_count
+
+QUESTION_KINDS = ("prompt", "follow_up")
+
+
+class SessionLike(Protocol):
+    session_id: str
+
+    def opening(self) -> Any: ...
+
+    def submit(
+        self, answer: str, code: str | None = None, timing: dict[str, float] | None = None
+    ) -> Any: ...
+
+    @property
+    def pending(self) -> Any: ...
+
+    @property
+    def finished(self) -> bool: ...
+
+
+@dataclass
+class VoiceExamResult:
+    session_id: str
+    finished: bool
+    turns: int
+
+
+class VoiceFace:
+    def __init__(
+        self,
+        session: SessionLike,
+        conversation: Conversation,
+        *,
+        upcoming: Callable[[Any], list[str]] | None = None,
+        captions: TextIO | None = None,
+        interjection_max_words: int = 6,
+        before_submit: Callable[[], None] | None = None,
+    ) -> None:
+        self._before_submit = before_submit
+        self.session = session
+        self.conv = conversation
+        self._upcoming = upcoming
+        self._captions = captions
+        self._interjection_max_words = interjection_max_words
+        self._carry = ""  # interjections waiting to be put in front of the next answer
+        self._question_timing: dict[str, float] = {}
+        self.heard: list[HeardTurn] = []
+
+    def run(self) -> VoiceExamResult:
+        submitted = 0
+        t0 = time.perf_counter()
+        reply = self.session.opening()
+        self._speak(reply, score_ms=(time.perf_counter() - t0) * 1000)
+        while not self._done(reply):
+            if self._upcoming is not None and reply.pending is not None:
+                self.conv.warm(self._upcoming(reply.pending))
+            heard = self.conv.listen()
+            first_audio = self.conv.speaker.first_audio_ms
+            if first_audio is not None and "tts_first_audio" not in self._question_timing:
+                self._question_timing["tts_first_audio"] = round(first_audio, 1)
+            if heard is None:
+                break
+            self.heard.append(heard)
+            if not heard.text:
+                # A cough that cut the interviewer off: carry on with what was left.
+                self._say_rest(heard)
+                if heard.input_ended:
+                    break
+                continue
+            self._caption("you", heard.text)
+            if self._is_interjection(heard) and not heard.input_ended:
+                self._carry = f"{self._carry} {heard.text}".strip()
+                self._say_rest(heard, preface="As I was saying:")
+                continue
+            answer = f"{self._carry} {heard.text}".strip()
+            self._carry = ""
+            timing = {**self._question_timing, **heard.timing}
+            if self._before_submit is not None:
+                self._before_submit()  # e.g. the scorer warming up in the background
+                self._before_submit = None
+            t0 = time.perf_counter()
+            reply = self.session.submit(answer, timing=timing)
+            submitted += 1
+            self._speak(reply, score_ms=(time.perf_counter() - t0) * 1000)
+            if heard.input_ended:
+                break
+        finished = bool(self.session.finished)
+        if finished and not self.conv.input_ended:
+            self.conv.drain()
+        return VoiceExamResult(self.session.session_id, finished, submitted)
+
+    @staticmethod
+    def _done(reply: Any) -> bool:
+        return bool(reply.finished) or reply.pending is None
+
+    def _speak(self, reply: Any, *, score_ms: float) -> None:
+        self.conv.begin_reply()
+        for utt in reply.utterances:
+            self._caption("interviewer", utt.text)
+            if utt.speak and utt.text.strip():
+                self.conv.say(utt.text, utt.kind)
+        self._question_timing = {"score": round(score_ms, 1)}
+
+    def _is_interjection(self, heard: HeardTurn) -> bool:
+        if not heard.barged_in:
+            return False
+        question_unheard = any(tag.kind in QUESTION_KINDS for tag in heard.unspoken)
+        return question_unheard and word_count(heard.text) <= self._interjection_max_words
+
+    def _say_rest(self, heard: HeardTurn, preface: str = "") -> None:
+        if not heard.unspoken:
+            return
+        self.conv.begin_reply()
+        if preface:
+            self.conv.say(preface, "notice")
+        self.conv.say_again(heard.unspoken)
+
+    def _caption(self, who: str, text: str) -> None:
+        if self._captions is not None and text.strip():
+            self._captions.write(f"{who}: {text.strip()}\n")
+            self._captions.flush()

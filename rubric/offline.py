@@ -1,0 +1,165 @@
+"""The offline scorer: per criterion, the answer's best claim decides met / partial / missed.
+
+Similarity is cosine between MiniLM embeddings of the answer's units (sentences, clauses, code
+lines) and the criterion's passages in the index (statement, cues, paraphrases, labelled
+examples). Retrieval confirms it: a unit is only "met" evidence when the criterion is among the
+passages Chroma returns as its nearest neighbours; labelled negative examples that sit closer
+than the positives veto the match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .scorecard import CriterionResult
+from .text import Unit, words
+
+
+@dataclass(frozen=True)
+class Method:
+    """The scorer's calibrated constants (tuned on tests/fixtures/labelled_answers.jsonl)."""
+
+    met: float = 0.66
+    partial: float = 0.46
+    # A labelled negative closer than the best positive by this much vetoes the match.
+    negative_margin: float = 0.0
+    # How many criteria one unit may evidence: a claim, and a claim that is mostly a list.
+    claim_capacity: int = 3
+    list_capacity: int = 2
+    # Chroma neighbours consulted per unit for the retrieval check.
+    k: int = 8
+    # A list or run-on unit close to this many criteria is stuffing and earns nothing.
+    stuffing_touch: int = 4
+    partial_credit: float = 0.5
+    # A claim this close to some criterion is on topic and earns the floor below; between
+    # `off_topic` and `on_topic` it earns part of it, below `off_topic` (padding) nothing.
+    on_topic: float = 0.40
+    off_topic: float = 0.25
+    # Score points an on-topic attempt earns before any criterion is shown (two claims for all
+    # of it), so a thin but relevant answer ranks above an off-topic or flagged one.
+    floor: float = 25.0
+
+
+@dataclass
+class Match:
+    criterion: str
+    unit: int
+    similarity: float
+    status: str
+
+
+@dataclass
+class OfflineResult:
+    criteria: list[CriterionResult]
+    credit: float  # weighted share of criteria shown, 0..1
+    matches: dict[str, Match] = field(default_factory=dict)
+    on_topic_claims: float = 0.0
+
+
+def criterion_similarity(
+    prompt, units: list[Unit], vectors: np.ndarray, refs, method: Method
+) -> tuple[np.ndarray, np.ndarray]:
+    """(units x criteria) best positive similarity and best negative similarity."""
+    crit_ids = [c.id for c in prompt.criteria]
+    n_units, n_crit = len(units), len(crit_ids)
+    pos = np.full((n_units, n_crit), -1.0, dtype=np.float32)
+    neg = np.full((n_units, n_crit), -1.0, dtype=np.float32)
+    if n_units == 0:
+        return pos, neg
+    sims = vectors @ refs.vectors.T
+    col = {cid: j for j, cid in enumerate(crit_ids)}
+    for r, (kind, owner) in enumerate(zip(refs.kinds, refs.owners, strict=True)):
+        if kind in ("criterion", "example") and owner in col:
+            j = col[owner]
+            np.maximum(pos[:, j], sims[:, r], out=pos[:, j])
+        elif kind == "negative" and owner in col:
+            j = col[owner]
+            np.maximum(neg[:, j], sims[:, r], out=neg[:, j])
+    return pos, neg
+
+
+def score_units(
+    prompt,
+    units: list[Unit],
+    vectors: np.ndarray,
+    refs,
+    neighbours: list[list[dict]],
+    method: Method,
+) -> OfflineResult:
+    pos, neg = criterion_similarity(prompt, units, vectors, refs, method)
+    crit_ids = [c.id for c in prompt.criteria]
+    candidates: list[tuple[float, int, int, str]] = []
+    # A stuffed sentence taints its clauses too: cutting a list into pieces does not make claims.
+    stuffed = {unit.sentence for u, unit in enumerate(units) if _stuffed(unit, pos[u], method)}
+    for u, unit in enumerate(units):
+        if not unit.is_claim or (unit.sentence in stuffed and unit.sentence >= 0):
+            continue
+        near = {
+            n["owner"]
+            for n in (neighbours[u] if u < len(neighbours) else [])
+            if n["kind"] in ("criterion", "example")
+        }
+        for j, cid in enumerate(crit_ids):
+            s = float(pos[u, j])
+            if neg[u, j] > s + method.negative_margin:
+                continue
+            if s >= method.met and cid in near:
+                candidates.append((s, u, j, "met"))
+            elif s >= method.partial:
+                candidates.append((s, u, j, "partial"))
+    # Strongest matches claim their unit first; a unit has limited capacity so one list of
+    # terms cannot tick every box.
+    candidates.sort(key=lambda c: (c[3] == "met", c[0]), reverse=True)
+    used: dict[int, int] = {}
+    matches: dict[str, Match] = {}
+    for s, u, j, status in candidates:
+        cid = crit_ids[j]
+        if cid in matches:
+            continue
+        cap = method.list_capacity if units[u].kind == "list" else method.claim_capacity
+        if used.get(u, 0) >= cap:
+            continue
+        used[u] = used.get(u, 0) + 1
+        matches[cid] = Match(cid, u, s, status)
+    results: list[CriterionResult] = []
+    total = sum(c.weight for c in prompt.criteria)
+    got = 0.0
+    for crit in prompt.criteria:
+        m = matches.get(crit.id)
+        if m is None:
+            results.append(CriterionResult(id=crit.id, status="missed", evidence=""))
+            continue
+        got += crit.weight * (1.0 if m.status == "met" else method.partial_credit)
+        results.append(CriterionResult(id=crit.id, status=m.status, evidence=units[m.unit].text))
+    on_topic = 0.0
+    if len(units):
+        best = pos.max(axis=1)
+        span = max(1e-6, method.on_topic - method.off_topic)
+        on_topic = float(
+            sum(
+                min(1.0, max(0.0, (best[u] - method.off_topic) / span))
+                for u, unit in enumerate(units)
+                if unit.is_claim
+            )
+        )
+    return OfflineResult(results, got / total if total else 0.0, matches, on_topic)
+
+
+def _stuffed(unit: Unit, sims: np.ndarray, method: Method) -> bool:
+    """A list, or a long unpunctuated run, that brushes against many criteria at once is the
+    rubric's vocabulary strung together, not a claim about any one of them."""
+    touched = int((sims >= method.partial).sum())
+    if touched < method.stuffing_touch:
+        return False
+    n_words = len(words(unit.text))
+    run_on = n_words >= 25 and not re.search(r"[,;:.!?]", unit.text.rstrip(".!? "))
+    return unit.kind == "list" or run_on
+
+
+def points(credit: float, on_topic_claims: float, method: Method) -> float:
+    """0-100 before red flags: the floor for an on-topic attempt plus the weighted criteria."""
+    engaged = min(1.0, on_topic_claims / 2.0)
+    return method.floor * engaged + (100.0 - method.floor) * credit

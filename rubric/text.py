@@ -1,0 +1,344 @@
+"""Cut an answer into units (sentences, clauses, code lines) and tell claims from term lists."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'_-]*")
+_SENT_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+# Clause boundaries inside a long sentence: a new claim often starts after these.
+_CLAUSE = re.compile(
+    r",\s+(?:and\s+|but\s+|so\s+|then\s+|or\s+)?|;\s+|:\s+|\s+(?:and then|then|and|but|because|so that|while|so)\s+"
+)
+_CODE_LINE = re.compile(
+    r"^\s*(def |return\b|for |while |if |elif |else:|import |from \S+ import|class |#|[A-Za-z_][\w\[\]'\".]*\s*[+\-*/]?=[^=])"
+)
+
+# Words that make a sentence assert or propose something. No POS tagger ships here, so a
+# closed list of auxiliaries plus the verbs engineers use when they explain what they would do.
+_AUX = {
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "am",
+    "do",
+    "does",
+    "did",
+    "done",
+    "have",
+    "has",
+    "had",
+    "will",
+    "would",
+    "should",
+    "could",
+    "can",
+    "may",
+    "might",
+    "must",
+    "shall",
+    "need",
+    "needs",
+    "i'd",
+    "we'd",
+    "i'll",
+    "we'll",
+    "it's",
+    "that's",
+    "i'm",
+    "we're",
+    "they're",
+    "there's",
+    "let's",
+    "don't",
+    "doesn't",
+    "didn't",
+    "won't",
+    "isn't",
+    "aren't",
+    "keeps",
+    "gets",
+    "goes",
+    "makes",
+    "means",
+    "lets",
+    "helps",
+}
+_VERBS = set(
+    """
+    add adjust admit agree alert align allow analyse analyze answer append apply ask assemble
+    assert assume audit avoid batch begin block break bring build bump buy cache call cap catch
+    change check choose chain clarify collect communicate compare compute confirm consider
+    contain count cover cut debug decide decrement define degrade deploy describe design detect
+    diff divide drop emit enable ensure escalate establish estimate evaluate evict examine expect
+    explain export extract fall fetch filter find fix fixes fire flag follow freeze gate gather
+    get give grab group guard halt handle hold identify ignore implement improve increment inform
+    inspect instrument investigate isolate iterate keep know label launch learn limit listen
+    log look loop lower maintain mark match measure merge migrate mitigate monitor move narrow
+    notify open order page partition pass pause pick pin plan pop post prefer prevent prioritize
+    prioritise profile promote protect prove pull push put quantize quantise queue rank read
+    reduce reject release remove replay report reproduce request require reroute restore retrain
+    return reuse revert review roll route run save scale schedule scope segment select send
+    separate set shed ship show shrink skip slice sort speak split start state stop store stream
+    swap switch take talk tell test think throttle tighten trace track treat trigger trim try
+    tune turn understand update use validate verify version wait walk want warm watch work write
+    yield
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+_FUNCTION_WORDS = {
+    "i",
+    "we",
+    "you",
+    "they",
+    "it",
+    "that",
+    "this",
+    "which",
+    "who",
+    "because",
+    "so",
+    "if",
+    "when",
+    "then",
+    "than",
+    "to",
+    "of",
+    "in",
+    "on",
+    "for",
+    "with",
+    "by",
+    "from",
+    "at",
+    "as",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "but",
+    "not",
+    "no",
+    "only",
+    "first",
+    "before",
+    "after",
+    "each",
+    "every",
+    "all",
+    "what",
+    "how",
+    "why",
+    "where",
+    "our",
+    "my",
+    "their",
+    "its",
+}
+
+
+# A list introduced by one of these talks about the answer, not about the system.
+_META = re.compile(
+    r"\b(touch(es)? on|covers?|mentions?|includes?|keywords?|buzzwords?|topics?|terms?|"
+    r"key ?points?|concepts?)\b",
+    re.IGNORECASE,
+)
+
+
+# Words that open a new clause after "and" or a comma (otherwise the comma separates list items).
+_STARTERS = {
+    "i",
+    "we",
+    "you",
+    "they",
+    "it",
+    "this",
+    "that",
+    "then",
+    "also",
+    "first",
+    "next",
+    "finally",
+    "afterwards",
+    "after",
+    "before",
+    "if",
+    "when",
+    "once",
+    "so",
+    "because",
+    "while",
+    "every",
+    "each",
+    "our",
+    "my",
+    "no",
+    "nothing",
+    "only",
+    "since",
+}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A piece of the answer that can be evidence: its text is verbatim from the answer.
+
+    kind: "claim" (a sentence or clause that asserts or proposes something), "list" (a claim
+    that is mostly a list of terms: it may show few criteria), "terms" (no claim: no credit).
+    """
+
+    text: str
+    start: int
+    is_code: bool = False
+    kind: str = "claim"
+    # Where the sentence this unit belongs to starts (a clause shares its sentence's).
+    sentence: int = -1
+
+    @property
+    def is_claim(self) -> bool:
+        return self.kind != "terms"
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def has_verb(text: str) -> bool:
+    for w in words(text):
+        if w in _AUX or w in _VERBS:
+            return True
+        if w.endswith("n't") or w.endswith("'ll") or w.endswith("'d"):
+            return True
+        # Inflections of listed verbs: "routes", "routed", "routing", "froze"...
+        for suffix in ("s", "es", "ed", "d", "ing"):
+            if w.endswith(suffix) and w[: -len(suffix)] in _VERBS:
+                return True
+        if w.endswith("ing") and (w[:-3] + "e") in _VERBS:
+            return True
+        if w.endswith("ied") and (w[:-3] + "y") in _VERBS:
+            return True
+    return False
+
+
+_SUBJECTS = {"i", "we", "you", "they", "it", "he", "she", "there"}
+
+
+def is_bare(item: str) -> bool:
+    """A short phrase with no subject or auxiliary: a term, even if a word in it can be a verb
+    ("streaming retrieval", "turn latency", "version ASR")."""
+    ws = words(item)
+    return len(ws) <= 4 and not any(w in _AUX or w in _SUBJECTS or "'" in w for w in ws)
+
+
+def is_term_list(text: str) -> bool:
+    """A run of comma-separated noun phrases (or bare terms) with little connecting language."""
+    ws = words(text)
+    if not ws:
+        return True
+    items = [p for p in re.split(r",|;|\band\b|\bor\b", text) if p.strip()]
+    function_share = sum(1 for w in ws if w in _FUNCTION_WORDS) / len(ws)
+    if len(items) >= 5:
+        bare = sum(1 for it in items if is_bare(it))
+        if bare / len(items) >= 0.6:
+            return True
+    # A long string of words with almost no function words is buzzwords strung together.
+    return len(ws) >= 12 and function_share < 0.08
+
+
+def is_code_line(line: str) -> bool:
+    return bool(_CODE_LINE.match(line)) or line.startswith(("    ", "\t"))
+
+
+def split_units(answer: str) -> list[Unit]:
+    """Sentences, then clauses of long sentences; code lines stay whole. Texts are verbatim."""
+    units: list[Unit] = []
+    pos = 0
+    for raw_line in answer.splitlines(keepends=True):
+        line = raw_line.rstrip("\n")
+        line_start = pos
+        pos += len(raw_line)
+        if not line.strip():
+            continue
+        if is_code_line(line):
+            stripped = line.strip()
+            units.append(Unit(stripped, line_start + line.index(stripped), is_code=True))
+            continue
+        for sent, s_start in _spans(line, _SENT_END):
+            units.extend(_sentence_units(sent, line_start + s_start))
+    return units
+
+
+def _spans(text: str, pattern: re.Pattern[str]) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+    last = 0
+    for m in pattern.finditer(text):
+        _add_span(text, last, m.start(), out)
+        last = m.end()
+    _add_span(text, last, len(text), out)
+    return out
+
+
+def _add_span(text: str, a: int, b: int, out: list[tuple[str, int]]) -> None:
+    piece = text[a:b]
+    stripped = piece.strip()
+    if stripped:
+        out.append((stripped, a + piece.index(stripped)))
+
+
+def unit_kind(text: str) -> str:
+    if not has_verb(text):
+        return "terms"
+    if is_term_list(text):
+        head = re.split(r",|:", text, maxsplit=1)[0]
+        items = [p for p in re.split(r",|;", text) if p.strip()]
+        bare = sum(1 for it in items if is_bare(it))
+        # A long run of bare terms is stuffing whatever verb leads it; so is a list that talks
+        # about the answer ("my answer covers ...") or a comma-free string of buzzwords.
+        # A run of bare terms is stuffing whatever verb hides among them, unless a real clause
+        # leads it ("I'd slice it by region, device, noise...": a claim with a list of dimensions).
+        if len(items) >= 6 and bare / len(items) >= 0.7 and is_bare(items[0]):
+            return "terms"
+        if _META.search(head) or len(words(text)) >= 12 and not re.search(r"[,;:]", text):
+            return "terms"
+        return "list"
+    return "claim"
+
+
+def _clauses(sent: str) -> list[tuple[str, int]]:
+    """Cut at conjunctions and punctuation; a piece under three words (a list item) stays
+    with the piece before it, so "compare region, device, noise" is one clause."""
+    merged: list[list[int]] = []
+    for text, off in _spans(sent, _CLAUSE):
+        first = (words(text) or [""])[0]
+        starts_clause = first in _STARTERS or has_verb(first)
+        if merged and (len(words(text)) < 3 or not starts_clause):
+            merged[-1][1] = off + len(text)
+        else:
+            merged.append([off, off + len(text)])
+    if merged and len(words(sent[merged[0][0] : merged[0][1]])) < 3 and len(merged) > 1:
+        merged[1][0] = merged[0][0]
+        merged.pop(0)
+    return [(sent[a:b].rstrip(",;: "), a) for a, b in merged]
+
+
+def _sentence_units(sent: str, start: int) -> list[Unit]:
+    kind = unit_kind(sent)
+    units = [Unit(sent, start, kind=kind, sentence=start)]
+    if len(words(sent)) >= 8:
+        parts = _clauses(sent)
+        if len(parts) > 1:
+            for text, off in parts:
+                # A clause of a claim is a claim ("I'd do X and Y" proposes both), unless it is
+                # itself a bare list; a clause of a non-claim earns nothing either.
+                sub = "terms" if kind == "terms" else ("list" if is_term_list(text) else kind)
+                units.append(Unit(text, start + off, kind=sub, sentence=start))
+    return units
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text.lower()).strip()

@@ -1,0 +1,215 @@
+"""The examiner graph through ExamSession: real graph, real SQLite checkpointer, real scorer."""
+
+from __future__ import annotations
+
+import pytest
+from test_graph_support import *  # noqa: F403
+from test_graph_support import (
+    FOLLOW_UP_ANSWER,
+    SPOKEN,
+    SPOKEN_2,
+    WEAK_ANSWER,
+    kinds,
+)
+
+from agent.session import ExamSession, SessionError
+from question_bank import load_bank
+
+
+def test_opening_introduces_exam_and_timers_then_asks_first_question(settings, clock):
+    session = ExamSession.start(settings, [SPOKEN, SPOKEN_2], clock=clock)
+    reply = session.opening()
+    assert kinds(reply)[0] == "intro"
+    assert "warn you at 80%" in reply.utterances[0].text
+    assert kinds(reply)[-1] == "prompt"
+    assert "first hour" in reply.utterances[-1].text
+    assert reply.pending.prompt_id == SPOKEN and reply.pending.kind == "prompt"
+    # 60 minutes shared by the two incident prompts of Round 2.
+    assert reply.pending.budget_s == 30 * 60
+    # Asking again changes nothing: no new question, no turn stored.
+    assert [u.text for u in session.opening().utterances] == [u.text for u in reply.utterances]
+    assert session.transcript().turns == []
+
+
+def test_weak_answer_is_acknowledged_then_probed_on_a_missed_point(settings, clock):
+    session = ExamSession.start(settings, [SPOKEN], clock=clock)
+    session.opening()
+    reply = session.submit(WEAK_ANSWER)
+    assert kinds(reply) == ["ack", "follow_up"]
+    assert "freeze promotion" in reply.utterances[0].text.lower() or '"' in reply.utterances[0].text
+    probe = reply.utterances[1]
+    # Phrased against what the candidate said, and never reveals the strong answer.
+    assert probe.text.startswith("You mentioned")
+    assert "reveal" not in kinds(reply)
+    assert reply.pending.kind == "follow_up" and reply.pending.follow_up_index == 1
+    bank = load_bank()
+    missed = probe.data["criterion"]
+    assert probe.text.endswith(bank.prompt(SPOKEN).criterion(missed).probe)
+
+
+def test_prompt_closes_with_feedback_and_reveal_only_after_answers(settings, clock):
+    session = ExamSession.start(settings, [SPOKEN, SPOKEN_2], clock=clock)
+    session.opening()
+    session.submit(WEAK_ANSWER)
+    session.submit(FOLLOW_UP_ANSWER)
+    reply = session.submit("")  # nothing to add on the second follow-up
+    assert kinds(reply)[:3] == ["ack", "feedback", "reveal"]
+    card = reply.utterances[1].data
+    assert set(card) >= {
+        "prompt_id",
+        "score",
+        "verdict",
+        "criteria",
+        "red_flags",
+        "feedback",
+        "scorer",
+    }
+    assert card["scorer"] == "offline"
+    # The next prompt follows, in the same reply.
+    assert reply.utterances[-1].kind == "prompt" and reply.pending.prompt_id == SPOKEN_2
+    turns = session.transcript().turns
+    assert [t.kind for t in turns] == ["prompt", "follow_up", "follow_up"]
+    assert [t.candidate for t in turns] == [WEAK_ANSWER, FOLLOW_UP_ANSWER, ""]
+    assert turns[-1].scorecard == card and turns[0].scorecard is None
+
+
+def test_follow_ups_never_exceed_the_setting(settings, clock):
+    settings.exam.max_follow_ups = 1
+    session = ExamSession.start(settings, [SPOKEN], clock=clock)
+    session.opening()
+    session.submit(WEAK_ANSWER)
+    reply = session.submit("I am not sure.")
+    assert "follow_up" not in kinds(reply)
+    assert reply.finished and kinds(reply)[-1] == "debrief"
+
+
+def test_strong_answer_gets_one_harder_question_not_a_probe(settings, clock):
+    bank = load_bank()
+    strong = bank.prompt(SPOKEN).strong_answer
+    # "Strong" is the setting's call; a low bar keeps this about routing, not scorer accuracy.
+    settings.exam.strong_score = 30
+    session = ExamSession.start(settings, [SPOKEN], clock=clock)
+    session.opening()
+    reply = session.submit(strong)
+    assert kinds(reply) == ["ack", "follow_up"]
+    follow = reply.utterances[1]
+    assert follow.data["deepen"] is True
+    assert follow.text.endswith(bank.prompt(SPOKEN).criterion(follow.data["criterion"]).deepen)
+    reply = session.submit("About ten minutes, by the on-call lead.")
+    assert "follow_up" not in kinds(reply)
+    assert reply.finished
+
+
+def test_empty_answer_is_scored_as_no_answer(settings, clock):
+    settings.exam.max_follow_ups = 0
+    session = ExamSession.start(settings, [SPOKEN], clock=clock)
+    session.opening()
+    reply = session.submit("   ")
+    assert reply.utterances[0].kind == "ack" and "didn't get an answer" in reply.utterances[0].text
+    card = next(u for u in reply.utterances if u.kind == "feedback").data
+    assert card["score"] == 0 and card["verdict"] == "failing"
+    assert all(c["status"] == "missed" for c in card["criteria"])
+    assert reply.finished
+
+
+def test_timer_warns_then_time_up_closes_the_prompt(settings, clock):
+    session = ExamSession.start(settings, [SPOKEN, SPOKEN_2], clock=clock)
+    session.opening()
+    assert session.time_status() == (0.0, 1800.0, "ok")
+    clock.advance(0.85 * 1800)
+    assert session.time_status()[2] == "warn"
+    clock.advance(0.2 * 1800)
+    assert session.time_status()[2] == "over"
+    reply = session.time_up()
+    assert kinds(reply)[:3] == ["time", "feedback", "reveal"]
+    assert reply.utterances[0].text == "Time is up on this one; let's move on."
+    assert reply.pending.prompt_id == SPOKEN_2
+    turn = session.transcript().turns[0]
+    assert turn.candidate == "" and turn.scorecard["score"] == 0
+    assert turn.timing["prompt_ms"] == pytest.approx(1.05 * 1800 * 1000)
+
+
+def test_time_per_prompt_comes_from_the_injected_clock(settings, clock):
+    settings.exam.max_follow_ups = 0
+    session = ExamSession.start(settings, [SPOKEN, SPOKEN_2], clock=clock)
+    session.opening()
+    clock.advance(125)
+    session.submit(WEAK_ANSWER)
+    turn = session.transcript().turns[0]
+    assert turn.timing["answer_ms"] == 125_000
+    assert turn.timing["prompt_ms"] == 125_000
+
+
+def test_debrief_scores_each_signal_and_ties_practice_to_criteria(settings, clock):
+    settings.exam.max_follow_ups = 0
+    session = ExamSession.start(settings, [SPOKEN, "warmup.constraints"], clock=clock)
+    session.opening()
+    session.submit("I would start by asking about latency targets and the budget.")
+    reply = session.submit(
+        "We only look at aggregate WER; it improved, so ship it to everyone and keep going."
+    )
+    assert reply.finished and reply.utterances[-1].kind == "debrief"
+    debrief = session.debrief()
+    by_signal = {s.signal: s.score for s in debrief.signals}
+    assert by_signal["rnd_judgment"] is not None and by_signal["production_operations"] is not None
+    assert by_signal["system_design"] is None and by_signal["coding"] is None
+    assert len(debrief.practise) == 3
+    bank = load_bank()
+    for item in debrief.practise:
+        bank.prompt(item.prompt_id).criterion(item.criterion_id)  # a real criterion
+    flagged = {f.id for f in debrief.red_flags}
+    assert flagged & {"aggregate_only_metrics", "no_rollback", "no_slice_analysis"}
+    assert all(f.evidence for f in debrief.red_flags)
+    transcript = session.transcript()
+    assert transcript.status == "finished" and transcript.finished
+    assert transcript.debrief == debrief.model_dump(mode="json")
+
+
+def test_resumed_session_restates_the_question_and_repeats_no_turn(settings, clock):
+    session = ExamSession.start(settings, [SPOKEN, SPOKEN_2], clock=clock)
+    session.opening()
+    session.submit(WEAK_ANSWER)
+    pending = session.pending
+    sid = session.session_id
+    session.close()
+
+    again = ExamSession.resume(sid, settings, clock=clock)
+    first = again.opening()
+    second = again.opening()
+    assert [u.text for u in first.utterances] == [u.text for u in second.utterances]
+    assert first.utterances[-1].text == pending.text
+    assert again.pending.kind == "follow_up"
+    assert len(again.transcript().turns) == 1
+    again.submit(FOLLOW_UP_ANSWER)
+    turns = again.transcript().turns
+    assert [t.candidate for t in turns] == [WEAK_ANSWER, FOLLOW_UP_ANSWER]
+
+
+def test_resume_of_unknown_or_finished_session_is_a_clear_error(settings, clock):
+    with pytest.raises(SessionError, match="unknown session"):
+        ExamSession.resume("nope", settings, clock=clock)
+    settings.exam.max_follow_ups = 0
+    session = ExamSession.start(settings, [SPOKEN], clock=clock)
+    session.opening()
+    session.submit(WEAK_ANSWER)
+    assert session.finished
+    with pytest.raises(SessionError, match="finished"):
+        ExamSession.resume(session.session_id, settings, clock=clock)
+
+
+def test_coach_override_is_kept_beside_the_original_scorecard(settings, clock):
+    from agent.store import TranscriptStore
+
+    settings.exam.max_follow_ups = 0
+    session = ExamSession.start(settings, [SPOKEN], clock=clock)
+    session.opening()
+    session.submit(WEAK_ANSWER)
+    original = session.transcript().turns[0].scorecard
+    store = TranscriptStore()
+    store.add_override(session.session_id, 0, {"criterion": "freeze_promotion", "status": "met"})
+    turn = store.load(session.session_id).turns[0]
+    assert turn.scorecard == original
+    assert turn.overrides == [{"criterion": "freeze_promotion", "status": "met"}]
+    [summary] = store.list_sessions()
+    assert summary.session_id == session.session_id and summary.status == "finished"
+    assert summary.score == original["score"]

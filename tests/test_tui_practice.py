@@ -1,0 +1,227 @@
+"""The candidate's TUI, driven through Textual's Pilot against the real exam session.
+
+Real graph, real offline scorer with its ONNX embeddings and Chroma index, real sandbox, real
+SQLite store; only the clock is a FakeClock so timers are driven, not waited for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tui_support import (
+    errors,
+    idle,
+    interview,
+    screen_text,
+    seed_home,
+    type_text,
+    wait_for,
+    widget_text,
+)
+
+from agent.clock import FakeClock
+from agent.settings import load_settings
+from agent.store import TranscriptStore
+from agent.tui.practice import PracticeApp
+from agent.tui.results import DebriefScreen, ScorecardScreen
+from agent.tui.start import StartScreen
+
+WARMUP_ANSWER = (
+    "Before any boxes I pin down the latency budget, cost per call, privacy rules for the audio, "
+    "the languages and accents we serve, and how we will measure quality per slice."
+)
+
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def home(isolated_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    seed_home(isolated_home, tmp_path_factory.getbasetemp())
+    return isolated_home
+
+
+def _app(**kwargs) -> PracticeApp:
+    return PracticeApp(load_settings(), clock=kwargs.pop("clock", FakeClock()), **kwargs)
+
+
+async def _answer_until_closed(pilot, app, text: str) -> None:
+    """Answer the pending question and every follow-up until the scorecard shows."""
+    for _ in range(6):
+        await wait_for(pilot, lambda: idle(app))
+        if isinstance(app.screen, ScorecardScreen):
+            return
+        await type_text(pilot, text)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: idle(app))
+    raise AssertionError(f"the prompt never closed: {errors(app)}\n{screen_text(app)}")
+
+
+async def test_typed_answer_is_scored_shown_and_stored(home: Path) -> None:
+    app = _app(prompt_ids=["warmup.constraints"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: idle(app))
+        assert "Before you draw a single architecture box" in screen_text(app)
+        await _answer_until_closed(pilot, app, WARMUP_ANSWER)
+
+        card = app.screen
+        assert isinstance(card, ScorecardScreen)
+        shown = widget_text(card.query_one("#scorecard"))
+        assert card.scorecard["verdict"].upper() in shown
+        assert f"{card.scorecard['score']:g}/100" in shown
+        assert "Criteria" in shown and "Strong answer" in shown
+        session_id = app.session_id
+
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen))
+        debrief = widget_text(app.screen.query_one("#debrief"))
+        assert "R&D judgment" in debrief and "Three things to practise" in debrief
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.return_code is not None)
+    assert not errors(app)
+
+    transcript = TranscriptStore().load(session_id)
+    assert transcript.status == "finished"
+    assert transcript.turns[0].candidate == WARMUP_ANSWER
+    assert transcript.turns[-1].scorecard is not None
+
+
+async def test_quit_keeps_the_session_and_resume_continues_it(home: Path) -> None:
+    app = _app(prompt_ids=["warmup.constraints", "r1.architecture"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: idle(app))
+        await type_text(pilot, WARMUP_ANSWER)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: idle(app))
+        pending_before = interview(app).pending
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: app.return_code is not None)
+    session_id = app.session_id
+    assert app.return_code == 0 and not app.finished
+
+    stored = TranscriptStore().load(session_id)
+    assert stored.status == "paused"
+    assert stored.turns[0].candidate == WARMUP_ANSWER
+
+    again = _app(resume=session_id)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: idle(again))
+        screen = interview(again)
+        # The same question is waiting, and the answer given before quitting is on screen.
+        assert screen.pending.prompt_id == pending_before.prompt_id
+        assert screen.pending.text == pending_before.text
+        turns = [str(t.render()) for t in screen.query(".turn")]
+        assert any(WARMUP_ANSWER[:60] in t for t in turns)
+        await type_text(pilot, "Also data residency and retention.")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: idle(again))
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: again.return_code is not None)
+    answers = [t.candidate for t in TranscriptStore().load(session_id).turns]
+    assert answers[0] == WARMUP_ANSWER
+    assert "Also data residency and retention." in answers
+    # Nothing repeated: each answer is stored once.
+    assert len(answers) == len(set(answers))
+
+
+async def test_coding_prompt_runs_the_hidden_tests_and_submits_code(home: Path) -> None:
+    from question_bank import load_bank
+
+    prompt = load_bank(None).prompt("r3.sliding_window")
+    app = _app(prompt_ids=["r3.sliding_window"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: idle(app))
+        screen = interview(app)
+        code = screen.query_one("#code")
+        # Prefilled with the signature, with Python highlighting available.
+        assert code.text.startswith(prompt.coding.signature)
+        assert code.language == "python" and code.is_syntax_aware
+
+        code.text = prompt.coding.reference_solution
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: idle(app))
+        cases = str(screen.query_one("#cases").render())
+        assert "PASS" in cases
+        for case in prompt.coding.tests[:3]:
+            assert case.name in cases
+        assert "Scales as about n^" in cases
+
+        screen.query_one("#answer").focus()
+        await type_text(pilot, "Invariant: the window holds only records within window_seconds.")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: idle(app))
+    assert not errors(app)
+    turn = TranscriptStore().load(app.session_id).turns[0]
+    assert turn.code == prompt.coding.reference_solution
+    assert turn.candidate.startswith("Invariant:")
+
+
+async def test_a_broken_submission_shows_failing_cases(home: Path) -> None:
+    app = _app(prompt_ids=["r3.sliding_window"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: idle(app))
+        screen = interview(app)
+        screen.query_one(
+            "#code"
+        ).text = "def max_window_error_rate(records, window_seconds):\n    return 0.5\n"
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: idle(app))
+        cases = str(screen.query_one("#cases").render())
+        assert "FAIL" in cases and "✘" in cases
+        assert "Scales as" not in cases
+
+
+async def test_timer_warns_then_closes_the_prompt_with_the_draft(home: Path) -> None:
+    clock = FakeClock()
+    app = _app(prompt_ids=["warmup.constraints"], clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: idle(app))
+        screen = interview(app)
+        timer = screen.query_one("#timer")
+        assert "10:00 left" in str(timer.render())
+
+        clock.advance(8.5 * 60)
+        screen.refresh_timer()
+        assert timer.has_class("-warn")
+        assert "01:30 left" in str(timer.render())
+
+        await type_text(pilot, "Latency budget and privacy.")
+        clock.advance(2 * 60)
+        screen.refresh_timer()
+        await wait_for(pilot, lambda: isinstance(app.screen, ScorecardScreen))
+        assert any("Time is up" in n.message for n in app._notifications)
+    turns = TranscriptStore().load(app.session_id).turns
+    # What was typed when the time ran out was not lost: it was scored.
+    assert turns[0].candidate == "Latency budget and privacy."
+
+
+async def test_start_screen_runs_one_section(home: Path) -> None:
+    app = _app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, StartScreen))
+        await pilot.click("#mode-section")
+        await pilot.pause()
+        assert app.screen.query_one("#section").display
+        app.screen.query_one("#section").value = "r2"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: idle(app) and not isinstance(app.screen, StartScreen))
+        assert interview(app).pending.prompt_id == "r2.accent_regression"
+        await pilot.press("ctrl+q")
+    assert TranscriptStore().load(app.session_id).prompt_ids == [
+        "r2.accent_regression",
+        "r2.tts_first_byte",
+    ]
+
+
+async def test_unknown_resume_id_exits_with_a_message(home: Path) -> None:
+    app = _app(resume="no-such-session")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.return_code is not None)
+    assert app.return_code == 2
+    assert "unknown session" in (app.error or "")

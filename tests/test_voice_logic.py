@@ -1,0 +1,166 @@
+"""Turn-taking, barge-in, text splitting, the file device and the measuring tool, without models.
+
+Times are scripted (an injected clock): no sleeping, no timing assertions on real CPU time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from voice.audio import FRAME_SAMPLES, PIPELINE_RATE, read_wav, write_wav
+from voice.clock import ManualClock
+from voice.frames import (
+    EndOfTurnFrame,
+    InterruptionFrame,
+    PausePlaybackFrame,
+    ResumePlaybackFrame,
+    TurnStartedFrame,
+)
+from voice.measure import measure, word_error_rate
+from voice.ports import FileAudioPort
+from voice.tts import speech_pieces
+from voice.turn import FRAME_S, TranscriptView, TurnPolicy, TurnTaker
+from voice.words import ends_unfinished, find_end_phrase
+
+POLICY = TurnPolicy(
+    end_of_turn_silence_ms=600,
+    unfinished_turn_silence_ms=2000,
+    min_barge_in_ms=96,
+    end_phrases=("that's my answer",),
+)
+
+
+def drive(taker, pattern, *, bot=False, text="", up_to_date=True, t0=0.0):
+    """Feed frames: pattern is a string of 's' (speech) and '.' (silence), one per 32 ms."""
+    out = []
+    for k, ch in enumerate(pattern):
+        t = t0 + k * FRAME_S
+        frames = taker.on_frame(t, ch == "s", bot, TranscriptView(text, up_to_date))
+        out.extend((round(t, 3), f) for f in frames)
+    return out
+
+
+def kinds(events):
+    return [type(f).__name__ for _, f in events]
+
+
+def test_finished_sentence_ends_the_turn_after_the_short_silence():
+    taker = TurnTaker(POLICY)
+    events = drive(taker, "s" * 20 + "." * 30, text="I would roll back first.")
+    ends = [(t, f) for t, f in events if isinstance(f, EndOfTurnFrame)]
+    assert kinds(events)[0] == "TurnStartedFrame"
+    assert ends, "a finished sentence followed by silence must end the turn"
+    t, frame = ends[0]
+    assert frame.reason == "finished_sentence"
+    assert 0.6 <= frame.t_decided - frame.t_speech_end < 0.7
+
+
+def test_a_thinking_pause_inside_an_answer_does_not_end_it():
+    taker = TurnTaker(POLICY)
+    # 0.45 s pause (14 frames) after a finished sentence: still the same turn.
+    events = drive(taker, "s" * 20 + "." * 14 + "s" * 10, text="First I freeze the rollout.")
+    assert not [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+
+
+@pytest.mark.parametrize("text", ["I would check the slices and", "so", "because...", "we add,"])
+def test_a_trailing_and_waits_for_the_long_silence(text):
+    taker = TurnTaker(POLICY)
+    events = drive(taker, "s" * 20 + "." * 70, text=text)
+    ends = [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+    assert ends and ends[0].reason == "silence"
+    assert ends[0].t_decided - ends[0].t_speech_end >= 2.0
+
+
+def test_the_turn_waits_for_the_transcript_before_judging_the_words():
+    taker = TurnTaker(POLICY)
+    events = drive(taker, "s" * 20 + "." * 30, text="", up_to_date=False)
+    assert not [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+
+
+def test_a_spoken_end_phrase_ends_the_turn_at_once():
+    taker = TurnTaker(POLICY)
+    events = drive(taker, "s" * 20 + "." * 8, text="Roll back and page the owner. That's my answer.")
+    ends = [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+    assert ends and ends[0].reason == "end_phrase"
+    assert ends[0].t_decided - ends[0].t_speech_end < 0.1
+
+
+def test_speech_over_the_interviewer_pauses_it_then_interrupts():
+    taker = TurnTaker(POLICY)
+    events = drive(taker, "..sss", bot=True)
+    assert isinstance(events[0][1], PausePlaybackFrame) and events[0][0] == round(2 * FRAME_S, 3)
+    interrupt = [f for _, f in events if isinstance(f, InterruptionFrame)]
+    assert interrupt and interrupt[0].onset_t == pytest.approx(2 * FRAME_S)
+    assert isinstance(events[-1][1], TurnStartedFrame)
+
+
+def test_a_backchannel_shorter_than_the_minimum_does_not_interrupt():
+    taker = TurnTaker(POLICY)
+    events = drive(taker, "ss" + "." * 10, bot=True)
+    assert kinds(events) == ["PausePlaybackFrame", "ResumePlaybackFrame"]
+    assert not taker.in_turn
+
+
+def test_end_phrases_and_unfinished_endings():
+    assert find_end_phrase("So that is it. That's my answer.", ["that's my answer"])
+    assert not find_end_phrase("that's my answer to the first part and", ["that's my answer"])
+    assert ends_unfinished("and then we ship it and")
+    assert not ends_unfinished("Then we ship it.")
+
+
+def test_a_long_first_sentence_is_split_at_a_clause_so_audio_starts_early():
+    pieces = speech_pieces(
+        "A TTS release keeps MOS steady but p95 first audio byte jumps from 320 ms to 1100 ms, "
+        "increasing barge-in failures. Diagnose it."
+    )
+    assert len(pieces) == 3
+    assert pieces[0].endswith("1100 ms,") and pieces[-1] == "Diagnose it."
+
+
+def test_file_device_output_is_sample_aligned_with_the_input(tmp_path):
+    rate = 22050  # not the pipeline rate: OUT must still match IN sample for sample
+    n = int(rate * 2.0)
+    write_wav(tmp_path / "in.wav", np.zeros(n, dtype=np.float32), rate)
+    port = FileAudioPort(tmp_path / "in.wav", tmp_path / "out.wav", realtime=False)
+    for _ in range(15):  # 0.48 s
+        assert port.read_frame() is not None
+    tone = 0.5 * np.ones(PIPELINE_RATE // 2, dtype=np.float32)
+    assert port.play(tone, "tone") == pytest.approx(15 * FRAME_SAMPLES / PIPELINE_RATE)
+    for _ in range(5):
+        port.read_frame()
+    unplayed = port.stop_playback()
+    assert unplayed and unplayed[0].started
+    port.close()
+    out, out_rate = read_wav(tmp_path / "out.wav")
+    assert out_rate == rate and out.size == n
+    loud = np.flatnonzero(np.abs(out) > 0.25) / rate
+    assert loud[0] == pytest.approx(0.48, abs=0.005)
+    assert loud[-1] == pytest.approx(0.64, abs=0.005)  # cut when stop_playback was called
+
+
+def test_realtime_file_device_runs_on_the_injected_clock(tmp_path):
+    write_wav(tmp_path / "in.wav", np.zeros(PIPELINE_RATE, dtype=np.float32), PIPELINE_RATE)
+    clock = ManualClock()
+    port = FileAudioPort(tmp_path / "in.wav", realtime=True, clock=clock)
+    port.read_frame()
+    assert clock.now() == pytest.approx(FRAME_S)
+    clock.advance(0.2)  # the pipeline was busy: playback starts where the playhead is now
+    assert port.play(np.ones(100, dtype=np.float32)) == pytest.approx(FRAME_S + 0.2, abs=1e-3)
+
+
+def test_measuring_tool_reads_barge_in_response_and_overlap():
+    rate = PIPELINE_RATE
+    mic = np.zeros(rate * 6, dtype=np.float32)
+    out = np.zeros_like(mic)
+    out[int(0.5 * rate) : int(2.1 * rate)] = 0.3  # interviewer, cut 100 ms after onset at 2.0
+    out[int(4.0 * rate) : int(5.0 * rate)] = 0.3  # reply 800 ms after the candidate stops
+    figs = measure(mic, out, regions=[(2.0, 3.2)], transcript="hello there", reference="hello there")
+    assert figs.barge_in_ms == [pytest.approx(100, abs=10)]
+    assert figs.response_ms == [pytest.approx(800, abs=10)]
+    assert figs.overlap_ms == 0 and figs.wer == 0
+
+
+def test_word_error_rate():
+    assert word_error_rate("roll back the model", "roll back a model") == pytest.approx(0.25)
+    assert word_error_rate("A, b.", "a b") == 0

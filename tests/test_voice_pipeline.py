@@ -1,0 +1,154 @@
+"""The spoken exam on files, with the real models: Silero VAD, faster-whisper tiny.en, Piper.
+
+Recordings are generated once per test session in voices other than the interviewer's (Piper
+joe slowed down and varied, espeak-ng) with pink noise and thinking pauses inside answers.
+The file device runs as fast as possible: model work takes no device time, so what OUT.wav
+shows is the pipeline's own behaviour, repeatably.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from voice.audio import read_wav, read_wav_at
+from voice.config import VoiceConfig
+from voice.conversation import Conversation, Models
+from voice.measure import measure, word_error_rate
+from voice.ports import FileAudioPort
+from voice.recordings import Answer, VoiceBank, make_recording
+
+INTRO = (
+    "Welcome to the mock interview. We will go through four sections, each with its own timer, "
+    "and I will score every answer against a rubric. First question: what should an experienced "
+    "candidate do before drawing architecture boxes?"
+)
+ANSWER = [
+    "Before drawing boxes I would clarify the product constraints and the traffic shape.",
+    "I would also ask about the latency budget and the cost ceiling.",
+]
+
+
+@pytest.fixture(scope="session")
+def models() -> Models:
+    return Models.load(VoiceConfig())
+
+
+@pytest.fixture(scope="session")
+def voice_bank() -> VoiceBank:
+    return VoiceBank()
+
+
+@pytest.fixture(scope="session")
+def recordings(tmp_path_factory, voice_bank):
+    folder = tmp_path_factory.mktemp("audio")
+    made = {}
+    for voice in ("piper-slow", "espeak-us-f"):
+        made[voice] = make_recording(
+            folder / f"{voice}.wav",
+            voice,
+            [Answer(3.0, ANSWER, [0.45])],
+            tail_s=3.0,
+            bank=voice_bank,
+        )
+    made["trailing"] = make_recording(
+        folder / "trailing.wav",
+        "piper-slow",
+        [
+            Answer(
+                1.0,
+                ["I would freeze the rollout and", "then compare the slices by region."],
+                [1.0],
+            )
+        ],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    return made
+
+
+def run_one_turn(models, rec, tmp_path, config=None):
+    config = config or VoiceConfig()
+    port = FileAudioPort(rec.path, tmp_path / "out.wav")
+    conv = Conversation(port, models, config)
+    conv.begin_reply()
+    conv.say(INTRO, "prompt")
+    heard = conv.listen()
+    conv.begin_reply()
+    conv.say("Thanks. Next question.", "prompt")
+    conv.drain()
+    conv.close()
+    return heard, read_wav_at(tmp_path / "out.wav")
+
+
+@pytest.mark.parametrize("voice", ["piper-slow", "espeak-us-f"])
+def test_candidate_who_talks_over_the_question_stops_the_interviewer(
+    models, recordings, tmp_path, voice
+):
+    rec = recordings[voice]
+    heard, out = run_one_turn(models, rec, tmp_path)
+    assert heard is not None and heard.barged_in
+    # What the interviewer had not said yet is kept, to come back to.
+    assert any("First question" in tag.text for tag in heard.unspoken)
+    figs = measure(read_wav_at(rec.path), out, rec.regions)
+    assert figs.barge_in_ms and max(figs.barge_in_ms) <= 150
+    assert figs.overlap_ms == 0, "the interviewer must not talk over the candidate"
+    assert figs.response_ms, "the interviewer answers once the candidate is done"
+    assert {"vad_end_of_turn", "asr_final", "barge_in_stop"} <= heard.timing.keys()
+    words = heard.text.lower()
+    assert "latency budget" in words and "constraints" in words
+    if voice == "piper-slow":
+        assert word_error_rate(rec.reference, heard.text) <= 0.1
+
+
+def test_a_trailing_and_keeps_the_floor_for_the_candidate(models, recordings, tmp_path):
+    rec = recordings["trailing"]
+    port = FileAudioPort(rec.path)
+    conv = Conversation(port, models, VoiceConfig())
+    heard = conv.listen()
+    conv.close()
+    assert heard is not None and not heard.barged_in
+    # One turn with both halves: the 1 s pause after "and" did not end it.
+    assert "freeze" in heard.text.lower() and "slices" in heard.text.lower()
+
+
+def test_record_output_matches_the_mic_file_length_and_rate(models, recordings, tmp_path):
+    rec = recordings["piper-slow"]
+    run_one_turn(models, rec, tmp_path)
+    mic, mic_rate = read_wav(rec.path)
+    out, out_rate = read_wav(tmp_path / "out.wav")
+    assert (out.size, out_rate) == (mic.size, mic_rate)
+    assert np.abs(out).max() > 0.1
+
+
+def test_voice_command_pauses_when_the_mic_file_ends(models, recordings, tmp_path, capsys):
+    from agent.cli import main
+
+    rec = recordings["piper-slow"]
+    out_path = tmp_path / "exam_out.wav"
+    code = main(
+        [
+            "voice",
+            "--mic-file",
+            str(rec.path),
+            "--record-output",
+            str(out_path),
+            "--prompts",
+            "warmup.constraints",
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 3
+    last = captured.err.strip().splitlines()[-1]
+    assert last.startswith("paused: ")
+    session_id = last.split()[1]
+    assert out_path.exists()
+
+    assert main(["export", session_id, "--format", "json"]) == 0
+    transcript = json.loads(capsys.readouterr().out)
+    assert transcript["mode"] == "voice"
+    turn = transcript["turns"][0]
+    assert "latency budget" in (turn["candidate"] or "").lower()
+    assert {"vad_end_of_turn", "asr_final", "score"} <= turn["timing"].keys()

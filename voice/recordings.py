@@ -1,0 +1,144 @@
+"""Scripted candidate recordings for tests and measurement: several voices, pauses, noise.
+
+A script is a list of answers, each with the time its first word starts and its sentences; the
+sentences of one answer are separated by short thinking pauses (up to 0.45 s). Voices other than
+the interviewer's: Piper's joe voice at another speed and noise, and espeak-ng voices.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .audio import PIPELINE_RATE, read_wav_at, write_wav
+
+
+@dataclass
+class Answer:
+    start_s: float
+    sentences: list[str]
+    pauses_s: list[float] = field(default_factory=list)  # between sentences
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+
+@dataclass
+class Recording:
+    path: Path
+    voice: str
+    answers: list[Answer]
+    regions: list[tuple[float, float]]  # (start, end) of each answer's speech, seconds
+
+    @property
+    def reference(self) -> str:
+        return " ".join(a.text for a in self.answers)
+
+
+VOICES = ("piper-slow", "espeak-us-f", "espeak-gb-m")
+
+
+class VoiceBank:
+    """Synthesizes test speech in one of VOICES at 16 kHz."""
+
+    def __init__(self) -> None:
+        self._piper = None
+
+    def speak(self, voice: str, text: str) -> np.ndarray:
+        if voice.startswith("piper"):
+            return self._piper_speak(text)
+        if voice.startswith("espeak"):
+            name = {"espeak-us-f": "en-us+f3", "espeak-gb-m": "en-gb+m3"}.get(voice, "en-us")
+            return _espeak(text, name)
+        raise ValueError(f"unknown test voice {voice!r}")
+
+    def _piper_speak(self, text: str) -> np.ndarray:
+        from piper import PiperVoice, SynthesisConfig
+
+        from .audio import resample
+        from .tts import bundled_voice
+
+        if self._piper is None:
+            self._piper = PiperVoice.load(*bundled_voice())
+        # Slower and with more variation than the interviewer's own settings.
+        syn = SynthesisConfig(length_scale=1.2, noise_scale=0.8, noise_w_scale=0.9)
+        chunks = [c.audio_float_array for c in self._piper.synthesize(text, syn_config=syn)]
+        rate = self._piper.config.sample_rate
+        return resample(np.concatenate(chunks), rate, PIPELINE_RATE) * 0.7
+
+
+def _espeak(text: str, voice: str) -> np.ndarray:
+    if not shutil.which("espeak-ng"):
+        raise RuntimeError("espeak-ng is not installed")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "s.wav"
+        subprocess.run(
+            ["espeak-ng", "-v", voice, "-s", "150", "-w", str(out), text],
+            check=True,
+            capture_output=True,
+        )
+        return read_wav_at(out) * 0.7
+
+
+def _trim(audio: np.ndarray, level: float = 0.01) -> np.ndarray:
+    idx = np.flatnonzero(np.abs(audio) > level)
+    if idx.size == 0:
+        return audio
+    return audio[idx[0] : idx[-1] + 1]
+
+
+def noise(n: int, level_db: float = -45.0, seed: int = 7) -> np.ndarray:
+    """Background noise: sox's pink noise when sox is there, else white noise from numpy."""
+    amp = 10 ** (level_db / 20)
+    if shutil.which("sox"):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "n.wav"
+            secs = n / PIPELINE_RATE + 0.1
+            subprocess.run(
+                ["sox", "-R", "-n", "-r", str(PIPELINE_RATE), "-c", "1", "-b", "16", str(out)]
+                + ["synth", f"{secs:.3f}", "pinknoise"],
+                check=True,
+                capture_output=True,
+            )
+            pink = read_wav_at(out)[:n]
+        pink = pink / (np.sqrt(np.mean(pink**2)) + 1e-9)
+        return (pink * amp).astype(np.float32)
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal(n) * amp).astype(np.float32)
+
+
+def make_recording(
+    path: str | Path,
+    voice: str,
+    answers: list[Answer],
+    *,
+    tail_s: float = 4.0,
+    noise_db: float = -45.0,
+    bank: VoiceBank | None = None,
+) -> Recording:
+    bank = bank or VoiceBank()
+    pieces: list[tuple[int, np.ndarray]] = []
+    regions: list[tuple[float, float]] = []
+    for answer in answers:
+        pos = int(answer.start_s * PIPELINE_RATE)
+        start = pos
+        for i, sentence in enumerate(answer.sentences):
+            audio = _trim(bank.speak(voice, sentence))
+            pieces.append((pos, audio))
+            pos += audio.size
+            if i < len(answer.sentences) - 1:
+                pause = answer.pauses_s[i] if i < len(answer.pauses_s) else 0.4
+                pos += int(pause * PIPELINE_RATE)
+        regions.append((start / PIPELINE_RATE, pos / PIPELINE_RATE))
+    total = max(p + a.size for p, a in pieces) + int(tail_s * PIPELINE_RATE)
+    mix = noise(total, noise_db)
+    for p, a in pieces:
+        mix[p : p + a.size] += a
+    write_wav(path, mix, PIPELINE_RATE)
+    return Recording(Path(path), voice, answers, regions)
