@@ -11,6 +11,7 @@ taken here, in the parent, on re-parsed JSON: the sandboxed process only ever re
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import statistics
 import subprocess
@@ -361,10 +362,9 @@ def _generated_case(
         phases=(Phase.generate, Phase.shrink),
     )(given(generators.strategy(task.generator))(check))
     test = seed(limits.generated_seed)(test)
-    try:
+    # _Mismatch, or hypothesis reporting it: either way the verdict is read from `failures`.
+    with contextlib.suppress(Exception):
         test()
-    except Exception:  # noqa: BLE001 - _Mismatch, or hypothesis reporting it; we read `failures`
-        pass
     if not failures:
         return (
             CaseResult(

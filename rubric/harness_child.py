@@ -18,7 +18,6 @@ Nothing here decides pass or fail: the parent compares re-parsed JSON with the b
 from __future__ import annotations
 
 # ruff: noqa: SIM105  (try/except/pass here: contextlib would be one more import in the sandbox)
-
 import os
 import select
 import signal

@@ -14,7 +14,6 @@ from voice.frames import (
     EndOfTurnFrame,
     InterruptionFrame,
     PausePlaybackFrame,
-    ResumePlaybackFrame,
     TurnStartedFrame,
 )
 from voice.measure import measure, word_error_rate
@@ -80,7 +79,9 @@ def test_the_turn_waits_for_the_transcript_before_judging_the_words():
 
 def test_a_spoken_end_phrase_ends_the_turn_at_once():
     taker = TurnTaker(POLICY)
-    events = drive(taker, "s" * 20 + "." * 8, text="Roll back and page the owner. That's my answer.")
+    events = drive(
+        taker, "s" * 20 + "." * 8, text="Roll back and page the owner. That's my answer."
+    )
     ends = [f for _, f in events if isinstance(f, EndOfTurnFrame)]
     assert ends and ends[0].reason == "end_phrase"
     assert ends[0].t_decided - ends[0].t_speech_end < 0.1
@@ -155,7 +156,9 @@ def test_measuring_tool_reads_barge_in_response_and_overlap():
     out = np.zeros_like(mic)
     out[int(0.5 * rate) : int(2.1 * rate)] = 0.3  # interviewer, cut 100 ms after onset at 2.0
     out[int(4.0 * rate) : int(5.0 * rate)] = 0.3  # reply 800 ms after the candidate stops
-    figs = measure(mic, out, regions=[(2.0, 3.2)], transcript="hello there", reference="hello there")
+    figs = measure(
+        mic, out, regions=[(2.0, 3.2)], transcript="hello there", reference="hello there"
+    )
     assert figs.barge_in_ms == [pytest.approx(100, abs=10)]
     assert figs.response_ms == [pytest.approx(800, abs=10)]
     assert figs.overlap_ms == 0 and figs.wer == 0
