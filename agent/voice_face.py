@@ -55,6 +55,7 @@ class VoiceFace:
         conversation: Conversation,
         *,
         upcoming: Callable[[Any], list[str]] | None = None,
+        likely_follow_ups: Callable[[Any], list[str]] | None = None,
         captions: TextIO | None = None,
         interjection_max_words: int = 6,
         before_submit: Callable[[], None] | None = None,
@@ -63,6 +64,7 @@ class VoiceFace:
         self.session = session
         self.conv = conversation
         self._upcoming = upcoming
+        self._likely_follow_ups = likely_follow_ups
         self._captions = captions
         self._interjection_max_words = interjection_max_words
         self._carry = ""  # interjections waiting to be put in front of the next answer
@@ -75,9 +77,10 @@ class VoiceFace:
         reply = self.session.opening()
         self._speak(reply, score_ms=(time.perf_counter() - t0) * 1000)
         while not self._done(reply):
-            if self._upcoming is not None and reply.pending is not None:
-                self.conv.warm(self._upcoming(reply.pending))
-            heard = self.conv.listen()
+            self._warm(reply.pending)
+            self.conv.set_context(getattr(reply.pending, "text", "") or "")
+            # "Okay." the moment the turn ends: scoring and synthesis run behind it.
+            heard = self.conv.listen(acknowledge=True)
             first_audio = self.conv.speaker.first_audio_ms
             if first_audio is not None and "tts_first_audio" not in self._question_timing:
                 self._question_timing["tts_first_audio"] = round(first_audio, 1)
@@ -111,6 +114,16 @@ class VoiceFace:
         if finished and not self.conv.input_ended:
             self.conv.drain()
         return VoiceExamResult(self.session.session_id, finished, submitted)
+
+    def _warm(self, pending: Any) -> None:
+        """Synthesize ahead, while the candidate answers: the likely follow-ups, the next prompt."""
+        if pending is None:
+            return
+        if self._likely_follow_ups is not None:
+            # A follow-up's question is its own sentence after "You mentioned ...".
+            self.conv.warm(self._likely_follow_ups(pending), split_first=False)
+        if self._upcoming is not None:
+            self.conv.warm(self._upcoming(pending))
 
     @staticmethod
     def _done(reply: Any) -> bool:

@@ -24,7 +24,7 @@ class ScoringConfig(BaseModel):
     strong: int = 75
     adequate: int = 55
     weak: int = 30
-    red_flag_penalty: int = 15
+    red_flag_penalty: int = 10
     max_answer_chars: int = 20000
 
 

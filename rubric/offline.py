@@ -26,6 +26,9 @@ class Method:
     partial: float = 0.46
     # A labelled negative closer than the best positive by this much vetoes the match.
     negative_margin: float = 0.0
+    # A labelled negative nearly as close as the best positive makes the match ambiguous:
+    # it can be partial, never met.
+    ambiguous: float = 0.03
     # How many criteria one unit may evidence: a claim, and a claim that is mostly a list.
     claim_capacity: int = 3
     list_capacity: int = 2
@@ -40,7 +43,14 @@ class Method:
     off_topic: float = 0.25
     # Score points an on-topic attempt earns before any criterion is shown (two claims for all
     # of it), so a thin but relevant answer ranks above an off-topic or flagged one.
-    floor: float = 25.0
+    floor: float = 32.0
+    # Per-criterion calibration from the bank: a match must sit closer to the criterion than
+    # its sibling criteria's passages do (the `confusable` percentile of their similarity),
+    # by these margins, for partial and for met.
+    confusable: float = 90.0
+    partial_margin: float = 0.02
+    met_margin: float = 0.10
+    item_capacity: int = 1
 
 
 @dataclass
@@ -81,6 +91,38 @@ def criterion_similarity(
     return pos, neg
 
 
+def criterion_thresholds(prompt, refs, method: Method) -> tuple[np.ndarray, np.ndarray]:
+    """(met, partial) similarity thresholds per criterion, from the bank's own passages.
+
+    On a prompt whose points are close to each other (a coding task: every sentence is about
+    the same function) a sentence about one point already sits near the others, so a match
+    has to clear the level at which sibling criteria's statements and paraphrases resemble
+    this criterion; the global thresholds stay the floor.
+    """
+    crit_ids = [c.id for c in prompt.criteria]
+    met = np.full(len(crit_ids), method.met, dtype=np.float32)
+    partial = np.full(len(crit_ids), method.partial, dtype=np.float32)
+    positive = [
+        i
+        for i, kind in enumerate(refs.kinds)
+        if kind in ("criterion", "example") and refs.owners[i] in crit_ids
+    ]
+    if not positive:
+        return met, partial
+    owners = [refs.owners[i] for i in positive]
+    vecs = refs.vectors[positive]
+    sims = vecs @ vecs.T
+    for j, cid in enumerate(crit_ids):
+        own = [k for k, o in enumerate(owners) if o == cid]
+        other = [k for k, o in enumerate(owners) if o != cid]
+        if not own or not other:
+            continue
+        level = float(np.percentile(sims[np.ix_(other, own)].max(axis=1), method.confusable))
+        partial[j] = max(method.partial, level + method.partial_margin)
+        met[j] = max(method.met, level + method.met_margin)
+    return met, partial
+
+
 def score_units(
     prompt,
     units: list[Unit],
@@ -90,12 +132,35 @@ def score_units(
     method: Method,
 ) -> OfflineResult:
     pos, neg = criterion_similarity(prompt, units, vectors, refs, method)
+    met_at, partial_at = criterion_thresholds(prompt, refs, method)
     crit_ids = [c.id for c in prompt.criteria]
     candidates: list[tuple[float, int, int, str]] = []
+    best = pos.max(axis=1) if len(units) else np.zeros(0)
+    # A list that hangs on a verb ("Consider A, B, C") proposes each item, but only inside an
+    # answer that also makes a claim of its own; a list alone is the rubric's vocabulary.
+    governed = {unit.sentence for unit in units if unit.kind == "item"}
+    argued = any(
+        unit.kind == "claim"
+        and not unit.is_code
+        and unit.sentence not in governed
+        and best[u] >= method.on_topic
+        for u, unit in enumerate(units)
+    )
     # A stuffed sentence taints its clauses too: cutting a list into pieces does not make claims.
-    stuffed = {unit.sentence for u, unit in enumerate(units) if _stuffed(unit, pos[u], method)}
+    # Only a whole sentence can be stuffing: a list clause inside a claim ("I'd trace where
+    # the time goes: queueing, normalization, the vocoder, the network") names what the claim
+    # is about, and stays capped as a list.
+    stuffed = {
+        unit.sentence
+        for u, unit in enumerate(units)
+        if unit.start == unit.sentence
+        and _stuffed(unit, pos[u], method)
+        and not (argued and unit.sentence in governed)
+    }
     for u, unit in enumerate(units):
         if not unit.is_claim or (unit.sentence in stuffed and unit.sentence >= 0):
+            continue
+        if unit.kind == "item" and not argued:
             continue
         near = {
             n["owner"]
@@ -106,9 +171,10 @@ def score_units(
             s = float(pos[u, j])
             if neg[u, j] > s + method.negative_margin:
                 continue
-            if s >= method.met and cid in near:
+            clear = neg[u, j] <= s - method.ambiguous
+            if s >= met_at[j] and cid in near and clear:
                 candidates.append((s, u, j, "met"))
-            elif s >= method.partial:
+            elif s >= partial_at[j]:
                 candidates.append((s, u, j, "partial"))
     # Strongest matches claim their unit first; a unit has limited capacity so one list of
     # terms cannot tick every box.
@@ -119,7 +185,10 @@ def score_units(
         cid = crit_ids[j]
         if cid in matches:
             continue
-        cap = method.list_capacity if units[u].kind == "list" else method.claim_capacity
+        kind = units[u].kind
+        cap = {"list": method.list_capacity, "item": method.item_capacity}.get(
+            kind, method.claim_capacity
+        )
         if used.get(u, 0) >= cap:
             continue
         used[u] = used.get(u, 0) + 1
@@ -136,13 +205,12 @@ def score_units(
         results.append(CriterionResult(id=crit.id, status=m.status, evidence=units[m.unit].text))
     on_topic = 0.0
     if len(units):
-        best = pos.max(axis=1)
         span = max(1e-6, method.on_topic - method.off_topic)
         on_topic = float(
             sum(
                 min(1.0, max(0.0, (best[u] - method.off_topic) / span))
                 for u, unit in enumerate(units)
-                if unit.is_claim
+                if unit.is_claim and unit.kind != "item" and unit.sentence not in stuffed
             )
         )
     return OfflineResult(results, got / total if total else 0.0, matches, on_topic)

@@ -295,8 +295,10 @@ RULES: dict[str, FlagRule] = {
         ),
     ),
 }
+# Naming the cases that break code (mistakes to avoid, missing data) is thinking about tests too.
 _MENTIONS_TESTS = re.compile(
-    r"\btest|\bedge|\bcorner cases?\b|\bassert|\bempty (?:input|list|map|records?|maps)|\bboundar|\bcover\b|\bno records\b",
+    r"\btest|\bedge|\bcorner cases?\b|\bassert|\bempty (?:input|list|map|records?|maps)|\bboundar|\bcover\b|\bno records\b"
+    r"|\b(?:common )?(?:mistakes|pitfalls)\b|\bmissing (?:baselines?|data|keys?|values?|slices?|entries)\b",
     _I,
 )
 NO_TESTS_EVIDENCE = "(no tests are mentioned)"
@@ -329,7 +331,8 @@ def detect_flags(
             counter_idx.setdefault(owner, []).append(i)
     sims = vectors @ refs.vectors.T if len(units) else np.zeros((0, len(refs.texts)))
     for u, unit in enumerate(units):
-        if unit.is_code and not unit.text.lstrip().startswith("#"):
+        # List items are pieces of a sentence that is read whole.
+        if unit.kind == "item" or (unit.is_code and not unit.text.lstrip().startswith("#")):
             continue
         for flag_id, rule in RULES.items():
             if flag_id in hits:

@@ -21,6 +21,8 @@ METHOD = Method()
 # Verdict ceiling when any red flag is raised: a flagged answer is at most "weak", and its score
 # stays below the "adequate" threshold so the number and the verdict agree.
 FLAG_CEILING = "weak"
+# Two or more of the seed's failing-answer traits make a failing answer, whatever else it says.
+MULTI_FLAG_CEILING = "failing"
 # An answer that tries to instruct the grader fails, whatever else it says.
 INJECTION_CEILING = "failing"
 _INJECTION_SEMANTIC = 0.62
@@ -68,7 +70,7 @@ def score_answer(
     spans = find_injection(answer)
     clean = strip_spans(answer, spans)
     units = split_units(clean)
-    vectors = embedder.embed([u.text for u in units])
+    vectors = embedder.embed([u.query for u in units])
     extra = _semantic_injection(units, vectors, refs)
     if extra:
         # Cut those sentences out too and read the rest again.
@@ -78,7 +80,7 @@ def score_answer(
         spans = spans + more
         clean = strip_spans(clean, more)
         units = split_units(clean)
-        vectors = embedder.embed([u.text for u in units])
+        vectors = embedder.embed([u.query for u in units])
 
     neighbours = nearest(index_dir, prompt.id, vectors, k=METHOD.k) if len(units) else []
     offline = score_units(prompt, units, vectors, refs, neighbours, METHOD)
@@ -120,21 +122,33 @@ def score_answer(
 def final_score(
     base: float, n_flags: int, scoring: ScoringConfig, *, injected: bool = False
 ) -> tuple[int, str]:
-    """Penalties, then ceilings: any red flag caps at "weak", an injection attempt at "failing".
+    """Penalties, then ceilings: any red flag caps at "weak", two flags or an injection
+    attempt at "failing".
 
     The score is capped with the verdict so the two never disagree. Both only ever lower the
     score, so an injected answer never scores above the same answer without the injection.
     """
-    raw = base - scoring.red_flag_penalty * n_flags
-    score = int(round(max(0.0, min(100.0, raw))))
-    verdict = verdict_for(score, scoring.strong, scoring.adequate, scoring.weak)
+    raw = max(0.0, min(100.0, base - scoring.red_flag_penalty * n_flags))
+    verdict = verdict_for(round(raw), scoring.strong, scoring.adequate, scoring.weak)
     if n_flags:
         verdict = cap_verdict(verdict, FLAG_CEILING)
-        score = min(score, max(0, scoring.adequate - 1))
+        raw = _squash(raw, max(0, scoring.adequate - 1))
+    if n_flags >= 2:
+        verdict = cap_verdict(verdict, MULTI_FLAG_CEILING)
+        raw = _squash(raw, max(0, scoring.weak - 1))
     if injected:
         verdict = cap_verdict(verdict, INJECTION_CEILING)
-        score = min(score, max(0, scoring.weak - 1))
-    return score, verdict
+        raw = _squash(raw, max(0, scoring.weak - 1))
+    return int(round(raw)), verdict
+
+
+def _squash(score: float, cap: int, band: float = 10.0) -> float:
+    """Bring a score under `cap` keeping the order of capped answers: the top of the scale is
+    pressed into the last `band` points below the cap instead of all landing on the cap."""
+    knee = max(0.0, cap - band)
+    if score <= knee:
+        return score
+    return knee + (cap - knee) * (score - knee) / max(1e-6, 100.0 - knee)
 
 
 def ensure_index(bank, index_dir: Path | None = None, progress: bool = True) -> str:
@@ -165,10 +179,13 @@ def _semantic_injection(units, vectors, refs) -> list[int]:
     if not idx or not len(units):
         return []
     sims = (vectors @ refs.vectors[idx].T).max(axis=1)
+    # List items are pieces of their sentence, which is read whole here.
     return [
         u
         for u, unit in enumerate(units)
-        if sims[u] >= _INJECTION_SEMANTIC and _GRADER_WORDS.search(unit.text)
+        if unit.kind != "item"
+        and sims[u] >= _INJECTION_SEMANTIC
+        and _GRADER_WORDS.search(unit.text)
     ]
 
 

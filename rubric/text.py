@@ -69,7 +69,7 @@ _AUX = {
     "lets",
     "helps",
 }
-_VERBS = set(
+VERBS = set(
     """
     add adjust admit agree alert align allow analyse analyze answer append apply ask assemble
     assert assume audit avoid batch begin block break bring build bump buy cache call cap catch
@@ -87,7 +87,7 @@ _VERBS = set(
     separate set shed ship show shrink skip slice sort speak split start state stop store stream
     swap switch take talk tell test think throttle tighten trace track treat trigger trim try
     tune turn understand update use validate verify version wait walk want warm watch work write
-    yield
+    yield accept justify lay blend preserve warm
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 _FUNCTION_WORDS = {
@@ -142,10 +142,14 @@ _FUNCTION_WORDS = {
 }
 
 
-# A list introduced by one of these talks about the answer, not about the system.
+# A list introduced by one of these talks about the answer, not about the system. "Covers",
+# "mentions" and "includes" only when the answer is their subject: "I'd cover empty input,
+# ..." is a test plan, "my answer covers ..." is a table of contents.
 _META = re.compile(
-    r"\b(touch(es)? on|covers?|mentions?|includes?|keywords?|buzzwords?|topics?|terms?|"
-    r"key ?points?|concepts?)\b",
+    r"\b(touch(es)? on|keywords?|buzzwords?|topics?|terms?|key ?points?|concepts?)\b"
+    r"|\b(answer|response|reply|this|it|above|solution)\s+(also\s+)?"
+    r"(covers?|mentions?|includes?|addresses|discusses)\b"
+    r"|^\s*(covers?|mentions?|includes?|covered|mentioned|included)\b",
     re.IGNORECASE,
 )
 
@@ -181,6 +185,14 @@ _STARTERS = {
     "nothing",
     "only",
     "since",
+    # A new question in a run of questions ("what traffic ..., how fast ..., who may ...").
+    "what",
+    "which",
+    "how",
+    "who",
+    "whether",
+    "where",
+    "why",
 }
 
 
@@ -189,7 +201,9 @@ class Unit:
     """A piece of the answer that can be evidence: its text is verbatim from the answer.
 
     kind: "claim" (a sentence or clause that asserts or proposes something), "list" (a claim
-    that is mostly a list of terms: it may show few criteria), "terms" (no claim: no credit).
+    that is mostly a list of terms: it may show few criteria), "terms" (no claim: no credit),
+    "item" (one to three consecutive items of a list that hangs on a verb, "Consider A, B, C":
+    each item is a proposal of its own, read with the verb in front of it).
     """
 
     text: str
@@ -198,10 +212,19 @@ class Unit:
     kind: str = "claim"
     # Where the sentence this unit belongs to starts (a clause shares its sentence's).
     sentence: int = -1
+    # The verb an item hangs on ("Consider", "I'd ask about"), read before the item's text.
+    lead: str = ""
 
     @property
     def is_claim(self) -> bool:
         return self.kind != "terms"
+
+    @property
+    def query(self) -> str:
+        """What is embedded: the text, with the verb it hangs on when it is a list item."""
+        if self.lead and not self.text.startswith(self.lead):
+            return f"{self.lead} {self.text}"
+        return self.text
 
 
 def words(text: str) -> list[str]:
@@ -210,17 +233,17 @@ def words(text: str) -> list[str]:
 
 def has_verb(text: str) -> bool:
     for w in words(text):
-        if w in _AUX or w in _VERBS:
+        if w in _AUX or w in VERBS:
             return True
         if w.endswith("n't") or w.endswith("'ll") or w.endswith("'d"):
             return True
         # Inflections of listed verbs: "routes", "routed", "routing", "froze"...
         for suffix in ("s", "es", "ed", "d", "ing"):
-            if w.endswith(suffix) and w[: -len(suffix)] in _VERBS:
+            if w.endswith(suffix) and w[: -len(suffix)] in VERBS:
                 return True
-        if w.endswith("ing") and (w[:-3] + "e") in _VERBS:
+        if w.endswith("ing") and (w[:-3] + "e") in VERBS:
             return True
-        if w.endswith("ied") and (w[:-3] + "y") in _VERBS:
+        if w.endswith("ied") and (w[:-3] + "y") in VERBS:
             return True
     return False
 
@@ -290,6 +313,80 @@ def _add_span(text: str, a: int, b: int, out: list[tuple[str, int]]) -> None:
         out.append((stripped, a + piece.index(stripped)))
 
 
+# Before the verb a list hangs on: a subject, a modal, a sequencing word.
+_LEAD_SKIP = {
+    "i",
+    "we",
+    "you",
+    "i'd",
+    "we'd",
+    "i'll",
+    "we'll",
+    "would",
+    "should",
+    "will",
+    "could",
+    "can",
+    "must",
+    "then",
+    "first",
+    "also",
+    "and",
+    "so",
+    "next",
+    "finally",
+    "to",
+    "let's",
+}
+_LEAD_PREP = {"about", "for", "on", "into", "by", "with", "at", "over", "in", "to"}
+
+
+def lead_verb(text: str) -> str:
+    """The words up to the verb a list hangs on, as written ("Consider", "I'd ask about"),
+    or "" when the sentence does not open with an action: a noun-phrase dump has no lead,
+    and neither does a list that talks about the answer ("my answer covers ...")."""
+    head = re.split(r",|:|;", text, maxsplit=1)[0]
+    if _META.search(head):
+        return ""
+    found = list(_WORD.finditer(head))
+    for i, m in enumerate(found[:4]):
+        low = m.group(0).lower()
+        if low in VERBS:
+            end = m.end()
+            if i + 1 < len(found) and found[i + 1].group(0).lower() in _LEAD_PREP:
+                end = found[i + 1].end()
+            return head[:end].strip()
+        if low not in _LEAD_SKIP:
+            return ""
+    return ""
+
+
+_ITEM_SEP = re.compile(r"\s*[,;]\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+MAX_ITEM_RUN = 3
+
+
+def list_items(sent: str, start: int, lead: str) -> list[Unit]:
+    """Runs of one to three consecutive items of a verb-led list, each quoted verbatim."""
+    body = sent.rstrip(".!? ")
+    items = [(t, off) for t, off in _spans(body, _ITEM_SEP) if words(t)]
+    if len(items) < 3:
+        return []
+    # Each item hangs on the nearest verb before it: "freeze X, route Y, Z" reads "route Z".
+    leads: list[str] = []
+    current = lead
+    for text, _ in items:
+        own = lead_verb(text)
+        leads.append("" if own else current)
+        current = own or current
+    out: list[Unit] = []
+    for i in range(len(items)):
+        for j in range(i, min(len(items), i + MAX_ITEM_RUN)):
+            a = items[i][1]
+            b = items[j][1] + len(items[j][0])
+            out.append(Unit(body[a:b], start + a, kind="item", sentence=start, lead=leads[i]))
+    return out
+
+
 def unit_kind(text: str) -> str:
     if not has_verb(text):
         return "terms"
@@ -314,8 +411,12 @@ def _clauses(sent: str) -> list[tuple[str, int]]:
     with the piece before it, so "compare region, device, noise" is one clause."""
     merged: list[list[int]] = []
     for text, off in _spans(sent, _CLAUSE):
-        first = (words(text) or [""])[0]
-        starts_clause = first in _STARTERS or has_verb(first)
+        ws = words(text)
+        first = (ws or [""])[0]
+        # A piece with its own verb ("..., and positive delta means worse") is a clause too.
+        starts_clause = (
+            first in _STARTERS or has_verb(first) or (len(ws) >= 3 and not is_bare(text) and has_verb(text))
+        )
         if merged and (len(words(text)) < 3 or not starts_clause):
             merged[-1][1] = off + len(text)
         else:
@@ -329,6 +430,12 @@ def _clauses(sent: str) -> list[tuple[str, int]]:
 def _sentence_units(sent: str, start: int) -> list[Unit]:
     kind = unit_kind(sent)
     units = [Unit(sent, start, kind=kind, sentence=start)]
+    if kind in ("list", "terms") and re.search(r"[,;]", sent):
+        # A list that hangs on a verb ("Consider A, B, C") proposes each item; the scorer
+        # credits its items only when the answer argues something besides lists.
+        lead = lead_verb(sent)
+        if lead:
+            units.extend(list_items(sent, start, lead))
     if len(words(sent)) >= 8:
         parts = _clauses(sent)
         if len(parts) > 1:

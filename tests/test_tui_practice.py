@@ -53,11 +53,11 @@ def _app(**kwargs) -> PracticeApp:
 
 async def _answer_until_closed(pilot, app, text: str) -> None:
     """Answer the pending question and every follow-up until the scorecard shows."""
-    for _ in range(6):
+    for turn in range(6):
         await wait_for(pilot, lambda: idle(app))
         if isinstance(app.screen, ScorecardScreen):
             return
-        await type_text(pilot, text)
+        await type_text(pilot, text if turn == 0 else "Nothing to add.")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: idle(app))
     raise AssertionError(f"the prompt never closed: {errors(app)}\n{screen_text(app)}")
@@ -219,9 +219,54 @@ async def test_start_screen_runs_one_section(home: Path) -> None:
     ]
 
 
+async def test_start_screen_offers_a_paused_session_to_resume(home: Path) -> None:
+    first = _app(prompt_ids=["r1.cost_latency"])
+    async with first.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: idle(first))
+        await pilot.press("ctrl+q")
+    app = _app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, StartScreen))
+        await pilot.click("#mode-resume")
+        await pilot.pause()
+        resume = app.screen.query_one("#resume")
+        assert resume.display
+        resume.value = first.session_id
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: idle(app) and not isinstance(app.screen, StartScreen))
+        assert app.session_id == first.session_id
+        assert interview(app).pending.prompt_id == "r1.cost_latency"
+        await pilot.press("ctrl+q")
+
+
 async def test_unknown_resume_id_exits_with_a_message(home: Path) -> None:
     app = _app(resume="no-such-session")
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.return_code is not None)
     assert app.return_code == 2
     assert "unknown session" in (app.error or "")
+
+
+async def test_an_unreachable_llm_is_a_notice_not_a_crash(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("INTERVIEWER_LLM__MODEL", "openai/judge")
+    monkeypatch.setenv("INTERVIEWER_LLM__API_BASE", f"http://127.0.0.1:{port}/v1")
+    monkeypatch.setenv("INTERVIEWER_LLM__MAX_RETRIES", "0")
+    monkeypatch.setenv("INTERVIEWER_LLM__TIMEOUT_S", "5")
+    monkeypatch.setenv("INTERVIEWER_EXAM__MAX_FOLLOW_UPS", "0")
+    app = _app(prompt_ids=["warmup.constraints"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: idle(app))
+        await type_text(pilot, "Latency budget and privacy limits.")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ScorecardScreen))
+        warnings = [n.message for n in app._notifications if n.severity == "warning"]
+        assert any("LLM" in m and "offline" in m for m in warnings)
+        assert app.screen.scorecard["scorer"] == "offline"
+    assert not errors(app)

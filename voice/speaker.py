@@ -100,6 +100,15 @@ class Speaker(FrameProcessor):
             self.unspoken = unspoken
             return unspoken
 
+    def play_now(self, tag: SpeechTag, audio: np.ndarray) -> None:
+        """Ready audio (a pre-synthesized "Okay.") onto the port at once, skipping the TTS queue
+        (the worker may be busy warming); a pause or a barge-in treats it like any other piece."""
+        with self._lock:
+            if self._paused:
+                self._held.append(Unplayed(tag, audio, started=False))
+                return
+            self._port.play(audio, tag)
+
     def begin_batch(self) -> None:
         """Start the tts_first_audio stopwatch: the next piece played stops it."""
         with self._lock:

@@ -74,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
         session,
         conv,
         upcoming=_upcoming_texts(bank, prompt_ids),
+        likely_follow_ups=_likely_follow_ups(bank),
         captions=sys.stdout,
         interjection_max_words=getattr(settings.voice, "interjection_max_words", 6),
         before_submit=warming.join,
@@ -164,6 +165,22 @@ def _upcoming_texts(bank, prompt_ids: list[str] | None):  # noqa: ANN001
         return [t for t in (getattr(prompt, "scenario", ""), prompt.text) if t]
 
     return upcoming
+
+
+def _likely_follow_ups(bank, limit: int = 3):  # noqa: ANN001, ANN202
+    """The bank's probes for the question being answered, heaviest criteria first."""
+
+    def likely(pending) -> list[str]:  # noqa: ANN001
+        if getattr(pending, "kind", "") != "prompt" or getattr(pending, "is_coding", False):
+            return []
+        try:
+            prompt = bank.prompt(pending.prompt_id)
+        except KeyError:
+            return []
+        ranked = sorted(prompt.criteria, key=lambda c: -c.weight)
+        return [c.probe for c in ranked[:limit] if c.probe]
+
+    return likely
 
 
 def _enter_key_watcher():

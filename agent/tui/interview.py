@@ -56,6 +56,7 @@ class InterviewScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "submit", "Submit", priority=True),
         Binding("ctrl+r", "run_code", "Run tests", priority=True),
+        Binding("f6", "next_pane", "Next pane", priority=True),
         Binding("f2", "last_scorecard", "Last scorecard"),
         Binding("ctrl+q", "app.quit_exam", "Quit (resumable)", priority=True),
     ]
@@ -455,6 +456,15 @@ class InterviewScreen(Screen[None]):
         self.query_one("#cases", Static).update("Running the hidden tests in the sandbox…")
         self._set_busy("Running the hidden tests in the sandbox…")
         self._run_code(self.query_one("#code", TextArea).text)
+
+    def action_next_pane(self) -> None:
+        """Move between the conversation, the code and the answer (tab indents in the code)."""
+        panes = [self.query_one("#conversation")]
+        if self.query_one("#coding").display:
+            panes.append(self.query_one("#code"))
+        panes.append(self.query_one("#answer"))
+        current = next((i for i, p in enumerate(panes) if p.has_focus), -1)
+        panes[(current + 1) % len(panes)].focus()
 
     def action_last_scorecard(self) -> None:
         if self._last_card:
