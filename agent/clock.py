@@ -19,7 +19,9 @@ class Clock(Protocol):
 
 class SystemClock:
     def now(self) -> float:
-        return time.monotonic()
+        # Wall seconds, not monotonic: prompt start times are checkpointed and read back by
+        # another process (maybe after a reboot) when a session resumes.
+        return time.time()
 
     def wall(self) -> datetime:
         return datetime.now(UTC)
@@ -41,6 +43,25 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self._t += seconds
+
+
+class AwayClock:
+    """A clock that skips the time a session spent paused or killed on disk."""
+
+    def __init__(self, base: Clock, away_s: float) -> None:
+        self.base = base
+        self.away_s = away_s
+
+    def now(self) -> float:
+        return self.base.now() - self.away_s
+
+    def wall(self) -> datetime:
+        return self.base.wall()
+
+
+def raw_now(clock: Clock) -> float:
+    """The underlying clock's reading (the scale the store's last-seen times are kept on)."""
+    return clock.base.now() if isinstance(clock, AwayClock) else clock.now()
 
 
 def iso(moment: datetime) -> str:

@@ -142,10 +142,12 @@ class ExamSession:
         session.store.create_session(
             session_id, started=iso(moment), mode=mode, prompt_ids=chosen, versions=versions
         )
+        session.store.claim(session_id, clock.now())
         return session
 
     @classmethod
     def resume(cls, session_id: str, settings: Any, clock: Any = None) -> ExamSession:
+        from .clock import AwayClock, SystemClock
         from .settings import data_home
         from .store import TranscriptStore
 
@@ -156,8 +158,12 @@ class ExamSession:
             if store.status(session_id) == "finished":
                 raise SessionError(f"session {session_id} is finished; nothing to resume")
             meta = store.load(session_id)
+            base = clock or SystemClock()
+            # Timers skip the time the session sat paused (or killed) on disk.
+            away = store.claim(session_id, base.now())
         finally:
             store.close()
+        clock = AwayClock(base, away) if away else base
         session = cls(settings=settings, session_id=session_id, clock=clock, resumed=True)
         session._prompt_ids = meta.prompt_ids
         session._deps.versions.update(meta.versions)
@@ -286,12 +292,15 @@ class ExamSession:
     def _resume(self, value: dict[str, Any]) -> Reply:
         from langgraph.types import Command
 
+        from .clock import raw_now
+
         with self._lock:
             if self.pending is None:
                 raise SessionError(
                     "the session is finished" if self.finished else "no question is waiting"
                 )
             self._graph.invoke(Command(resume=value), self._config, durability="sync")
+            self.store.touch(self.session_id, raw_now(self.clock))
             outbox = self._values().get("outbox") or []
             fresh = outbox[self._seen :]
             self._seen = len(outbox)
@@ -316,7 +325,10 @@ class ExamSession:
 
     def pause(self) -> None:
         """The face is leaving mid-exam: mark the session paused (it stays resumable)."""
+        from .clock import raw_now
+
         if not self.finished:
+            self.store.touch(self.session_id, raw_now(self.clock))
             self.store.set_status(self.session_id, "paused")
 
     def close(self) -> None:

@@ -9,6 +9,7 @@ the original scorecard, never over it.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -27,7 +28,10 @@ CREATE TABLE IF NOT EXISTS sessions (
     status TEXT NOT NULL,
     prompt_ids TEXT NOT NULL,
     versions TEXT NOT NULL,
-    debrief TEXT
+    debrief TEXT,
+    owner_pid INTEGER,
+    last_seen REAL,
+    away_s REAL NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS turns (
     session_id TEXT NOT NULL,
@@ -43,6 +47,25 @@ CREATE TABLE IF NOT EXISTS turns (
     PRIMARY KEY (session_id, turn_index)
 );
 """
+
+
+_LIVENESS_COLUMNS = {
+    "owner_pid": "INTEGER",
+    "last_seen": "REAL",
+    "away_s": "REAL NOT NULL DEFAULT 0",
+}
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class StoreError(Exception):
@@ -112,7 +135,15 @@ class TranscriptStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        self._add_missing_columns()
         self._db.commit()
+
+    def _add_missing_columns(self) -> None:
+        """Stores written by an older version lack the liveness columns: add them."""
+        have = {r["name"] for r in self._db.execute("PRAGMA table_info(sessions)")}
+        for column, decl in _LIVENESS_COLUMNS.items():
+            if column not in have:
+                self._db.execute(f"ALTER TABLE sessions ADD COLUMN {column} {decl}")
 
     def close(self) -> None:
         with self._lock:
@@ -157,6 +188,34 @@ class TranscriptStore:
             self._db.execute(
                 "UPDATE sessions SET status = ? WHERE session_id = ? AND status != 'finished'",
                 (status, session_id),
+            )
+
+    def claim(self, session_id: str, now: float) -> float:
+        """This process now drives the session; returns the seconds it spent away since last seen.
+
+        The away time is added to the session's total, so prompt timers skip the time a
+        paused or killed session sat on disk.
+        """
+        with self._lock, self._db:
+            row = self._db.execute(
+                "SELECT last_seen, away_s FROM sessions WHERE session_id = ?", (session_id,)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"unknown session {session_id!r}")
+            gap = max(0.0, now - row["last_seen"]) if row["last_seen"] is not None else 0.0
+            away = float(row["away_s"] or 0.0) + gap
+            self._db.execute(
+                "UPDATE sessions SET owner_pid = ?, last_seen = ?, away_s = ? WHERE session_id = ?",
+                (os.getpid(), now, away, session_id),
+            )
+        return away
+
+    def touch(self, session_id: str, now: float) -> None:
+        """Record that the session was in use at `now` (clock seconds)."""
+        with self._lock, self._db:
+            self._db.execute(
+                "UPDATE sessions SET last_seen = ?, owner_pid = ? WHERE session_id = ?",
+                (now, os.getpid(), session_id),
             )
 
     def merge_versions(self, session_id: str, versions: dict[str, Any]) -> None:
@@ -299,7 +358,7 @@ class TranscriptStore:
         """Every stored session, newest last."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT session_id, started, finished, mode, status FROM sessions"
+                "SELECT session_id, started, finished, mode, status, owner_pid FROM sessions"
                 " ORDER BY started, rowid"
             ).fetchall()
         return [
@@ -308,7 +367,12 @@ class TranscriptStore:
                 started=r["started"],
                 finished=r["finished"],
                 mode=r["mode"],
-                status=r["status"],
+                # "active" only while a live process drives it; a killed one is resumable.
+                status=(
+                    "paused"
+                    if r["status"] == "active" and not _pid_alive(r["owner_pid"])
+                    else r["status"]
+                ),
                 score=overall_score(self.turns(r["session_id"])),
             )
             for r in rows

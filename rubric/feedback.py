@@ -46,7 +46,9 @@ def base_form(word: str) -> str:
 
 def _is_third_person_verb(word: str) -> bool:
     low = word.lower()
-    return low in _IRREGULAR or (low.endswith("s") and base_form(low) in VERBS and low != base_form(low))
+    return low in _IRREGULAR or (
+        low.endswith("s") and base_form(low) in VERBS and low != base_form(low)
+    )
 
 
 def imperative(statement: str) -> str:

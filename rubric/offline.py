@@ -43,7 +43,7 @@ class Method:
     off_topic: float = 0.25
     # Score points an on-topic attempt earns before any criterion is shown (two claims for all
     # of it), so a thin but relevant answer ranks above an off-topic or flagged one.
-    floor: float = 32.0
+    floor: float = 36.0
     # Per-criterion calibration from the bank: a match must sit closer to the criterion than
     # its sibling criteria's passages do (the `confusable` percentile of their similarity),
     # by these margins, for partial and for met.
@@ -150,12 +150,26 @@ def score_units(
     # Only a whole sentence can be stuffing: a list clause inside a claim ("I'd trace where
     # the time goes: queueing, normalization, the vocoder, the network") names what the claim
     # is about, and stays capped as a list.
+    # A list sentence is judged by everything its clauses brush against, so cutting it into
+    # clauses does not hide how many criteria it names.
+    touched: dict[int, set[int]] = {}
+    head: dict[int, int] = {}
+    for u, unit in enumerate(units):
+        if unit.kind == "item":
+            continue
+        head.setdefault(unit.sentence, u)
+        touched.setdefault(unit.sentence, set()).update(
+            int(j) for j in np.flatnonzero(pos[u] >= partial_at)
+        )
     stuffed = {
-        unit.sentence
-        for u, unit in enumerate(units)
-        if unit.start == unit.sentence
-        and _stuffed(unit, pos[u], method)
-        and not (argued and unit.sentence in governed)
+        sent
+        for sent, u in head.items()
+        if sent >= 0
+        and not (argued and sent in governed)
+        and (
+            _stuffed(units[u], pos[u], method)
+            or (units[u].kind == "list" and len(touched[sent]) >= method.stuffing_touch)
+        )
     }
     for u, unit in enumerate(units):
         if not unit.is_claim or (unit.sentence in stuffed and unit.sentence >= 0):

@@ -415,7 +415,9 @@ def _clauses(sent: str) -> list[tuple[str, int]]:
         first = (ws or [""])[0]
         # A piece with its own verb ("..., and positive delta means worse") is a clause too.
         starts_clause = (
-            first in _STARTERS or has_verb(first) or (len(ws) >= 3 and not is_bare(text) and has_verb(text))
+            first in _STARTERS
+            or has_verb(first)
+            or (len(ws) >= 3 and not is_bare(text) and has_verb(text))
         )
         if merged and (len(words(text)) < 3 or not starts_clause):
             merged[-1][1] = off + len(text)

@@ -213,3 +213,43 @@ def test_coach_override_is_kept_beside_the_original_scorecard(settings, clock):
     [summary] = store.list_sessions()
     assert summary.session_id == session.session_id and summary.status == "finished"
     assert summary.score == original["score"]
+
+
+def test_timer_skips_the_time_a_paused_session_sat_on_disk(settings, clock):
+    session = ExamSession.start(settings, [SPOKEN], clock=clock)
+    session.opening()
+    clock.advance(30)
+    session.pause()
+    sid = session.session_id
+    session.close()
+
+    clock.advance(6 * 3600)  # the candidate comes back after lunch
+    again = ExamSession.resume(sid, settings, clock=clock)
+    again.opening()
+    elapsed, budget, level = again.time_status()
+    assert elapsed == pytest.approx(30, abs=1)
+    assert level == "ok" and budget > 60
+
+
+def test_a_killed_session_is_listed_as_paused_not_active(settings, clock):
+    import subprocess
+    import sys
+
+    from agent.store import TranscriptStore
+
+    session = ExamSession.start(settings, [SPOKEN], clock=clock)
+    session.opening()
+    sid = session.session_id
+    session.close()
+    # Another process takes the session over and dies without a word (SIGKILL, power cut).
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from agent.store import TranscriptStore;"
+            f" TranscriptStore().claim({sid!r}, 0.0)",
+        ],
+        check=True,
+    )
+    listed = {s.session_id: s.status for s in TranscriptStore().list_sessions()}
+    assert listed[sid] == "paused"

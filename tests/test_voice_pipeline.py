@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pytest
 
-from voice.audio import read_wav, read_wav_at
+from voice.audio import PIPELINE_RATE, read_wav, read_wav_at
 from voice.config import VoiceConfig
 from voice.conversation import Conversation, Models
 from voice.measure import measure, word_error_rate
@@ -53,6 +53,14 @@ def recordings(tmp_path_factory, voice_bank):
             tail_s=3.0,
             bank=voice_bank,
         )
+    # A finished sentence, a 1.1 s pause (the turn ends, "Okay."), then more: a barge-in on the ack.
+    made["resumed"] = make_recording(
+        folder / "resumed.wav",
+        "piper-fast",
+        [Answer(1.0, ["I would roll back first.", "Then I would page the model owner."], [1.1])],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
     made["trailing"] = make_recording(
         folder / "trailing.wav",
         "piper-slow",
@@ -117,6 +125,73 @@ def test_a_trailing_and_keeps_the_floor_for_the_candidate(models, recordings, tm
     assert heard is not None and not heard.barged_in
     # One turn with both halves: the 1 s pause after "and" did not end it.
     assert "freeze" in heard.text.lower() and "slices" in heard.text.lower()
+
+
+def test_the_interviewer_acknowledges_the_moment_the_answer_ends(models, recordings, tmp_path):
+    rec = recordings["piper-slow"]
+    port = FileAudioPort(rec.path, tmp_path / "out.wav")
+    conv = Conversation(port, models, VoiceConfig())
+    conv.begin_reply()
+    conv.say(INTRO, "prompt")
+    heard = conv.listen(acknowledge=True)
+    conv.begin_reply()
+    conv.say("Thanks. Next question.", "prompt")
+    conv.drain()
+    conv.close()
+    assert heard is not None and heard.acknowledged
+    out = read_wav_at(tmp_path / "out.wav")
+    figs = measure(read_wav_at(rec.path), out, rec.regions)
+    assert figs.overlap_ms == 0 and figs.response_ms
+    # The first thing heard after the answer is one of the short acknowledgements, whole, and
+    # the reply follows it rather than playing over it.
+    start = int((rec.regions[0][1] + figs.response_ms[0] / 1000) * PIPELINE_RATE)
+    said = out[start - 160 : start + PIPELINE_RATE]
+    match = {
+        text: float(np.max(np.abs(np.correlate(said, ack[:4000], mode="valid"))))
+        / float(np.dot(ack[:4000], ack[:4000]))
+        for text, ack in models.acks.items()
+    }
+    assert max(match.values()) == pytest.approx(1.0, abs=0.02)
+    assert "latency budget" in heard.text.lower()
+
+
+def test_an_acknowledgement_is_cut_by_barge_in_and_never_said_again(models, recordings, tmp_path):
+    rec = recordings["resumed"]
+    port = FileAudioPort(rec.path, tmp_path / "out.wav")
+    conv = Conversation(port, models, VoiceConfig())
+    first = conv.listen(acknowledge=True)
+    assert first is not None and first.acknowledged and "roll back" in first.text.lower()
+    second = conv.listen(acknowledge=True)
+    assert second is not None and second.barged_in, "the candidate went on over the 'Okay.'"
+    assert second.unspoken and {tag.kind for tag in second.unspoken} == {"ack"}
+    conv.say_again(second.unspoken)
+    conv.drain()
+    conv.close()
+    assert "page" in second.text.lower()
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
+    assert figs.overlap_ms == 0
+
+
+def test_a_long_answer_is_transcribed_in_committed_parts(models, recordings):
+    """Answers longer than the commit length are transcribed part by part while they go on."""
+    from voice.asr import StreamingTranscriber
+    from voice.audio import FRAME_SAMPLES
+    from voice.vad import SpeechGate
+
+    rec = recordings["piper-slow"]
+    audio = read_wav_at(rec.path)
+    stt = StreamingTranscriber(models.transcriber, commit_s=2.0)
+    stt.context = "Before you draw a single architecture box, what do you pin down first?"
+    models.vad.reset()
+    gate = SpeechGate()
+    for k in range(audio.size // FRAME_SAMPLES):
+        frame = audio[k * FRAME_SAMPLES : (k + 1) * FRAME_SAMPLES].copy()
+        stt.push(frame, gate.update(models.vad.probability(frame)))
+        stt.wait_idle()
+    text = stt.final()
+    stt.close()
+    assert word_error_rate(rec.reference, text) <= 0.1
+    assert "constraints" in text.lower() and "cost ceiling" in text.lower()
 
 
 def test_record_output_matches_the_mic_file_length_and_rate(models, recordings, tmp_path):

@@ -20,6 +20,9 @@ class VoiceConfig(BaseModel):
     end_of_turn_silence_ms: int = 600
     unfinished_turn_silence_ms: int = 2000
     min_barge_in_ms: int = 96
+    # A barge-in this short ("sorry, could you repeat?") before the question was fully asked is
+    # not the answer: the interviewer finishes the question.
+    interjection_max_words: int = 6
     end_phrases: list[str] = Field(
         default_factory=lambda: ["that's my answer", "that is my answer", "i'm done", "that's all"]
     )

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         upcoming=_upcoming_texts(bank, prompt_ids),
         likely_follow_ups=_likely_follow_ups(bank),
         captions=sys.stdout,
-        interjection_max_words=getattr(settings.voice, "interjection_max_words", 6),
+        interjection_max_words=settings.voice.interjection_max_words,
         before_submit=warming.join,
     )
     try:
