@@ -94,8 +94,11 @@ def _clip(text: str, max_words: int = 12) -> str:
     return clipped + ("..." if len(tokens) > max_words else "")
 
 
-def candidate_phrase(answer: str, hint: str = "", avoid: list[str] | None = None) -> str:
-    """A short phrase the candidate said, preferably the one closest to `hint`.
+def _related_phrase(
+    answer: str, hint: str = "", avoid: list[str] | None = None
+) -> tuple[str, bool]:
+    """A short phrase the candidate said, preferably the one closest to `hint`, and whether it
+    shares any content word with the hint.
 
     Phrases already quoted in `avoid` (earlier follow-ups) are skipped while others remain.
     """
@@ -103,18 +106,34 @@ def candidate_phrase(answer: str, hint: str = "", avoid: list[str] | None = None
     fresh = [s for s in sentences if not any(_clip(s) in said for said in avoid or [])]
     sentences = fresh or sentences
     if not sentences:
-        return ""
+        return "", False
     hint_words = {w for w in words(hint) if w not in _STOP}
 
     def overlap(sentence: str) -> int:
         return len({w for w in words(sentence) if w not in _STOP} & hint_words)
 
     best = max(sentences, key=lambda s: (overlap(s), -sentences.index(s)))
-    return _clip(best)
+    return _clip(best), overlap(best) > 0
 
 
-def acknowledge(answer: str, scorecard: dict[str, Any] | None, *, follow_up: bool) -> str:
-    """Show the candidate they were heard before anything else is said."""
+def candidate_phrase(answer: str, hint: str = "", avoid: list[str] | None = None) -> str:
+    """A short phrase the candidate said, preferably the one closest to `hint`."""
+    return _related_phrase(answer, hint, avoid)[0]
+
+
+_SHORT_ACKS = ("Okay.", "Thanks.", "Got it.", "Right.")
+
+
+def acknowledge(
+    answer: str, scorecard: dict[str, Any] | None, *, follow_up: bool, quote: bool = True
+) -> str:
+    """Show the candidate they were heard before anything else is said.
+
+    With `quote=False` (a follow-up that quotes them comes next) the acknowledgement stays
+    short, so the same words are not read back twice in a row.
+    """
+    if answer.strip() and not quote:
+        return _SHORT_ACKS[len(words(answer)) % len(_SHORT_ACKS)]
     if not answer.strip():
         if follow_up:
             return "Nothing to add there; that's fine."
@@ -137,12 +156,16 @@ def bank_follow_up(
 ) -> str:
     """The bank's probe (or deepen) phrased against what the candidate said."""
     question = criterion.deepen if deepen and criterion.deepen else criterion.probe
-    phrase = candidate_phrase(answer, " ".join([criterion.statement, *criterion.cues]), avoid)
+    hint = " ".join([criterion.statement, *criterion.cues, *criterion.paraphrases])
+    phrase, related = _related_phrase(answer, hint, avoid)
     if not phrase:
         return question
     if deepen:
         return f'You covered that well when you said "{phrase}". {question}'
-    return f'You mentioned "{phrase}". {question}'
+    if related:
+        return f'You mentioned "{phrase}". {question}'
+    # Nothing they said touches this point: name what they did focus on, then probe the gap.
+    return f'You focused on "{phrase}". {question}'
 
 
 def leaks(draft: str, strong_answer: str, n: int = LEAK_NGRAM) -> bool:

@@ -419,11 +419,13 @@ def build_exam_graph(deps: ExamDeps, checkpointer: Any) -> Any:
                 said.append(say("notice", note, prompt.id))
 
         is_follow_up = state["pending"]["kind"] == "follow_up"
+        next_probe = decide_probe(state, prompt, card, run, code, answer)
         if not last["time_up"]:
-            ack = acknowledge(last["answer"], card, follow_up=is_follow_up)
+            # A criterion follow-up quotes the candidate itself; the ack then stays short.
+            quote = not (next_probe and next_probe["kind"] == "criterion")
+            ack = acknowledge(last["answer"], card, follow_up=is_follow_up, quote=quote)
             out.insert(0, say("ack", ack, prompt.id))
 
-        next_probe = decide_probe(state, prompt, card, run, code, answer)
         timing["assess_ms"] = round((clock.now() - started) * 1000.0, 1)
         store.update_timing(state["session_id"], turns[-1]["turn_index"], timing)
         return {
