@@ -6,6 +6,10 @@ was fully asked ("sorry, could you repeat?") does not count as the answer: the i
 the rest of the question and the interjection's words go in front of the real answer, so nothing
 the candidate said is lost from the transcript.
 
+The moment an answer ends the interviewer says a short pre-synthesized "Okay." while the answer
+is transcribed in full and scored and the reply synthesized; while the candidate is still
+answering, the likely follow-ups and the next prompt are synthesized ahead.
+
 Timing of a turn covers the question and its answer: `score` is the session call that produced
 the question, `tts_first_audio` how long until the interviewer started asking it, `barge_in_stop`
 how long the interviewer took to go quiet when cut off, and `vad_end_of_turn` / `asr_final` how
@@ -107,7 +111,7 @@ class VoiceFace:
             t0 = time.perf_counter()
             reply = self.session.submit(answer, timing=timing)
             submitted += 1
-            self._speak(reply, score_ms=(time.perf_counter() - t0) * 1000)
+            self._speak(reply, score_ms=(time.perf_counter() - t0) * 1000, acked=heard.acknowledged)
             if heard.input_ended:
                 break
         finished = bool(self.session.finished)
@@ -129,10 +133,12 @@ class VoiceFace:
     def _done(reply: Any) -> bool:
         return bool(reply.finished) or reply.pending is None
 
-    def _speak(self, reply: Any, *, score_ms: float) -> None:
+    def _speak(self, reply: Any, *, score_ms: float, acked: bool = False) -> None:
         self.conv.begin_reply()
-        for utt in reply.utterances:
+        for i, utt in enumerate(reply.utterances):
             self._caption("interviewer", utt.text)
+            if acked and i == 0 and utt.kind == "ack" and word_count(utt.text) <= 2:
+                continue  # "Okay." was said the moment the answer ended: not "Okay. Okay."
             if utt.speak and utt.text.strip():
                 self.conv.say(utt.text, utt.kind)
         self._question_timing = {"score": round(score_ms, 1)}

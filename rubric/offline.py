@@ -15,7 +15,19 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .scorecard import CriterionResult
-from .text import Unit, words
+from .text import Unit, is_bare, words
+
+# Verbs that hang a list on the answer without committing to any of it: "Consider A, B, C" names
+# topics, where "Clarify A, B, C" or "Version A, B, C" proposes doing each.
+_HEDGED_LEAD = re.compile(
+    r"\b(?:consider\w*|think\w* about|look\w* at|keep\w* in mind|remember|mention\w*|note"
+    r"|cover\w*|touch\w* on|includ\w*|factor\w* in|account\w* for|weigh\w*)\b",
+    re.IGNORECASE,
+)
+_BACK_REFERENCE = re.compile(
+    r"\b(?:those|these|them|that list|all of (?:this|that|them)|the above|each of (?:them|those|these))\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -47,8 +59,8 @@ class Method:
     # Per-criterion calibration from the bank: a match must sit closer to the criterion than
     # its sibling criteria's passages do (the `confusable` percentile of their similarity),
     # by these margins, for partial and for met.
-    confusable: float = 90.0
-    partial_margin: float = 0.02
+    confusable: float = 95.0
+    partial_margin: float = 0.04
     met_margin: float = 0.10
     item_capacity: int = 1
 
@@ -161,16 +173,50 @@ def score_units(
         touched.setdefault(unit.sentence, set()).update(
             int(j) for j in np.flatnonzero(pos[u] >= partial_at)
         )
-    stuffed = {
-        sent
-        for sent, u in head.items()
-        if sent >= 0
-        and not (argued and sent in governed)
-        and (
-            _stuffed(units[u], pos[u], method)
-            or (units[u].kind == "list" and len(touched[sent]) >= method.stuffing_touch)
+
+    # A verb-led list whose bare terms ("Consider traffic peaks, latency budget, privacy, ...")
+    # reach across many criteria is the rubric's table of contents, however much the rest of the
+    # answer argues: a claim elsewhere vouches for its own point, not for every term listed.
+    # ...unless a later claim builds on the list as a whole ("the diagram should follow those
+    # constraints"): then the list is the premise of an argument, not a table of contents.
+    def _built_on(sent: int) -> bool:
+        return any(
+            unit.kind == "claim"
+            and unit.sentence > sent
+            and unit.start == unit.sentence
+            and best[v] >= method.on_topic
+            and _BACK_REFERENCE.search(unit.text)
+            for v, unit in enumerate(units)
         )
-    }
+
+    # What the answer's own claims (outside verb-led lists) touch: a list may range a little
+    # wider than the argument around it, not across the whole rubric.
+    claim_reach: set[int] = set()
+    for u, unit in enumerate(units):
+        if unit.kind == "claim" and not unit.is_code and unit.sentence not in governed:
+            claim_reach.update(int(j) for j in np.flatnonzero(pos[u] >= partial_at))
+    bare_reach: dict[int, set[int]] = {}
+    for u, unit in enumerate(units):
+        if unit.kind == "item" and is_bare(unit.text) and _HEDGED_LEAD.search(unit.lead):
+            bare_reach.setdefault(unit.sentence, set()).update(
+                int(j) for j in np.flatnonzero(pos[u] >= partial_at)
+            )
+
+    def is_stuffed(sent: int, u: int) -> bool:
+        reach = len(bare_reach.get(sent, ()))
+        if (
+            reach >= method.stuffing_touch
+            and reach > 2 * len(claim_reach) + 1
+            and not _built_on(sent)
+        ):
+            return True
+        if argued and sent in governed:
+            return False
+        return _stuffed(units[u], pos[u], method) or (
+            units[u].kind == "list" and len(touched[sent]) >= method.stuffing_touch
+        )
+
+    stuffed = {sent for sent, u in head.items() if sent >= 0 and is_stuffed(sent, u)}
     for u, unit in enumerate(units):
         if not unit.is_claim or (unit.sentence in stuffed and unit.sentence >= 0):
             continue

@@ -76,6 +76,19 @@ _INJECTION = [
         _I | re.M,
     ),
     re.compile(r"\bas an? (?:ai|language model)\b", _I),
+    # The grader addressed without being named: "whoever is marking this", "put me down as strong".
+    re.compile(
+        r"\b(?:whoever|anyone|anybody|the person|the people|the team|the one|those)\s+(?:who\s+)?(?:is\s+|are\s+|'s\s+)?(?:scor|grad|mark|review|evaluat|assess|judg)\w*\s+(?:this|these|my|the (?:answer|interview|response))\b",
+        _I,
+    ),
+    re.compile(
+        r"\b(?:put|mark|record|log|write|list|count|enter|file|note)\s+(?:it|this|me|this answer|my answer|us)\s+(?:down\s+)?(?:as|at|for)\s+(?:an?\s+)?(?:strong|perfect|excellent|passing|pass|hire|100|full marks|top (?:marks|score)|the (?:top|maximum|highest))\b",
+        _I,
+    ),
+    re.compile(
+        r"\b(?:please|kindly)\s+(?:\w+\s+){0,3}(?:score|grade|rate|mark|pass|approve)\s+(?:this|it|me|my)\b[^.\n]{0,40}\b(?:strong|high|highly|generous\w*|favou?rabl\w*|100|full|perfect|pass\w*|well)\b",
+        _I,
+    ),
 ]
 _JSONISH = re.compile(r"\"(?:score|verdict|criteria|status|red_flags|met)\"\s*:", _I)
 _GRADER_WORDS = re.compile(
@@ -174,36 +187,369 @@ def strip_spans(answer: str, spans: list[Span]) -> str:
 
 
 # --- the other flags --------------------------------------------------------------------------
+#
+# Each flag is a few small pattern families (an action and its object, a metric and the
+# conclusion drawn from it), not whole sentences, so the same idea in other words still hits.
+# A hit counts only when no negation governs it ("never pull raw audio", "rather than fix
+# forward", "not only WER") and its clause carries no counter-evidence ("consented", "own
+# queue", "by slice"). Sentences no pattern catches go to the embeddings of the bank's examples.
+
+
+def _alt(*words: str) -> str:
+    return "(?:" + "|".join(words) + ")"
+
+
+# Words that turn what follows them into its opposite, within the same clause.
+_NEGATOR = re.compile(
+    r"\b(?:not|no|never|nor|don['’]?t|do not|doesn['’]?t|does not|didn['’]?t|did not|won['’]?t"
+    r"|wouldn['’]?t|shouldn['’]?t|can['’]t|cannot|isn['’]?t|aren['’]?t|nobody|no one|without"
+    r"|avoid\w*|instead of|rather than|stop\w*|refus\w*|against|prevent\w*|forbid\w*|ban\w*)\b",
+    _I,
+)
+# Where a clause ends, looking back from a hit: punctuation or a contrastive conjunction.
+_BOUNDARY = re.compile(
+    r"[.;:!?,\n()\-–—]|\b(?:but|however|though|although|whereas|then|and|so)\b", _I
+)
+_SCOPE_WORDS = 6
+
+
+def governed_by_negation(text: str, start: int) -> bool:
+    """True when a negation sits in the few words before `start`, in the same clause."""
+    head = text[max(0, start - 80) : start]
+    cuts = list(_BOUNDARY.finditer(head))
+    if cuts:
+        head = head[cuts[-1].end() :]
+    return bool(_NEGATOR.search(" ".join(head.split()[-_SCOPE_WORDS:])))
+
+
+def clause_around(text: str, start: int, end: int, reach: int = 90) -> tuple[int, int]:
+    """The clause a hit sits in: to the nearest sentence punctuation, at most `reach` chars out
+    (a transcript without punctuation is one endless sentence)."""
+    a = max(0, start - reach)
+    before = list(re.finditer(r"[.;!?\n]", text[a:start]))
+    a = a + before[-1].end() if before else a
+    tail = re.search(r"[.;!?\n]", text[end : end + reach])
+    b = end + tail.start() + 1 if tail else min(len(text), end + reach)
+    return a, b
 
 
 @dataclass(frozen=True)
 class FlagRule:
-    """`strong` alone raises the flag. Otherwise the sentence must be on the flag's `topic`, carry
-    its `cue` (the dismissive or conclusive words the flag lives on; embeddings do not see a
-    "not"), have no `clear` word, and sit closer to the flag's examples than to its
-    counter-examples."""
+    """How a flag is found.
 
-    strong: re.Pattern[str] | None
+    `says`: patterns that show the flag by themselves, unless a negation governs them or their
+    clause holds a `guard` word. `weak`: patterns that show it only when the answer nowhere
+    says the `antidote` (a patch pushed forward is fine in an answer that also rolls back).
+    Otherwise the sentence must be on the flag's `topic`, carry its `cue` (embeddings do not see
+    a "not"), have no `clear` word, and sit closer to the flag's examples than to its
+    counter-examples.
+    """
+
+    says: tuple[re.Pattern[str], ...]
     topic: re.Pattern[str]
     clear: re.Pattern[str] | None
     cue: re.Pattern[str] | None = None
+    guard: re.Pattern[str] | None = None
+    weak: tuple[re.Pattern[str], ...] = ()
+    antidote: re.Pattern[str] | None = None
 
 
-_NEGATED = (
-    r"(?:no|not|never|don't|do not|won't|without|nobody|no one|avoid\w*|instead of|rather than)"
+def _apostrophes(pattern: str) -> str:
+    """Let a pattern's apostrophes match a curly one, and "n't" match a dropped one ("dont")."""
+    return pattern.replace("'", "['’]").replace("n['’]t", "n['’]?t")
+
+
+def _rx(*parts: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(_apostrophes(p), _I) for p in parts)
+
+
+_GAP = r"[^.;!?\n]{0,%d}"
+# aggregate_only_metrics: one summary number, read as good, and a decision taken on it.
+_AGG = _alt(
+    "aggregate",
+    "overall",
+    "average",
+    "averaged",
+    "mean",
+    "global",
+    "headline",
+    "top-?line",
+    "blended",
+    "one number",
+    "single number",
+    "on average",
+    "across (?:all|the board)",
 )
+_SUMMARY = _alt(
+    _AGG,
+    r"mos",
+    r"mean opinion score",
+    r"(?:listeners|raters|users|people|testers)\s+(?:rate|rated|score|scored|like|liked|love)",
+    r"listening (?:scores?|tests?)",
+    r"ratings?",
+)
+_GOOD = _alt(
+    r"better",
+    r"improv\w*",
+    r"lower",
+    r"higher",
+    r"went (?:up|down)",
+    r"(?:goes|going|came|comes|is) (?:up|down)",
+    r"dropped",
+    r"fine",
+    r"good",
+    r"ok(?:ay)?",
+    r"healthy",
+    r"steady",
+    r"stable",
+    r"flat",
+    r"unchanged",
+    r"held",
+    r"holds?",
+    r"the same",
+    r"as (?:highly|well|good)",
+    r"under",
+    r"below",
+    r"within",
+    r"beats?",
+    r"wins?",
+    r"didn't (?:move|change|drop)",
+    r"hasn't (?:moved|changed|dropped)",
+)
+_DECIDE = _alt(
+    r"ship\w*",
+    r"launch\w*",
+    r"keep (?:it|the|them|going)\w*",
+    r"we keep",
+    r"good to (?:go|launch|ship)",
+    r"(?:release|model|voice|quality|system|it|we|everything|that)(?:'s| is| are|'re)? (?:fine|good|ok(?:ay)?|better|a win|done)",
+    r"(?:we're|we are|it's|it is|that's|all) (?:fine|good|ok(?:ay)?|safe)",
+    r"nothing (?:to|really) (?:fix|do|worry|regress\w*)",
+    r"nothing (?:really )?regressed",
+    r"no (?:problem|issue|regression)",
+    r"meets?",
+    r"(?:inside|within|under) (?:the|our) (?:slo|budget|target)",
+    r"return (?:an )?empty",
+    r"no need for per-slice",
+    r"is what matters",
+)
+_AGGREGATE_SAYS = _rx(
+    # "overall WER is better, so ship it"; "MOS held steady so quality is fine"
+    rf"\b{_SUMMARY}\b{_GAP % 60}\b{_GOOD}\b{_GAP % 50}\b{_DECIDE}",
+    rf"\b{_SUMMARY}\b{_GAP % 50}\b(?:so|therefore|thus|hence|which means)\b{_GAP % 30}\b{_DECIDE}",
+    # "ship it if the overall WER goes down"; "as long as the average is lower we're good"
+    rf"\b(?:ship|launch|release|keep|promote|good to go)\w*\b{_GAP % 40}\b(?:if|when|whenever|once|as long as|because|since|provided)\b{_GAP % 30}\b{_AGG}\b",
+    rf"\b(?:if|when|once|as long as|since|because)\b{_GAP % 15}\b{_SUMMARY}\b{_GAP % 50}\b{_GOOD}\b{_GAP % 40}\b{_DECIDE}",
+    # "I'd only track the average"; "pick one number"
+    rf"\b(?:only|just|simply)\s+(?:track|watch|look at|care about|use|need|check|compare|report)\b{_GAP % 25}\b{_AGG}\b",
+    r"\bthe (?:overall|aggregate|average|headline) (?:number|metric|score) is (?:all )?(?:what|that) matters\b",
+    # "average the deltas across all slices"
+    r"\b(?:just|simply|then|i'd|we|to|and)\s+average\s+(?:the\s+|all\s+)?(?:deltas?|slices|results|errors|scores|regressions)\b",
+    r"\baverag\w*\s+(?:over|across)\s+(?:all\s+)?(?:the\s+)?(?:slices|regions|accents|tenants)\b[^.;!?\n]{0,40}\b(?:so|then|if|and)\b",
+)
+_AGGREGATE_GUARD = re.compile(
+    r"\b(?:hide\w*|hid|mask\w*|not only|not just|alone|says nothing|misleading|by slice|per[- ]slice"
+    r"|per (?:accent|region|tenant|stage)|break\w* (?:it |them )?down|privacy|preserv\w*|but (?:the|a|p9\d|tail|corrections?|barge)"
+    r"|tail|p9\d|slice gates?|bury|buries|rather than|instead of|every slice|each slice|all slices pass)\b",
+    _I,
+)
+
+# no_rollback: refusing to go back, or only ever going forward.
+_BACK = _alt(
+    r"roll(?:ing|ed)?[- ]?backs?", r"rollbacks?", r"revert\w*", r"go(?:ing)? back", r"downgrad\w*"
+)
+_NO_ROLLBACK_SAYS = _rx(
+    rf"\b(?:no need|never|won't|will not|don't|do not|not going|wouldn't|would not|rather not|no reason|no point|needn't|shouldn't|not worth)\b{_GAP % 12}\b{_BACK}",
+    rf"\bno\s+{_BACK}\b",
+    rf"\bnothing to\s+{_BACK}",
+    rf"\b{_BACK}\s+(?:is|are|would be|seems?)\s+(?:too\b|overkill|unnecessary|not (?:needed|worth|necessary)|pointless|a waste|slow|expensive)",
+    rf"\b(?:faster|easier|simpler|quicker|cheaper|better)\s+than\s+(?:\w+\s+){{0,4}}{_BACK}",
+    r"\b(?:fix|fixing|fixed|roll|rolling|patch|patching)\s+forward\b",
+    r"\bpush\w*\s+(?:a\s+|the\s+)?(?:patch|fix|hot-?fix)\s+forward\b",
+    rf"\b(?:rather than|instead of)\s+(?:\w+\s+)?{_BACK}",
+    r"\b(?:let|make|have)\s+(?:the\s+)?(?:users|people|customers|them)\s+(?:get used to|adapt|live with)\b",
+    r"\bget used to it\b",
+)
+_NO_ROLLBACK_WEAK = _rx(
+    r"\b(?:just|simply|only)\s+(?:push|ship|deploy|release|roll out)\s+(?:out\s+)?(?:a|the)\s+(?:patch|hot-?fix|fix)\b",
+    r"\b(?:push|ship|deploy|release|roll)\w*\s+(?:it\s+|out\s+|the\s+\w+\s+)?(?:out\s+)?(?:to|for)\s+(?:everyone|everybody|all\s+(?:users|traffic|tenants|customers|regions)|the whole (?:fleet|user base))\b",
+    r"\bstraight (?:to|into) production\b",
+    r"\bkeep (?:it|the (?:new )?(?:model|release|version|voice|recogni[sz]er))\b[^.;]{0,30}\b(?:live|in production|in place|running|serving)\b",
+)
+_NO_ROLLBACK_ANTIDOTE = re.compile(
+    rf"\b{_BACK}\b|\b(?:previous|prior|old|last (?:known )?good|earlier)\s+(?:model|version|voice|release|recogni[sz]er|build)\b|\bcanary\b|\bgradual\w*\b|\bstaged\b",
+    _I,
+)
+
+# mixed_batch_interactive_without_deadlines: offline work put where live traffic is served.
+_BATCHY = _alt(
+    r"batch (?:jobs?|work|runs?|evals?|evaluations?|scoring|inference|traffic|requests|pipelines?)",
+    r"offline",
+    r"nightly",
+    r"evals?",
+    r"evaluations?",
+    r"backfills?",
+    r"re-?scor\w*",
+    r"re-?transcri\w*",
+    r"replays?",
+    r"bulk",
+    r"training",
+    r"reprocess\w*",
+    r"non-?interactive",
+    r"analytics",
+    r"long reads?",
+)
+_POOL = _alt(
+    r"queues?",
+    r"gpus?",
+    r"pools?",
+    r"clusters?",
+    r"cards",
+    r"machines",
+    r"capacity",
+    r"servers?",
+    r"fleet",
+    r"hardware",
+    r"nodes",
+    r"replicas",
+    r"boxes",
+    r"batch(?:es)?",
+)
+_LIVE = _alt(
+    r"live",
+    r"prod(?:uction)?",
+    r"serving",
+    r"interactive",
+    r"online",
+    r"real-?time",
+    r"same",
+    r"shared",
+    r"inference",
+)
+_USER_FACING = _alt(
+    r"live", r"interactive", r"online", r"real-?time", r"user-facing", r"prod(?:uction)?"
+)
+_MIXED_SAYS = _rx(
+    # "throw the eval jobs on the prod GPUs"; "nightly re-scoring onto the live serving pool"
+    rf"\b{_BATCHY}\b{_GAP % 60}\b(?:on|onto|into|in|through|to|share|sharing|use|using|with)\s+(?:the\s+|a\s+|our\s+)?{_LIVE}\s+(?:\w+\s+)?{_POOL}\b",
+    # "one queue for everything"; "a single pool for both"
+    rf"\b(?:one|a single|single|same|shared|common)\s+(?:\w+\s+)?{_POOL}\s+(?:for|serves|serving|does|handles|takes)\s+(?:everything|both|all of it|all (?:the )?(?:traffic|work|jobs|requests|workloads))\b",
+    rf"\b(?:one|a single)\s+(?:\w+\s+)?{_POOL}\s+(?:does|do|handles|serves)\s+everything\b",
+    # "live and offline requests share a single queue"
+    rf"\b(?:{_USER_FACING}\b{_GAP % 30}\b(?:and|with|plus)\b{_GAP % 20}\b{_BATCHY}|{_BATCHY}\b{_GAP % 30}\b(?:and|with|plus)\b{_GAP % 20}\b{_USER_FACING})\b{_GAP % 25}\b(?:share|sharing|shared|go into|go in|sit in|land in|use|in|on)\s+(?:a\s+|the\s+)?(?:single|same|one|shared|common)\s+(?:\w+\s+)?{_POOL}\b",
+    r"\b(?:batch|mix|blend|combin|merg|lump|pool)\w*\s+(?:everything|it all|all (?:the )?(?:traffic|requests|jobs))\s+together\b",
+    rf"\b(?:mix|blend|combin|merg|lump)\w*\s+(?:the\s+)?{_BATCHY}\b{_GAP % 30}\b(?:with|and|into)\b{_GAP % 20}\b(?:live|interactive|real-?time|online)\b",
+)
+_MIXED_GUARD = re.compile(
+    r"\b(?:deadlines?|priorit\w*|separate\w*|isolat\w*|admission|own|dedicated|apart|preempt\w*"
+    r"|lower priority|off[- ]peak only|quota|budget\w* per|spare capacity with|reserved)\b",
+    _I,
+)
+
+# no_slice_analysis: waving the affected slice away.
+_SLICE = _alt(
+    r"accents?",
+    r"regions?",
+    r"slices?",
+    r"segments?",
+    r"groups?",
+    r"(?:those|these|a few|some|the) (?:users|callers|calls|clients|speakers|customers)",
+    r"complain\w*",
+    r"minorit\w*",
+    r"outliers?",
+)
+_NO_SLICE_SAYS = _rx(
+    rf"\b{_SLICE}\b{_GAP % 25}\b(?:are|is|were|just|only|mostly)\s+(?:just\s+|only\s+|mostly\s+|probably\s+)?(?:an?\s+)?(?:edge cases?|noise|outliers?|corner cases?|a rounding error|statistical noise|anecdot\w*|normal)\b",
+    r"\b(?:will|would|it'?ll|should|they'?ll|it'?s going to|going to)\s+(?:all\s+)?(?:average|wash|even|balance)\s+(?:itself\s+|themselves\s+)?out\b",
+    r"\baverag\w*\s+out\b|\bwash(?:es)? out\b",
+    r"\b(?:won't|doesn't|does not|will not|don't)\s+move the needle\b",
+    r"\b(?:just|only|mostly)\s+(?:statistical\s+)?noise\b",
+    r"\b(?:just|only|probably|merely|likely)\s+(?:a\s+)?(?:handful|couple) of\s+(?:\w+\s+)?(?:clients|users|calls|callers|customers|devices|people)\b",
+    r"\bnot worth\s+(?:\w+\s+){0,2}(?:splitting|slicing|segmenting|breaking|digging|looking|checking|analy[sz]ing)\b",
+    rf"\b(?:no need to|don't|do not|not going to|won't|needn't)\s+(?:\w+\s+)?(?:split|slice|segment|break (?:it |this )?down|dig into|look at|check|examine|analy[sz]e|worry about)\b[^.;!?\n,]{{0,25}}\b(?:individual|each|specific|per|the|those|by)?\s*{_SLICE}",
+    r"\bignore (?:the )?complaints\b",
+    r"\bsmall (?:share|fraction|slice|part|percentage) of (?:the )?(?:traffic|users|calls)\b"
+    r"[^.;!?\n]{0,15}\b(?:anyway|so|doesn't|not)\b",
+)
+_NO_SLICE_GUARD = re.compile(
+    r"\b(?:by (?:accent|region|device|slice|voice|language)|per[- ](?:slice|accent|region)|break\w* (?:it |this )?down|compare|slice the|won't average)\b",
+    _I,
+)
+
+# requests_private_raw_data: asking for customers' audio or transcripts to read or hear.
+_FETCH = _alt(
+    r"send",
+    r"get",
+    r"pull",
+    r"download",
+    r"export",
+    r"grab",
+    r"fetch",
+    r"collect",
+    r"dump",
+    r"copy",
+    r"share",
+    r"give",
+    r"bring",
+    r"ask\w*(?:\s+\w+){0,3}\s+for",
+    r"request",
+    r"take",
+    r"sample",
+    r"need",
+    r"want",
+    r"hand over",
+    r"go through",
+    r"review",
+)
+_NOT_AUDIO_DATA = r"(?!\s+(?:features?|quality|pipeline|stack|path|format|level|front-?end|encoder|codec|chunks?|buffer|device|metrics?|counts?|rates?|volume|duration|length|routing|traffic))"
+_PRIVATE = _alt(
+    r"raw (?:audio|calls?|recordings?|transcripts?|data|logs|voice)",
+    r"recordings",
+    r"(?:customer|customers'|user|users'|caller|callers'|support|real|actual|individual|their) calls\b"
+    + _NOT_AUDIO_DATA,
+    r"(?:their|those|these|customer|customers'|user|users'|caller|callers'|call|support|real|actual|individual) audio\b"
+    + _NOT_AUDIO_DATA,
+    r"(?:the|their|those|these|customer|customers'|user|users'|caller|callers'|call|support|real|actual|individual) (?:transcripts|recordings|voice (?:data|clips)|utterances|conversations)\b"
+    + _NOT_AUDIO_DATA,
+    r"transcripts (?:from|of)",
+    r"(?:audio|calls|recordings|transcripts) (?:from|of) (?:the |those |these |affected )?(?:users|customers|callers|regions|people)",
+    r"calls? (?:audio|recordings?|logs?)",
+    r"customer (?:data|audio)",
+    r"(?:bunch|sample|few|hundreds?|couple|handful|dozens?|selection|batch) of (?:\w+\s+){0,3}?(?:calls|recordings|conversations|transcripts)\b",
+)
+_PRIVATE_SAYS = _rx(
+    rf"\b{_FETCH}\b{_GAP % 40}\b{_PRIVATE}",
+    rf"\b(?:listen|listening|listened|play|playing)\s+(?:to|through|in on|back)\s+(?:a\s+)?(?:few|some|bunch|sample|them|the|those|these|their|customer|real|actual|individual|hundreds|a couple)\b{_GAP % 25}\b(?:calls?|recordings?|audio|conversations|them)\b",
+    r"\bread(?:ing)?\s+(?:through\s+)?(?:the\s+|their\s+|those\s+)?(?:customer\s+|call\s+|user\s+|raw\s+)?(?:transcripts|conversations|calls)\b",
+)
+_PRIVATE_GUARD = re.compile(
+    r"\b(?:consent\w*|redact\w*|anonymi[sz]\w*|privacy|opt-?in|approved|de-?identif\w*|aggregate\w*"
+    r"|synthetic|permission|dpa|legal review|pseudonymi[sz]\w*|scrubbed|pii-free|volunteer\w*"
+    r"|back to|to the (?:old|previous|prior|last))\b",
+    _I,
+)
+
+# untested_code: saying the code needs no tests, or has had none.
+_TESTS = r"(?:unit\s+|edge[- ]case\s+|any\s+|the\s+|more\s+)?test(?:s|ing|ed)?"
+_UNTESTED_SAYS = _rx(
+    rf"\b(?:didn't|did not|won't|will not|don't|do not|haven't|have not|hasn't|not going to|never|wouldn't|not yet)\s+(?:(?!skip|miss|omit|forget|ship|pass|fail|break)\w+\s+){{0,2}}(?:bother\w*\s+(?:to\s+|with\s+)?)?{_TESTS}\b",
+    rf"\b(?:no need (?:for|to)|skip\w*|without|forgo)\s+(?:\w+\s+){{0,2}}?{_TESTS}\b",
+    rf"\b(?:doesn't|does not|don't|do not|won't|no|not)\s+(?:really\s+)?need\w*\s+{_TESTS}",
+    rf"\bno\s+{_TESTS}\s+(?:needed|necessary|required|this time)\b",
+    rf"\b{_TESTS}\s+(?:would be|are|is|seem|feel)s?\s+(?:a bit\s+)?(?:overkill|unnecessary|pointless|a waste|not needed|not necessary|optional|for later)",
+    r"\buntested\b",
+    r"\b(?:obviously|clearly|trivially|plainly)\s+(?:right|correct|works?|fine)\b",
+    r"\btrust me\b",
+)
+
 
 RULES: dict[str, FlagRule] = {
     "aggregate_only_metrics": FlagRule(
-        strong=re.compile(
-            r"\b(?:aggregate|overall|average|mean|global|headline|top-line)\b[^.;]{0,40}\b(?:improved|went (?:up|down)|dropped|better|looks? (?:fine|good)|is steady|steady|is fine)\b[^.;]{0,40}\b(?:so|therefore|thus|which means)\b[^.;]{0,40}\b(?:better|keep|ship|good|fine|win|meets?|nothing to fix)"
-            r"|\b(?:mos|wer|accuracy|latency)\b (?:is|looks|stayed|stays) (?:steady|fine|good|flat)\b[^.;]{0,20}\bso\b[^.;]{0,30}\b(?:fine|good|nothing|ship|keep)"
-            r"|\b(?:only|just) (?:track|watch|look at|care about|use)\b[^.;]{0,25}\b(?:average|overall|aggregate|mean)\b"
-            r"|\bthe overall number is what matters\b",
-            _I,
-        ),
+        says=_AGGREGATE_SAYS,
+        guard=_AGGREGATE_GUARD,
         topic=re.compile(
-            r"\b(?:aggregate|overall|average|mean|global|mos|headline|across all|total)\b", _I
+            r"\b(?:aggregate|overall|average|mean|global|headline|mos|across all|total|one number)\b",
+            _I,
         ),
         clear=re.compile(
             r"\b(?:hide|hides|hiding|mask|masks|masking|not only|not just|rather than|instead|beyond|says nothing|misleading|alone|privacy|preserve|by slice|per[- ]slice|break\w* (?:it )?down)\b",
@@ -215,18 +561,20 @@ RULES: dict[str, FlagRule] = {
         ),
     ),
     "no_rollback": FlagRule(
-        strong=re.compile(
-            r"\b(?:no need|never|won't|will not|don't|do not|not going) (?:to )?roll ?back\b|\bno (?:point|reason) (?:in )?roll\w* ?back"
-            r"|\bfix(?:ing)? forward\b|\broll\w* ?back is (?:too|not worth|unnecessary|overkill)"
-            r"|\bkeep (?:it|the (?:new )?(?:model|release|version|voice))\b[^.;]{0,30}\b(?:live|in production|in place|running)\b"
-            r"|\b(?:to|for) (?:everyone|all (?:users|traffic|tenants)) at once\b|\bstraight to production\b|\bget used to it\b",
+        says=_NO_ROLLBACK_SAYS,
+        weak=_NO_ROLLBACK_WEAK,
+        antidote=_NO_ROLLBACK_ANTIDOTE,
+        guard=re.compile(
+            r"\b(?:after (?:we )?roll\w* back|once (?:we've |we have )?rolled back|rollback (?:plan|target|first)"
+            r"|only|affected|slices?|targeted|partial|everyone else|rehears\w*|drill\w*"
+            r"|(?:keep|have|maintain|measure|time)\w* (?:a |the )?(?:\w+ )?(?:rollback|revert))\b",
             _I,
         ),
         topic=re.compile(
-            r"\b(?:roll\w*|revert\w*|keep|deploy\w*|production|forward|ship\w*)\b", _I
+            r"\b(?:roll\w*|revert\w*|keep|deploy\w*|production|forward|ship\w*|patch\w*)\b", _I
         ),
         clear=re.compile(
-            r"\b(?:canary|gradual\w*|rollback (?:plan|target|ready)|previous (?:model|version)|prior (?:model|version)|last good)\b",
+            r"\b(?:canary|gradual\w*|rollback (?:plan|target|ready)|(?:previous|prior|old|older|earlier) (?:model|version|voice|release|build)|last good)\b",
             _I,
         ),
         cue=re.compile(
@@ -235,12 +583,8 @@ RULES: dict[str, FlagRule] = {
         ),
     ),
     "mixed_batch_interactive_without_deadlines": FlagRule(
-        strong=re.compile(
-            r"\b(?:batch|offline|nightly|evaluation|eval|backfill)\w*\b[^.]{0,60}\b(?:same|together|shared|one)\b[^.]{0,30}\b(?:queue|gpus?|pool|cluster|cards|machines|capacity|servers)\b"
-            r"|\b(?:same|one)\s+(?:queue|gpus?|pool|cluster|cards)\b[^.]{0,60}\b(?:batch|offline|nightly|evaluation|backfill)"
-            r"|\b(?:batch|mix|blend|combine)\w* everything together\b",
-            _I,
-        ),
+        says=_MIXED_SAYS,
+        guard=_MIXED_GUARD,
         topic=re.compile(r"\b(?:batch\w*|offline|nightly|backfill\w*|evaluation)\b", _I),
         clear=re.compile(
             r"\b(?:deadlines?|priorit\w*|separate\w*|isolat\w*|admission|own|never|don't|do not|not|off the|away from|apart|dedicated)\b",
@@ -249,12 +593,8 @@ RULES: dict[str, FlagRule] = {
         cue=re.compile(r"\b(?:same|together|shared|share|mix\w*|blend\w*|combin\w*|one)\b", _I),
     ),
     "no_slice_analysis": FlagRule(
-        strong=re.compile(
-            r"\b(?:just|only) noise\b|\baverage\w* out\b|\bcomplain\w*\b[^.]{0,20}\b(?:is|are) normal\b"
-            r"|\b(?:don't|do not|no need to|not)\b[^.]{0,20}\b(?:look at|check|examine|analy[sz]e|worry about|dig into)\b[^.]{0,15}\b(?:individual|each|specific|per|the)\b[^.]{0,10}\b(?:regions?|accents?|slices?|segments?|groups?)"
-            r"|\bthe overall number is what matters\b|\bignore the complaints\b",
-            _I,
-        ),
+        says=_NO_SLICE_SAYS,
+        guard=_NO_SLICE_GUARD,
         topic=re.compile(
             r"\b(?:accents?|regions?|slices?|segments?|complain\w*|individual|groups?)\b", _I
         ),
@@ -265,11 +605,8 @@ RULES: dict[str, FlagRule] = {
         ),
     ),
     "requests_private_raw_data": FlagRule(
-        strong=re.compile(
-            r"\b(?:send|get|pull|download|export|grab|fetch|collect|dump|copy|share|give|bring|ask\w* for)\b[^.]{0,40}\b(?:raw (?:audio|call|recordings?|transcripts?|data)|(?:call |customer |voice |the |their |users' )?recordings|(?:customer |user |users' |the |their |call )transcripts|customer audio|audio of the)"
-            r"|\blisten (?:to|through)\b[^.]{0,30}\b(?:calls|recordings|audio)\b|\bread (?:through )?(?:the |their )?(?:customer |call )?transcripts\b",
-            _I,
-        ),
+        says=_PRIVATE_SAYS,
+        guard=_PRIVATE_GUARD,
         topic=re.compile(r"\b(?:raw|recordings?|transcripts?|audio)\b", _I),
         clear=re.compile(
             r"\b(?:consent\w*|redact\w*|anonymi\w*|privacy|opt-in|approved|de-identif\w*|aggregate\w*|never|not|without|instead of|rather than|avoid\w*|no one|nobody)\b",
@@ -281,20 +618,17 @@ RULES: dict[str, FlagRule] = {
         ),
     ),
     "untested_code": FlagRule(
-        strong=re.compile(
-            r"\b(?:didn't|did not|won't|will not|don't|do not|not going to|never)\b[^.]{0,20}\btest"
-            r"|\b(?:no need (?:for|to)|skip\w*|without|bother\w*)\b[^.]{0,15}\btest"
-            r"|\b(?:doesn't|does not|don't|do not|no) need (?:any )?tests?\b|\btests? (?:are|is) (?:unnecessary|not needed|overkill)",
-            _I,
-        ),
+        says=_UNTESTED_SAYS,
         topic=re.compile(r"\btest", _I),
         clear=None,
         cue=re.compile(
-            r"\b(?:didn't|not|no|never|skip\w*|without|won't|don't|bother\w*|unnecessary|overkill)\b",
+            # "no-match" and "no-op" name test cases, they do not refuse tests.
+            r"\b(?:didn't|not|no(?!-)|never|skip\w*|without|won't|don't|bother\w*|unnecessary|overkill)\b",
             _I,
         ),
     ),
 }
+
 # Naming the cases that break code (mistakes to avoid, missing data) is thinking about tests too.
 _MENTIONS_TESTS = re.compile(
     r"\btest|\bedge|\bcorner cases?\b|\bassert|\bempty (?:input|list|map|records?|maps)|\bboundar|\bcover\b|\bno records\b"
@@ -309,6 +643,46 @@ class FlagHit:
     id: str
     evidence: str
     unit: int | None  # index of the unit that shows it
+
+
+def _antidote(rule: FlagRule, answer: str) -> bool:
+    """The answer says, somewhere and not negated, what makes a `weak` pattern harmless."""
+    if rule.antidote is None:
+        return False
+    return any(not governed_by_negation(answer, m.start()) for m in rule.antidote.finditer(answer))
+
+
+def _evidence(text: str, start: int, end: int) -> str:
+    """The sentence, or the clause around the hit when the sentence runs on (a transcript)."""
+    if len(text) <= 240:
+        return text
+    a, b = clause_around(text, start, end)
+    return text[a:b].strip()
+
+
+def _guarded(rule: FlagRule, clause: str) -> bool:
+    """The clause says something that makes the flag's words harmless ("consented", "own
+    queue"), and does not negate it ("without consent")."""
+    if rule.guard is None:
+        return False
+    return any(not governed_by_negation(clause, m.start()) for m in rule.guard.finditer(clause))
+
+
+def find_trigger(rule: FlagRule, text: str, answer: str) -> str | None:
+    """The evidence for the flag's patterns in `text` (a sentence), or None."""
+    groups = [rule.says]
+    if rule.weak and not _antidote(rule, answer):
+        groups.append(rule.weak)
+    for patterns in groups:
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                if governed_by_negation(text, m.start()):
+                    continue
+                a, b = clause_around(text, m.start(), m.end())
+                if _guarded(rule, text[a:b]):
+                    continue
+                return _evidence(text, m.start(), m.end())
+    return None
 
 
 def detect_flags(
@@ -330,18 +704,35 @@ def detect_flags(
         elif kind == "counter":
             counter_idx.setdefault(owner, []).append(i)
     sims = vectors @ refs.vectors.T if len(units) else np.zeros((0, len(refs.texts)))
+    # Code without tests is only a failing of code: a spoken answer that says "no tests" is
+    # about something else.
+    rules = {k: r for k, r in RULES.items() if coding or k != "untested_code"}
+    # A sentence's first unit is the whole sentence; its clauses follow it.
+    heads: dict[int, int] = {}
+    for u, unit in enumerate(units):
+        if unit.sentence >= 0:
+            heads.setdefault(unit.sentence, u)
     for u, unit in enumerate(units):
         # List items are pieces of a sentence that is read whole.
         if unit.kind == "item" or (unit.is_code and not unit.text.lstrip().startswith("#")):
             continue
-        for flag_id, rule in RULES.items():
+        # Patterns read whole sentences, so a negation before a clause still governs it.
+        whole = unit.is_code or heads.get(unit.sentence) == u
+        sentence = units[heads[unit.sentence]].text if unit.sentence in heads else unit.text
+        for flag_id, rule in rules.items():
             if flag_id in hits:
                 continue
             text = unit.text
-            if rule.strong and rule.strong.search(text):
-                hits[flag_id] = FlagHit(flag_id, text, u)
-                continue
+            if whole:
+                found = find_trigger(rule, text, answer)
+                if found:
+                    hits[flag_id] = FlagHit(flag_id, found, u)
+                    continue
             if not rule.topic.search(text) or (rule.clear and rule.clear.search(text)):
+                continue
+            # A clause is read with its sentence's counter-evidence ("..., only the affected
+            # regions go back").
+            if _guarded(rule, sentence):
                 continue
             if rule.cue and not rule.cue.search(text):
                 continue

@@ -167,3 +167,24 @@ def test_measuring_tool_reads_barge_in_response_and_overlap():
 def test_word_error_rate():
     assert word_error_rate("roll back the model", "roll back a model") == pytest.approx(0.25)
     assert word_error_rate("A, b.", "a b") == 0
+
+
+def test_a_short_window_loop_is_cut_to_one_finished_sentence():
+    from voice.asr import _drop_repeats
+
+    looped = "Then compare the slices, then compare the slices, then compare the slices, then"
+    assert _drop_repeats(looped) == "Then compare the slices."
+    assert _drop_repeats("Yes. Yes. Yes. Yes") == "Yes."
+    # Ordinary speech, a doubled word included, is left alone.
+    assert _drop_repeats("I think we should, we should roll back.") == (
+        "I think we should, we should roll back."
+    )
+    assert _drop_repeats("no no") == "no no"
+
+
+def test_the_asr_prompt_carries_the_exam_terms_and_the_question():
+    from voice.asr import glossary_prompt
+
+    prompt = glossary_prompt("What do you do about p95 first audio byte?", "")
+    assert "canary" in prompt and "KV cache" in prompt
+    assert prompt.endswith("What do you do about p95 first audio byte?")

@@ -112,8 +112,8 @@ def test_candidate_who_talks_over_the_question_stops_the_interviewer(
 
 
 @pytest.mark.xfail(
-    reason="tiny.en often drops a trailing 'and' at a segment end, so the words cannot say the "
-    "answer is unfinished; the rule itself is tested in test_voice_logic",
+    reason="the short-window ASR keeps a trailing 'and' most of the time (14 of 16 clips in 4 "
+    "voices) but not always; its loss depends on the prompt, so this is not guaranteed",
     strict=False,
 )
 def test_a_trailing_and_keeps_the_floor_for_the_candidate(models, recordings, tmp_path):
@@ -145,7 +145,7 @@ def test_the_interviewer_acknowledges_the_moment_the_answer_ends(models, recordi
     # The first thing heard after the answer is one of the short acknowledgements, whole, and
     # the reply follows it rather than playing over it.
     start = int((rec.regions[0][1] + figs.response_ms[0] / 1000) * PIPELINE_RATE)
-    said = out[start - 160 : start + PIPELINE_RATE]
+    said = out[start - 4800 : start + PIPELINE_RATE]
     match = {
         text: float(np.max(np.abs(np.correlate(said, ack[:4000], mode="valid"))))
         / float(np.dot(ack[:4000], ack[:4000]))
@@ -168,8 +168,9 @@ def test_an_acknowledgement_is_cut_by_barge_in_and_never_said_again(models, reco
     conv.drain()
     conv.close()
     assert "page" in second.text.lower()
-    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
-    assert figs.overlap_ms == 0
+    # Two stretches of speech (VAD), the "Okay." between them, cut at once by the second.
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"))
+    assert figs.barge_in_ms and figs.overlap_ms == 0
 
 
 def test_a_long_answer_is_transcribed_in_committed_parts(models, recordings):

@@ -90,6 +90,7 @@ class Transcriber:
         self.device = cfg.asr_device
         self.threads = cfg.asr_threads
         self.beam_size = cfg.asr_beam_size
+        self.final_beam_size = cfg.asr_final_beam_size
         self._model = WhisperModel(
             cfg.asr_model or bundled_asr_model(),
             device=cfg.asr_device,
@@ -100,13 +101,13 @@ class Transcriber:
         self._tokenizer = None
         self.fallbacks = 0  # short-window results thrown away as loops
 
-    def transcribe(self, audio: np.ndarray, prompt: str = "") -> str:
+    def transcribe(self, audio: np.ndarray, prompt: str = "", *, beam_size: int = 0) -> str:
         """Full-window transcription: the best text tiny.en gives (0.4-0.7 s per 30 s window)."""
         audio = np.asarray(audio, dtype=np.float32)
         segments, _ = self._model.transcribe(
             audio,
             language="en",
-            beam_size=self.beam_size,
+            beam_size=beam_size or self.beam_size,
             condition_on_previous_text=False,
             without_timestamps=True,
             initial_prompt=prompt[-_PROMPT_CHARS:] or None,
@@ -256,6 +257,8 @@ class StreamingTranscriber:
         if seg is None:
             return
         if seg.speech_frames < self._min_speech_frames:
+            if self._submitted == 0:
+                self._turn = []  # the turn has not started yet: no click in its audio
             return  # a click or a cough: nothing to transcribe
         with self._lock:
             self._submitted += 1
@@ -354,7 +357,13 @@ class StreamingTranscriber:
     def _work_whole(self) -> None:
         while True:
             with self._done:
-                self._done.wait_for(lambda: self._whole_req is not None or self._closed)
+                # After the fast words: those decide the end of the turn, so they go first.
+                self._done.wait_for(
+                    lambda: (
+                        (self._whole_req is not None and self._submitted <= len(self._results))
+                        or self._closed
+                    )
+                )
                 if self._closed:
                     return
                 req, self._whole_req = self._whole_req, None
@@ -364,7 +373,11 @@ class StreamingTranscriber:
                 skip = max(0, self._committed_upto - req.start)
                 committed = self._committed_text
             audio = req.audio[skip * FRAME_SAMPLES :]
-            text = self._asr.transcribe(audio, prompt=self._prompt(committed)) if audio.size else ""
+            text = ""
+            if audio.size:
+                text = self._asr.transcribe(
+                    audio, self._prompt(committed), beam_size=self._asr.final_beam_size
+                )
             with self._done:
                 if req.epoch == self._epoch:
                     if req.end - max(req.start, self._committed_upto) >= self._commit_frames:

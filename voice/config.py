@@ -13,6 +13,9 @@ class VoiceConfig(BaseModel):
     asr_device: str = "cpu"
     asr_compute_type: str = "int8"
     asr_beam_size: int = 1
+    # The stored transcript (the whole answer, transcribed while "Okay." plays): a wider beam
+    # costs ~25% more and cuts tiny.en's word errors on unfamiliar voices by a third.
+    asr_final_beam_size: int = 5
     asr_threads: int = 2
     tts_voice: str = ""
     tts_length_scale: float = 1.0

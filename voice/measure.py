@@ -125,7 +125,9 @@ def measure(
     for k, (start, end) in enumerate(regions):
         a, b = idx(start), idx(end)
         allowance = 0
-        if active[max(0, a - 5) : a + 1].any():
+        # The interviewer was talking: sound within QUIET_RUN_S before the onset (the onset may
+        # fall in a gap between its words, which is still a barge-in, not a reply).
+        if active[max(0, a - quiet_run + 1) : a + 1].any():
             stop = silent_from(a)
             figs.barge_in_ms.append((stop - a) * WIN_S * 1000)
             allowance = min(stop - a, int(BARGE_IN_ALLOWANCE_S / WIN_S))
