@@ -8,7 +8,10 @@ the candidate said is lost from the transcript.
 
 The moment an answer ends the interviewer says a short pre-synthesized "Okay." while the answer
 is transcribed in full and scored and the reply synthesized; while the candidate is still
-answering, the likely follow-ups and the next prompt are synthesized ahead.
+answering, the likely follow-ups and the next prompt are synthesized ahead. Scoring runs on a
+worker thread while the loop keeps hearing the mic: a candidate who goes on before the reply is
+ready cuts the "Okay." at once, is heard to the end, and their added words go in front of their
+next answer (the scored answer cannot be reopened); the reply is said once they stop.
 
 Timing of a turn covers the question and its answer: `score` is the session call that produced
 the question, `tts_first_audio` how long until the interviewer started asking it, `barge_in_stop`
@@ -18,6 +21,7 @@ long the end of the answer took to detect and transcribe.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,7 +67,11 @@ class VoiceFace:
         captions: TextIO | None = None,
         interjection_max_words: int = 6,
         before_submit: Callable[[], None] | None = None,
+        file_score_s: float = 0.0,
     ) -> None:
+        # On a file read as fast as possible scoring takes no device time unless told otherwise
+        # (tests give it some, to hear a candidate who goes on before the reply is ready).
+        self._file_score_s = file_score_s
         self._before_submit = before_submit
         self.session = session
         self.conv = conversation
@@ -108,16 +116,61 @@ class VoiceFace:
             if self._before_submit is not None:
                 self._before_submit()  # e.g. the scorer warming up in the background
                 self._before_submit = None
-            t0 = time.perf_counter()
-            reply = self.session.submit(answer, timing=timing)
+            reply, more, score_ms = self._submit_listening(answer, timing, heard.input_ended)
             submitted += 1
-            self._speak(reply, score_ms=(time.perf_counter() - t0) * 1000, acked=heard.acknowledged)
+            acked = heard.acknowledged
+            if more is not None:
+                # The candidate went on before the reply was ready: their answer was already
+                # scored, so what they added goes in front of their next answer (nothing lost),
+                # and the reply is said once they stop.
+                self.heard.append(more)
+                if more.text:
+                    self._caption("you", more.text)
+                    self._carry = f"{self._carry} {more.text}".strip()
+                acked = more.acknowledged
+                heard = more
+            self._speak(reply, score_ms=score_ms, acked=acked)
             if heard.input_ended:
                 break
         finished = bool(self.session.finished)
         if finished and not self.conv.input_ended:
             self.conv.drain()
         return VoiceExamResult(self.session.session_id, finished, submitted)
+
+    def _submit_listening(
+        self, answer: str, timing: dict[str, float], input_ended: bool
+    ) -> tuple[Any, HeardTurn | None, float]:
+        """Score the answer on a worker thread while the loop keeps hearing the mic.
+
+        Returns the reply, how long scoring took (ms), and the candidate's next turn if they
+        started speaking again (over the "Okay." or in the silence after it) before the reply
+        was ready.
+        """
+        result: dict[str, Any] = {}
+        done = threading.Event()
+
+        def work() -> None:
+            t0 = time.perf_counter()
+            try:
+                result["reply"] = self.session.submit(answer, timing=timing)
+                result["ms"] = (time.perf_counter() - t0) * 1000
+            except BaseException as exc:  # re-raised on the loop's thread
+                result["error"] = exc
+            finally:
+                done.set()
+
+        threading.Thread(target=work, name="voice-submit", daemon=True).start()
+        ready = done.is_set
+        if input_ended or self.conv.deterministic:
+            # A file read as fast as possible: scoring takes a fixed device time (repeatable).
+            done.wait()
+            ready_at = self.conv.port.frame_time() + self._file_score_s
+            ready = lambda: self.conv.port.frame_time() >= ready_at  # noqa: E731
+        more = None if input_ended else self.conv.listen(acknowledge=True, until=ready)
+        done.wait()
+        if "error" in result:
+            raise result["error"]
+        return result["reply"], more, result["ms"]
 
     def _warm(self, pending: Any) -> None:
         """Synthesize ahead, while the candidate answers: the likely follow-ups, the next prompt."""

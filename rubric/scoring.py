@@ -26,6 +26,9 @@ MULTI_FLAG_CEILING = "failing"
 # An answer that tries to instruct the grader fails, whatever else it says.
 INJECTION_CEILING = "failing"
 _INJECTION_SEMANTIC = 0.62
+# Scores below this are kept for answers with two flags or an injection; one flag earns at least
+# this much, so the order of capped answers follows the severity of their flags first.
+SEVERE_TOP = 20
 
 
 class EmptyAnswerError(ValueError):
@@ -130,15 +133,25 @@ def final_score(
     """
     raw = max(0.0, min(100.0, base - scoring.red_flag_penalty * n_flags))
     verdict = verdict_for(round(raw), scoring.strong, scoring.adequate, scoring.weak)
+    severe = n_flags >= 2 or injected
+    # Capped answers are ordered by how bad their flags are before what they cover: every
+    # severe answer (two flags, or an injection) sits in [0, SEVERE_TOP), every one-flag answer
+    # at SEVERE_TOP or above, so one flag never ranks below two on the same prompt. The
+    # failing band of one-flag answers is stretched into [SEVERE_TOP, weak), which keeps their
+    # order and their verdict.
     if n_flags:
         verdict = cap_verdict(verdict, FLAG_CEILING)
         raw = _squash(raw, max(0, scoring.adequate - 1))
+        if not severe and raw < scoring.weak:
+            raw = SEVERE_TOP + (scoring.weak - SEVERE_TOP) * raw / max(1, scoring.weak)
     if n_flags >= 2:
         verdict = cap_verdict(verdict, MULTI_FLAG_CEILING)
-        raw = _squash(raw, max(0, scoring.weak - 1))
     if injected:
         verdict = cap_verdict(verdict, INJECTION_CEILING)
-        raw = _squash(raw, max(0, scoring.weak - 1))
+    if severe:
+        # Scaled, not clipped, so severe answers keep their order among themselves.
+        raw = raw * (SEVERE_TOP - 1) / max(1, scoring.adequate - 1) if n_flags else raw
+        raw = _squash(raw, SEVERE_TOP - 1)
     return int(round(raw)), verdict
 
 

@@ -292,8 +292,216 @@ def split_units(answer: str) -> list[Unit]:
             units.append(Unit(stripped, line_start + line.index(stripped), is_code=True))
             continue
         for sent, s_start in _spans(line, _SENT_END):
-            units.extend(_sentence_units(sent, line_start + s_start))
+            if is_spoken_run(sent):
+                # Too little punctuation to carry the structure (a transcript, run-on typing):
+                # each spoken clause is read as a sentence of its own, so the stuffing check
+                # judges one clause at a time, not the whole answer as one list.
+                for clause, c_start in spoken_clauses(sent):
+                    kind = None if spoken_claim(clause) else "terms"
+                    units.extend(_sentence_units(clause, line_start + s_start + c_start, kind))
+            else:
+                units.extend(_sentence_units(sent, line_start + s_start))
     return units
+
+
+# Where a speaker starts a new clause when nothing is written down: connectives, discourse
+# markers, and a speaker announcing what they would do. The marker opens the clause it starts.
+_SPOKEN_START = re.compile(
+    r"\b(?:and then|and so|and also|and after that|after that|and because|because|but|so|then"
+    r"|also|if|going forward|from now on|in the future|long term|let me|let's"
+    r"|i would|we would|i'd|we'd|i'll|we'll|i want|we want"
+    r"|and (?=(?:i|we|you|what|how|who|whether|which|where|when|after|every)\b)"
+    r"|(?:first|second|third|next|finally)(?=\s+(?:i|we|you|i'd|we'd|i'll|we'll|let)\b))\b",
+    re.IGNORECASE,
+)
+_WH_WORD = re.compile(r"\b(?:what|how|who|whether|which|where|why|when)\b", re.IGNORECASE)
+_EMBEDDING = {"how", "what", "why", "where", "when", "whether", "which", "who", "that", "often"}
+
+
+def _previous_word(text: str, pos: int) -> str:
+    found = _WORD.findall(text[max(0, pos - 40) : pos])
+    return found[-1].lower() if found else ""
+
+
+_AND_WORD = re.compile(r"\band\s+([a-z]+)\b", re.IGNORECASE)
+# Fillers carry no content: they end a clause and are dropped.
+_FILLER = re.compile(r"\b(?:um+|uh+|erm|you know|i mean|like i said)\b", re.IGNORECASE)
+_PUNCT = re.compile(r"[,;:.!?]")
+SPOKEN_MIN_WORDS = 20
+# One punctuation mark per this many words or fewer: the text is not punctuated enough to cut.
+SPOKEN_WORDS_PER_MARK = 15
+_MIN_CLAUSE_WORDS = 4
+_FRAGMENT_WORDS = 8
+
+
+# A determiner that opens a new subject ("... to a human the router escalates ..."), when a
+# finite verb follows within three words and the word before it cannot govern it as an object.
+_DETERMINERS = {"the", "every", "each", "our", "their", "these", "those", "all", "any"}
+_GOVERNORS = {
+    "of",
+    "in",
+    "on",
+    "for",
+    "with",
+    "by",
+    "from",
+    "at",
+    "as",
+    "to",
+    "into",
+    "over",
+    "about",
+    "than",
+    "and",
+    "or",
+    "is",
+    "are",
+    "was",
+    "be",
+}
+
+
+_BE = {"is", "are", "was", "were", "will", "would", "should", "must", "can", "could"}
+
+
+def _finite(word: str) -> bool:
+    return word in _AUX or (word.endswith("s") and (word[:-1] in VERBS or word[:-2] in VERBS))
+
+
+def _subject_cuts(sent: str, spans: list[list[int]]) -> list[tuple[int, int]]:
+    """A clause still long enough to be a run-on is cut where a new subject starts."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        found = list(_WORD.finditer(sent, a, b))
+        if len(found) < SPOKEN_MIN_WORDS:
+            out.append((a, b))
+            continue
+        low = [m.group(0).lower() for m in found]
+        start = a
+        for i in range(_MIN_CLAUSE_WORDS, len(found) - _MIN_CLAUSE_WORDS):
+            if low[i - 1] in _GOVERNORS or low[i - 1] in _DETERMINERS or has_verb(low[i - 1]):
+                continue
+            # "the router escalates", or a bare subject right before its auxiliary ("releases
+            # are gated", "latency is").
+            opens = (low[i] in _DETERMINERS and any(_finite(w) for w in low[i + 1 : i + 4])) or (
+                low[i] not in _FUNCTION_WORDS and low[i + 1] in _BE
+            )
+            if opens and len(words(sent[start : found[i].start()])) >= _MIN_CLAUSE_WORDS:
+                out.append((start, found[i].start()))
+                start = found[i].start()
+        out.append((start, b))
+    return out
+
+
+# Words a speaker opens a clause with before its content ("ok so then ...").
+_DISCOURSE = {
+    "ok",
+    "okay",
+    "so",
+    "right",
+    "well",
+    "yeah",
+    "and",
+    "then",
+    "also",
+    "first",
+    "second",
+    "third",
+    "next",
+    "finally",
+    "after",
+    "that",
+    "because",
+    "but",
+    "if",
+    "only",
+    "just",
+}
+_PRONOUNS = {"i", "we", "you", "they", "it", "he", "she", "there"}
+# A clause with at least this share of function words is connected language, not a term run.
+SPOKEN_FUNCTION_SHARE = 0.15
+
+
+def spoken_claim(clause: str) -> bool:
+    """Whether a clause cut from a transcript asserts or proposes something.
+
+    Written text shows its structure in punctuation; speech does not, and many nouns engineers
+    say ("batching", "gates", "tuning") look like verbs. So a spoken clause claims only with a
+    subject or auxiliary ("we'd", "it is"), an imperative opening ("keep warm pools"), or a
+    verb inside connected language; a string of noun phrases with a verb-like noun does not.
+    """
+    ws = words(clause)
+    if not ws or not has_verb(clause):
+        return False
+    if any(w in _AUX or w in _PRONOUNS or "'" in w for w in ws):
+        return True
+    content = [w for w in ws if w not in _DISCOURSE]
+    if content and content[0] in VERBS:
+        return True
+    return sum(1 for w in ws if w in _FUNCTION_WORDS) / len(ws) >= SPOKEN_FUNCTION_SHARE
+
+
+def is_spoken_run(sent: str) -> bool:
+    n = len(words(sent))
+    if n < SPOKEN_MIN_WORDS:
+        return False
+    return len(_PUNCT.findall(sent.rstrip(".!? "))) * SPOKEN_WORDS_PER_MARK < n
+
+
+def spoken_clauses(sent: str) -> list[tuple[str, int]]:
+    """Cut an unpunctuated run at spoken connectives and fillers; texts are verbatim.
+
+    A piece too short to claim anything ("so first") joins the piece after it."""
+    cuts: list[tuple[int, int]] = [(m.start(), m.end()) for m in _FILLER.finditer(sent)]
+    starts = [m.start() for m in _SPOKEN_START.finditer(sent)]
+    # "... and compare the slices": "and" before a verb in its plain form coordinates a new
+    # proposal, not another item of a list.
+    starts += [m.start() for m in _AND_WORD.finditer(sent) if m.group(1).lower() in VERBS]
+    # A run of spoken questions ("... fall back to text what number counts as good"): a
+    # question word starts a clause unless a verb or preposition governs it ("know what").
+    starts += [
+        m.start()
+        for m in _WH_WORD.finditer(sent)
+        if (prev := _previous_word(sent, m.start()))
+        and prev not in _GOVERNORS
+        and prev not in _FUNCTION_WORDS
+        and not has_verb(prev)
+    ]
+    # "how often we'd ship": a subject inside an embedded question does not start a clause.
+    starts = [a for a in starts if _previous_word(sent, a) not in _EMBEDDING]
+    pieces: list[tuple[int, int]] = []
+    bounds = sorted({0, len(sent), *starts, *(a for a, _ in cuts), *(b for _, b in cuts)})
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        if any(ca <= a and b <= cb for ca, cb in cuts):
+            continue
+        if sent[a:b].strip():
+            pieces.append((a, b))
+    merged: list[list[int]] = []
+    carry: int | None = None
+    for a, b in pieces:
+        a = carry if carry is not None else a
+        # A short fragment with no verb ("then how much traffic like") heads what follows.
+        n = len(words(sent[a:b]))
+        # ...unless the speaker paused after it ("because the rate doubled, um").
+        paused = any(ca == b for ca, _ in cuts)
+        fragment = n < _FRAGMENT_WORDS and not has_verb(sent[a:b]) and not paused
+        if n < _MIN_CLAUSE_WORDS or fragment:
+            carry = a
+            continue
+        carry = None
+        merged.append([a, b])
+    if carry is not None:
+        if merged:
+            merged[-1][1] = len(sent)
+        else:
+            merged.append([carry, len(sent)])
+    out: list[tuple[str, int]] = []
+    for a, b in _subject_cuts(sent, merged):
+        piece = sent[a:b]
+        stripped = piece.strip(" ,;:")
+        if words(stripped):
+            out.append((stripped, a + piece.index(stripped)))
+    return out
 
 
 def _spans(text: str, pattern: re.Pattern[str]) -> list[tuple[str, int]]:
@@ -429,8 +637,8 @@ def _clauses(sent: str) -> list[tuple[str, int]]:
     return [(sent[a:b].rstrip(",;: "), a) for a, b in merged]
 
 
-def _sentence_units(sent: str, start: int) -> list[Unit]:
-    kind = unit_kind(sent)
+def _sentence_units(sent: str, start: int, kind: str | None = None) -> list[Unit]:
+    kind = kind or unit_kind(sent)
     units = [Unit(sent, start, kind=kind, sentence=start)]
     if kind in ("list", "terms") and re.search(r"[,;]", sent):
         # A list that hangs on a verb ("Consider A, B, C") proposes each item; the scorer

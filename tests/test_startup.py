@@ -38,5 +38,16 @@ def test_interviewer_help_lists_the_contract_commands():
     out = subprocess.run(
         [sys.executable, "-m", "agent", "--help"], capture_output=True, text=True, check=True
     ).stdout
-    for command in ("bank", "config", "bench"):
+    for command in (
+        "practice",
+        "voice",
+        "score",
+        "run-code",
+        "sessions",
+        "export",
+        "review",
+        "bank",
+        "config",
+        "bench",
+    ):
         assert command in out

@@ -30,12 +30,17 @@ POLICY = TurnPolicy(
 )
 
 
-def drive(taker, pattern, *, bot=False, text="", up_to_date=True, t0=0.0):
-    """Feed frames: pattern is a string of 's' (speech) and '.' (silence), one per 32 ms."""
+def drive(taker, pattern, *, bot=False, text="", up_to_date=True, t0=0.0, full=None):
+    """Feed frames: pattern is a string of 's' (speech) and '.' (silence), one per 32 ms.
+
+    full: the full-window transcript, or a function of the frame index giving it (None until
+    that transcript is ready).
+    """
     out = []
     for k, ch in enumerate(pattern):
         t = t0 + k * FRAME_S
-        frames = taker.on_frame(t, ch == "s", bot, TranscriptView(text, up_to_date))
+        full_text = full(k) if callable(full) else full
+        frames = taker.on_frame(t, ch == "s", bot, TranscriptView(text, up_to_date, full_text))
         out.extend((round(t, 3), f) for f in frames)
     return out
 
@@ -69,6 +74,59 @@ def test_a_trailing_and_waits_for_the_long_silence(text):
     ends = [f for _, f in events if isinstance(f, EndOfTurnFrame)]
     assert ends and ends[0].reason == "silence"
     assert ends[0].t_decided - ends[0].t_speech_end >= 2.0
+
+
+def test_a_wrongly_unfinished_turn_ends_once_the_full_transcript_reads_finished():
+    taker = TurnTaker(POLICY)
+    # The fast words lost the full stop ("...the cost ceiling,"); the full-window transcript,
+    # ready 0.8 s into the pause (frame 45), ends the sentence.
+    events = drive(
+        taker,
+        "s" * 20 + "." * 70,
+        text="I would also ask about the cost ceiling,",
+        full=lambda k: "I would also ask about the cost ceiling." if k >= 45 else None,
+    )
+    ends = [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+    assert ends and ends[0].reason == "finished_on_review"
+    # Not before the review point (1 s), and well before the long silence (2 s).
+    assert 1.0 <= ends[0].t_decided - ends[0].t_speech_end < 1.1
+
+
+def test_a_late_full_transcript_ends_the_turn_when_it_arrives():
+    taker = TurnTaker(POLICY)
+    events = drive(
+        taker,
+        "s" * 20 + "." * 70,
+        text="we add a canary,",
+        full=lambda k: "We add a canary." if k >= 60 else None,
+    )
+    ends = [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+    assert ends and ends[0].reason == "finished_on_review"
+    assert ends[0].t_decided == pytest.approx(61 * FRAME_S)
+
+
+def test_the_review_agrees_with_a_trailing_and_so_the_turn_waits():
+    taker = TurnTaker(POLICY)
+    events = drive(
+        taker,
+        "s" * 20 + "." * 70,
+        text="I would freeze the rollout and",
+        full="I would freeze the rollout and",
+    )
+    ends = [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+    assert ends and ends[0].reason == "silence"
+
+
+def test_a_thinking_pause_is_not_reviewed_into_an_end():
+    taker = TurnTaker(POLICY)
+    # 0.45 s pause: the review waits for 1 s of silence even with a finished full transcript.
+    events = drive(
+        taker,
+        "s" * 20 + "." * 14 + "s" * 10,
+        text="First I freeze the rollout,",
+        full="First I freeze the rollout.",
+    )
+    assert not [f for _, f in events if isinstance(f, EndOfTurnFrame)]
 
 
 def test_the_turn_waits_for_the_transcript_before_judging_the_words():

@@ -233,3 +233,105 @@ def test_voice_command_pauses_when_the_mic_file_ends(models, recordings, tmp_pat
     turn = transcript["turns"][0]
     assert "latency budget" in (turn["candidate"] or "").lower()
     assert {"vad_end_of_turn", "asr_final", "score"} <= turn["timing"].keys()
+
+
+def test_the_candidate_going_on_while_the_answer_is_scored_is_heard(models, recordings, tmp_path):
+    """Scoring runs beside the loop: speech before the reply is ready is the candidate's turn."""
+    rec = recordings["resumed"]
+    port = FileAudioPort(rec.path, tmp_path / "out.wav")
+    conv = Conversation(port, models, VoiceConfig())
+    first = conv.listen(acknowledge=True)
+    assert first is not None and first.acknowledged
+    # Scoring takes 3 s of device time here: longer than the candidate's pause.
+    ready_at = port.frame_time() + 3.0
+    more = conv.listen(acknowledge=True, until=lambda: port.frame_time() >= ready_at)
+    conv.close()
+    assert more is not None, "the candidate spoke before the reply was ready"
+    assert more.barged_in and {tag.kind for tag in more.unspoken} == {"ack"}
+    assert "page" in more.text.lower() and "roll back" not in more.text.lower()
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"))
+    assert figs.barge_in_ms and figs.overlap_ms == 0
+
+
+def test_a_reply_ready_before_the_candidate_goes_on_stops_the_listening(
+    models, recordings, tmp_path
+):
+    rec = recordings["resumed"]
+    port = FileAudioPort(rec.path)
+    conv = Conversation(port, models, VoiceConfig())
+    first = conv.listen(acknowledge=True)
+    ready_at = port.frame_time() + 0.2  # scored within the "Okay."
+    assert conv.listen(acknowledge=True, until=lambda: port.frame_time() >= ready_at) is None
+    assert not conv.input_ended
+    # The candidate's next words are then a turn of their own, as before.
+    second = conv.listen(acknowledge=True)
+    conv.close()
+    assert first is not None and "roll back" in first.text.lower()
+    assert second is not None and "page" in second.text.lower()
+
+
+class _Utterance:
+    def __init__(self, text: str, kind: str) -> None:
+        self.text, self.kind, self.speak = text, kind, True
+
+
+class _Reply:
+    def __init__(self, question: str | None) -> None:
+        self.utterances = [_Utterance("Okay.", "ack")] if question else []
+        if question:
+            self.utterances.append(_Utterance(question, "prompt"))
+        self.pending = _Utterance(question, "prompt") if question else None
+        self.finished = question is None
+
+
+class _ScriptedSession:
+    """An exam of two questions; records the answers it was given."""
+
+    session_id = "scripted"
+
+    def __init__(self) -> None:
+        self.answers: list[str] = []
+
+    def opening(self) -> _Reply:
+        return _Reply("What do you do first when a release goes wrong?")
+
+    def submit(self, answer, code=None, timing=None) -> _Reply:  # noqa: ANN001
+        self.answers.append(answer)
+        return _Reply("How would you catch it before launch?" if len(self.answers) == 1 else None)
+
+    @property
+    def pending(self):  # noqa: ANN201
+        return None
+
+    @property
+    def finished(self) -> bool:
+        return len(self.answers) >= 2
+
+
+def test_words_added_while_the_answer_is_scored_are_kept(models, voice_bank, tmp_path):
+    from agent.voice_face import VoiceFace
+
+    rec = make_recording(
+        tmp_path / "went_on.wav",
+        "piper-fast",
+        [
+            Answer(9.0, ["I would roll back first.", "Then I would page the model owner."], [1.1]),
+            Answer(21.0, ["A canary with a latency gate."]),
+        ],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    session = _ScriptedSession()
+    port = FileAudioPort(rec.path, tmp_path / "out.wav")
+    conv = Conversation(port, models, VoiceConfig())
+    # Scoring takes 3 s: the candidate goes on after 1.1 s, before the reply is ready.
+    result = VoiceFace(session, conv, file_score_s=3.0).run()
+    conv.close()
+    assert result.turns == 2
+    first, second = (a.lower() for a in session.answers)
+    assert "roll back" in first and "page" not in first
+    # Nothing the candidate said is lost: the words they added go with their next answer.
+    assert "page" in second and "canary" in second
+    # The "Okay." in the candidate's pause was cut the moment they went on (speech by VAD).
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"))
+    assert figs.barge_in_ms and figs.overlap_ms == 0

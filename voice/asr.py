@@ -8,7 +8,8 @@ Two jobs run beside the listening loop, each on its own thread (the model has tw
 - whole: the turn so far, in one full-window call, restarted at every pause (a newer request
   replaces an older one still waiting). One window costs the same for 1 s or 25 s, and the
   longer context transcribes better, so this is the stored transcript; when the candidate stops
-  it is usually done, or nearly. Answers longer than ~20 s are committed in parts.
+  it is usually done, or nearly. Answers longer than ~20 s are committed in parts. It also
+  reviews an end of turn the fast words called unfinished (a stray comma), ~1 s into a pause.
 """
 
 from __future__ import annotations
@@ -287,6 +288,16 @@ class StreamingTranscriber:
         """The fast words so far (what the end-of-turn decision reads)."""
         with self._lock:
             return self._segments_text()
+
+    @property
+    def full_text(self) -> str | None:
+        """The full-window text of the turn, once it covers every stretch heard (else None)."""
+        if self._open is not None and self._open.speech_frames >= self._min_speech_frames:
+            return None
+        with self._lock:
+            if self._submitted == 0 or self._whole_covers < self._submitted:
+                return None
+            return f"{self._committed_text} {self._whole_text}".strip()
 
     def _segments_text(self) -> str:
         return " ".join(self._results[k] for k in sorted(self._results) if self._results[k])

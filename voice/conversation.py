@@ -10,6 +10,7 @@ loop waits for it before reading on, so runs are repeatable.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -81,6 +82,7 @@ def policy_from(config: VoiceConfig) -> TurnPolicy:
     return TurnPolicy(
         end_of_turn_silence_ms=config.end_of_turn_silence_ms,
         unfinished_turn_silence_ms=config.unfinished_turn_silence_ms,
+        review_silence_ms=config.review_silence_ms,
         min_barge_in_ms=config.min_barge_in_ms,
         end_phrases=tuple(config.end_phrases),
     )
@@ -155,6 +157,11 @@ class Conversation:
         self.speaker.warm(pieces)
 
     @property
+    def deterministic(self) -> bool:
+        """A file read as fast as possible: model work takes no device time."""
+        return self._deterministic
+
+    @property
     def input_ended(self) -> bool:
         return self._input_ended
 
@@ -195,10 +202,14 @@ class Conversation:
                 prob = 0.0
         return self._gate.update(prob)
 
-    def listen(self, *, acknowledge: bool = False) -> HeardTurn | None:
+    def listen(
+        self, *, acknowledge: bool = False, until: Callable[[], bool] | None = None
+    ) -> HeardTurn | None:
         """Until the candidate's turn ends. None when the input ended with nothing said.
 
         acknowledge: say "Okay." the moment a turn with words ends, before its final transcript.
+        until: stop listening (None) once this is true while no one has started speaking: how
+        the loop keeps hearing the mic, barge-in included, while an answer is being scored.
         """
         self.turns.reset()
         self.stt.reset()
@@ -206,6 +217,8 @@ class Conversation:
         paused_at: float | None = None
         unspoken: list[SpeechTag] = []
         while True:
+            if until is not None and not self.turns.in_turn and not self.turns.paused and until():
+                return None
             self._settle()
             t = self.port.frame_time()
             frame = self.port.read_frame()
@@ -224,7 +237,7 @@ class Conversation:
                     heard = self._finish(eot, barge_stop_ms, unspoken)
                     heard.acknowledged = acked
                     return heard
-            view = TranscriptView(self.stt.text, self.stt.up_to_date)
+            view = TranscriptView(self.stt.text, self.stt.up_to_date, self.stt.full_text)
             for f in self.turns.on_frame(t, speech, self.speaker.busy, view):
                 if isinstance(f, PausePlaybackFrame):
                     self.speaker.queue_frame(f)

@@ -88,4 +88,6 @@ class TurnStartedFrame(Frame):
 class EndOfTurnFrame(Frame):
     t_speech_end: float  # device time the candidate's last speech frame ended
     t_decided: float
-    reason: Literal["finished_sentence", "end_phrase", "silence", "key", "input_ended"]
+    reason: Literal[
+        "finished_sentence", "finished_on_review", "end_phrase", "silence", "key", "input_ended"
+    ]

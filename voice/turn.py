@@ -27,6 +27,10 @@ FRAME_S = FRAME_SAMPLES / PIPELINE_RATE
 class TurnPolicy:
     end_of_turn_silence_ms: int = 600
     unfinished_turn_silence_ms: int = 2000
+    # After this much silence a turn the fast words call unfinished ("...the cost ceiling,") is
+    # judged again on the full-window transcript, which punctuates better: a finished sentence
+    # there ends the turn now rather than at the long silence.
+    review_silence_ms: int = 1000
     min_barge_in_ms: int = 96
     # A paused interviewer resumes once the would-be barge-in has been quiet this long.
     backchannel_release_ms: int = 160
@@ -39,6 +43,8 @@ class TranscriptView:
 
     text: str = ""
     up_to_date: bool = True
+    # The full-window transcript, once it covers all speech heard until now (None before).
+    full_text: str | None = None
 
 
 class TurnTaker:
@@ -113,6 +119,13 @@ class TurnTaker:
                 transcript.text
             ):
                 reason = "finished_sentence"
+        if (
+            reason is None
+            and silence_ms >= self.policy.review_silence_ms
+            and transcript.full_text
+            and ends_sentence(transcript.full_text)
+        ):
+            reason = "finished_on_review"
         if reason is None and silence_ms >= self.policy.unfinished_turn_silence_ms:
             reason = "silence"
         if reason is None:
