@@ -356,7 +356,13 @@ _AGGREGATE_GUARD = re.compile(
 
 # no_rollback: refusing to go back, or only ever going forward.
 _BACK = _alt(
-    r"roll(?:ing|ed)?[- ]?backs?", r"rollbacks?", r"revert\w*", r"go(?:ing)? back", r"downgrad\w*"
+    r"roll(?:ing|ed)?[- ]?backs?",
+    r"rollbacks?",
+    # "roll it back", "roll anything back", "roll the model back"
+    r"roll(?:ing|ed)?\s+(?:\w+\s+){1,3}back",
+    r"revert\w*",
+    r"go(?:ing)? back",
+    r"downgrad\w*",
 )
 _NO_ROLLBACK_SAYS = _rx(
     rf"\b(?:no need|never|won't|will not|don't|do not|not going|wouldn't|would not|rather not|no reason|no point|needn't|shouldn't|not worth)\b{_GAP % 12}\b{_BACK}",

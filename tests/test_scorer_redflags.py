@@ -59,6 +59,7 @@ SAYS = [
     ),
     (TTS, "no_rollback", "we wont revert the voice, we patch the vocoder and move on"),
     (ARCH, "no_rollback", "If a release misbehaves we roll forward with a hotfix."),
+    (ACCENT, "no_rollback", "Honestly we wouldn't roll anything back, the new model stays up."),
     (COST, "no_rollback", "There's no point going back to the old model, we just fix what breaks."),
     (ACCENT, "no_rollback", "I would keep the new model live and let users adapt to it."),
     (
@@ -135,6 +136,11 @@ SAYS = [
 
 # (prompt, flag, sentence): the flag must NOT be raised.
 CLEAN = [
+    (
+        ACCENT,
+        "no_rollback",
+        "I'd roll the two regions back to the previous model within the hour and keep it there.",
+    ),
     (
         ACCENT,
         "aggregate_only_metrics",
