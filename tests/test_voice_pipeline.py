@@ -335,3 +335,29 @@ def test_words_added_while_the_answer_is_scored_are_kept(models, voice_bank, tmp
     # The "Okay." in the candidate's pause was cut the moment they went on (speech by VAD).
     figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"))
     assert figs.barge_in_ms and figs.overlap_ms == 0
+
+
+def test_an_okay_after_a_trailing_and_does_not_take_the_floor(models, voice_bank, tmp_path):
+    """Whether the fast words or only the full transcript keep the "and", it is one answer."""
+    rec = make_recording(
+        tmp_path / "trailing_us.wav",
+        "espeak-us",
+        [
+            Answer(
+                1.0,
+                ["I would freeze the rollout and", "then compare the slices by region."],
+                [1.0],
+            )
+        ],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    port = FileAudioPort(rec.path, tmp_path / "out.wav")
+    conv = Conversation(port, models, VoiceConfig())
+    heard = conv.listen(acknowledge=True)
+    rest = conv.listen(acknowledge=True)
+    conv.close()
+    assert heard is not None and rest is None
+    assert "freeze" in heard.text.lower() and "slices" in heard.text.lower()
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"))
+    assert figs.overlap_ms == 0

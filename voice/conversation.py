@@ -33,6 +33,7 @@ from .speaker import Speaker, SpeechSynth
 from .tts import speech_pieces
 from .turn import TranscriptView, TurnPolicy, TurnTaker
 from .vad import SileroVad, SpeechGate
+from .words import ends_unfinished
 
 
 @dataclass
@@ -210,7 +211,29 @@ class Conversation:
         acknowledge: say "Okay." the moment a turn with words ends, before its final transcript.
         until: stop listening (None) once this is true while no one has started speaking: how
         the loop keeps hearing the mic, barge-in included, while an answer is being scored.
+
+        The fast words sometimes lose a trailing "and"; the full transcript, made while "Okay."
+        plays, often keeps it. Then the "Okay." was only a backchannel: the candidate keeps the
+        floor until the long silence, and what they say next joins the same turn.
         """
+        heard = self._listen_turn(acknowledge, until)
+        while heard is not None and self._trails_off(heard):
+            deadline = heard.speech_end + self.config.unfinished_turn_silence_ms / 1000
+            more = self._listen_turn(acknowledge, lambda d=deadline: self.port.frame_time() >= d)
+            if more is None:
+                return heard
+            heard = _joined(heard, more)
+        return heard
+
+    def _trails_off(self, heard: HeardTurn) -> bool:
+        return (
+            heard.reason == "finished_sentence"
+            and not heard.input_ended
+            and bool(heard.text)
+            and ends_unfinished(heard.text)
+        )
+
+    def _listen_turn(self, acknowledge: bool, until: Callable[[], bool] | None) -> HeardTurn | None:
         self.turns.reset()
         self.stt.reset()
         barge_stop_ms: float | None = None
@@ -298,3 +321,21 @@ class Conversation:
         self.speaker.close()
         self.stt.close()
         self.port.close()
+
+
+def _joined(first: HeardTurn, more: HeardTurn) -> HeardTurn:
+    """One turn from a trailing-off stretch and what the candidate said after it."""
+    timing = dict(more.timing)
+    if "barge_in_stop" in first.timing:
+        timing["barge_in_stop"] = first.timing["barge_in_stop"]
+    return HeardTurn(
+        text=f"{first.text} {more.text}".strip(),
+        timing=timing,
+        reason=more.reason,
+        barged_in=first.barged_in,
+        unspoken=first.unspoken,  # what the first barge-in cut off (not the "Okay.")
+        input_ended=more.input_ended,
+        acknowledged=more.acknowledged,
+        speech_start=first.speech_start,
+        speech_end=more.speech_end,
+    )
