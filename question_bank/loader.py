@@ -7,14 +7,15 @@ import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .models import Bank, Prompt, RedFlag, Section
 
 BUNDLED = "bundled"
+_M = TypeVar("_M", bound=BaseModel)
 
 
 class BankError(Exception):
@@ -67,6 +68,19 @@ def bank_version(bank_dir: Path) -> str:
     return digest.hexdigest()[:12]
 
 
+def _validate_items(path: Path, key: str, items: Any, model: type[_M]) -> list[_M]:
+    """Validate each item of a list field; the first bad one is named by index and field."""
+    validated = []
+    for i, raw in enumerate(items or []):
+        try:
+            validated.append(model.model_validate(raw))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(p) for p in err["loc"])
+            raise BankError(f"{path}: field {key}.{i}.{field}: {err['msg']}") from exc
+    return validated
+
+
 def load_bank_dir(bank_dir: Path) -> Bank:
     bank_dir = Path(bank_dir)
     if not bank_dir.is_dir():
@@ -76,26 +90,14 @@ def load_bank_dir(bank_dir: Path) -> Bank:
     exam = _read_yaml(exam_path)
     if not isinstance(exam, dict):
         raise BankError(f"{exam_path}: field (file): expected a mapping")
-    sections: list[Section] = []
-    for i, raw in enumerate(exam.get("sections") or []):
-        try:
-            sections.append(Section.model_validate(raw))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err["loc"])
-            raise BankError(f"{exam_path}: field sections.{i}.{field}: {err['msg']}") from exc
+    sections = _validate_items(exam_path, "sections", exam.get("sections"), Section)
     if not sections:
         raise BankError(f"{exam_path}: field sections: at least one section is required")
 
-    raw_flags = _read_yaml(flags_path)
-    flags: list[RedFlag] = []
-    for i, raw in enumerate((raw_flags or {}).get("red_flags") or []):
-        try:
-            flags.append(RedFlag.model_validate(raw))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err["loc"])
-            raise BankError(f"{flags_path}: field red_flags.{i}.{field}: {err['msg']}") from exc
+    raw_flags = _read_yaml(flags_path) or {}
+    if not isinstance(raw_flags, dict):
+        raise BankError(f"{flags_path}: field (file): expected a mapping")
+    flags = _validate_items(flags_path, "red_flags", raw_flags.get("red_flags"), RedFlag)
 
     by_id: dict[str, Prompt] = {}
     for path in prompt_files:

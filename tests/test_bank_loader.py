@@ -185,3 +185,18 @@ def test_criterion_without_a_cue_in_the_strong_answer_fails_coverage(bank_copy: 
     assert problems == [
         "prompt r2.accent_regression: criterion freeze_promotion: no cue occurs in the strong answer"
     ]
+
+
+def test_malformed_section_and_red_flag_name_their_file_and_field(bank_copy: Path):
+    exam = bank_copy / "exam.yaml"
+    exam.write_text(exam.read_text().replace("signal: coding", "signal: poetry"))
+    with pytest.raises(BankError) as err:
+        load_bank_dir(bank_copy)
+    assert str(exam) in str(err.value) and "sections.3.signal" in str(err.value)
+
+    exam.write_text(exam.read_text().replace("signal: poetry", "signal: coding"))
+    flags = bank_copy / "red_flags.yaml"
+    flags.write_text(flags.read_text().replace("examples:", "examplez:", 1))
+    with pytest.raises(BankError) as err:
+        load_bank_dir(bank_copy)
+    assert str(flags) in str(err.value) and "red_flags.0.examples" in str(err.value)
