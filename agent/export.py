@@ -223,6 +223,11 @@ def signal_chart(debrief: Debrief | None) -> str:
     return "".join(parts)
 
 
+def _html_list(heading: str, tag: str, items: list[str]) -> list[str]:
+    """A headed <ul>/<ol> of ready-made <li> lines, or nothing when there are no items."""
+    return [f"<h2>{heading}</h2><{tag}>", *items, f"</{tag}>"] if items else []
+
+
 def to_html(transcript: Transcript, bank: Bank | None = None) -> str:
     bank = _bank(bank)
     esc = html.escape
@@ -238,22 +243,25 @@ def to_html(transcript: Transcript, bank: Bank | None = None) -> str:
         "<h2>Score per signal</h2>",
         signal_chart(debrief),
     ]
-    if debrief and debrief.red_flags:
-        body.append("<h2>Red flags</h2><ul>")
-        for flag in debrief.red_flags:
-            body.append(
+    if debrief:
+        body += _html_list(
+            "Red flags",
+            "ul",
+            [
                 f'<li class="flag"><b>{esc(flag.title)}</b> ({esc(flag.prompt_id)}): '
                 f"&ldquo;{esc(flag.evidence)}&rdquo;</li>"
-            )
-        body.append("</ul>")
-    if debrief and debrief.practise:
-        body.append("<h2>Practise next</h2><ol>")
-        for item in debrief.practise:
-            body.append(
+                for flag in debrief.red_flags
+            ],
+        )
+        body += _html_list(
+            "Practise next",
+            "ol",
+            [
                 f"<li>{esc(item.statement)} <small>({esc(item.prompt_id)} / "
                 f"{esc(item.criterion_id)})</small></li>"
-            )
-        body.append("</ol>")
+                for item in debrief.practise
+            ],
+        )
 
     for pid, turns in _prompt_groups(transcript):
         card = _scorecard(turns)

@@ -264,14 +264,19 @@ class TranscriptStore:
                 ),
             )
 
+    def _turn_row(self, session_id: str, turn_index: int) -> sqlite3.Row:
+        """The turn's JSON columns; the caller holds the lock and the transaction."""
+        row = self._db.execute(
+            "SELECT timing, overrides FROM turns WHERE session_id = ? AND turn_index = ?",
+            (session_id, turn_index),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"session {session_id}: no turn {turn_index}")
+        return row
+
     def update_timing(self, session_id: str, turn_index: int, timing: dict[str, float]) -> None:
         with self._lock, self._db:
-            row = self._db.execute(
-                "SELECT timing FROM turns WHERE session_id = ? AND turn_index = ?",
-                (session_id, turn_index),
-            ).fetchone()
-            if row is None:
-                raise StoreError(f"session {session_id}: no turn {turn_index}")
+            row = self._turn_row(session_id, turn_index)
             merged = {**json.loads(row["timing"]), **timing}
             self._db.execute(
                 "UPDATE turns SET timing = ? WHERE session_id = ? AND turn_index = ?",
@@ -287,12 +292,7 @@ class TranscriptStore:
     ) -> None:
         """Attach the prompt's scorecard (and its total time) to the turn that closed it."""
         with self._lock, self._db:
-            row = self._db.execute(
-                "SELECT timing FROM turns WHERE session_id = ? AND turn_index = ?",
-                (session_id, turn_index),
-            ).fetchone()
-            if row is None:
-                raise StoreError(f"session {session_id}: no turn {turn_index}")
+            row = self._turn_row(session_id, turn_index)
             merged = {**json.loads(row["timing"]), **timing}
             self._db.execute(
                 "UPDATE turns SET scorecard = ?, timing = ? WHERE session_id = ? AND turn_index = ?",
@@ -302,12 +302,7 @@ class TranscriptStore:
     def add_override(self, session_id: str, turn_index: int, override: dict[str, Any]) -> None:
         """A coach's correction, appended to the turn's `overrides`; the scorecard stays."""
         with self._lock, self._db:
-            row = self._db.execute(
-                "SELECT overrides FROM turns WHERE session_id = ? AND turn_index = ?",
-                (session_id, turn_index),
-            ).fetchone()
-            if row is None:
-                raise StoreError(f"session {session_id}: no turn {turn_index}")
+            row = self._turn_row(session_id, turn_index)
             overrides = [*json.loads(row["overrides"]), dict(override)]
             self._db.execute(
                 "UPDATE turns SET overrides = ? WHERE session_id = ? AND turn_index = ?",

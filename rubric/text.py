@@ -251,11 +251,16 @@ def has_verb(text: str) -> bool:
 _SUBJECTS = {"i", "we", "you", "they", "it", "he", "she", "there"}
 
 
+def _subject_or_aux(ws: list[str]) -> bool:
+    """A subject, an auxiliary or a contraction ("we'd", "it's") among the words."""
+    return any(w in _AUX or w in _SUBJECTS or "'" in w for w in ws)
+
+
 def is_bare(item: str) -> bool:
     """A short phrase with no subject or auxiliary: a term, even if a word in it can be a verb
     ("streaming retrieval", "turn latency", "version ASR")."""
     ws = words(item)
-    return len(ws) <= 4 and not any(w in _AUX or w in _SUBJECTS or "'" in w for w in ws)
+    return len(ws) <= 4 and not _subject_or_aux(ws)
 
 
 def is_term_list(text: str) -> bool:
@@ -417,7 +422,6 @@ _DISCOURSE = {
     "only",
     "just",
 }
-_PRONOUNS = {"i", "we", "you", "they", "it", "he", "she", "there"}
 # A clause with at least this share of function words is connected language, not a term run.
 SPOKEN_FUNCTION_SHARE = 0.15
 
@@ -433,7 +437,7 @@ def spoken_claim(clause: str) -> bool:
     ws = words(clause)
     if not ws or not has_verb(clause):
         return False
-    if any(w in _AUX or w in _PRONOUNS or "'" in w for w in ws):
+    if _subject_or_aux(ws):
         return True
     content = [w for w in ws if w not in _DISCOURSE]
     if content and content[0] in VERBS:
