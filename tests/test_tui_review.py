@@ -26,6 +26,13 @@ def _ids(table: DataTable) -> list[str]:
     return [str(table.get_row_at(i)[-1]) for i in range(table.row_count)]
 
 
+async def open_first_session(pilot, app: ReviewApp) -> None:
+    """From the sessions table, open the session under the cursor (the first one)."""
+    await wait_for(pilot, lambda: isinstance(app.screen, SessionsScreen))
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen))
+
+
 async def test_sessions_table_sorts_and_filters(isolated_home: Path) -> None:
     store = seed_store()
     app = ReviewApp(load_settings(), store=store)
@@ -104,9 +111,7 @@ async def test_verdict_override_needs_a_comment(isolated_home: Path) -> None:
     store = seed_store()
     app = ReviewApp(load_settings(), store=store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, SessionsScreen))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen))
+        await open_first_session(pilot, app)
         session_id = app.screen.transcript.session_id
         await pilot.press("o")
         await wait_for(pilot, lambda: isinstance(app.screen, OverrideDialog))
@@ -126,9 +131,7 @@ async def test_export_writes_the_session_and_says_where(isolated_home: Path, fmt
     store = seed_store()
     app = ReviewApp(load_settings(), store=store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, SessionsScreen))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen))
+        await open_first_session(pilot, app)
         session_id = app.screen.transcript.session_id
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
@@ -152,9 +155,7 @@ async def test_export_to_a_typed_path(isolated_home: Path, tmp_path: Path) -> No
     app = ReviewApp(load_settings(), store=store)
     target = tmp_path / "out" / "review.md"
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, SessionsScreen))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen))
+        await open_first_session(pilot, app)
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
         app.screen.query_one("#path").value = str(target)
