@@ -20,7 +20,7 @@ from voice.measure import measure, word_error_rate
 from voice.ports import FileAudioPort
 from voice.tts import speech_pieces
 from voice.turn import FRAME_S, TranscriptView, TurnPolicy, TurnTaker
-from voice.words import ends_unfinished, find_end_phrase
+from voice.words import ends_unfinished, find_end_phrase, spoken_form
 
 POLICY = TurnPolicy(
     end_of_turn_silence_ms=600,
@@ -168,6 +168,17 @@ def test_end_phrases_and_unfinished_endings():
     assert not ends_unfinished("Then we ship it.")
 
 
+def test_the_stored_transcript_spells_small_numbers_as_they_were_said():
+    # Whisper writes "8 bits" and "5%"; the candidate said "eight bits" and "five percent".
+    assert (
+        spoken_form("Quantize to 8 bits in 2 regions.") == "Quantize to eight bits in two regions."
+    )
+    assert spoken_form("WER improved by 5% overall") == "WER improved by 5 percent overall"
+    # Figures that are names or measurements stay as written.
+    kept = "p95 of 1,800 ms, a 2.5x speed-up, $5, k=3, v2, 10 users, 1100"
+    assert spoken_form(kept) == kept
+
+
 def test_a_long_first_sentence_is_split_at_a_clause_so_audio_starts_early():
     pieces = speech_pieces(
         "A TTS release keeps MOS steady but p95 first audio byte jumps from 320 ms to 1100 ms, "
@@ -246,3 +257,23 @@ def test_the_asr_prompt_carries_the_exam_terms_and_the_question():
     prompt = glossary_prompt("What do you do about p95 first audio byte?", "")
     assert "canary" in prompt and "KV cache" in prompt
     assert prompt.endswith("What do you do about p95 first audio byte?")
+
+
+def test_the_echo_gate_tells_the_interviewers_voice_from_the_candidates():
+    from voice.echo import EchoGate
+
+    rng = np.random.default_rng(5)
+    played = (rng.standard_normal(PIPELINE_RATE) * 0.2).astype(np.float32)
+    gate = EchoGate()
+    delay, at = 2 * FRAME_SAMPLES, 8000
+    reference = played[at - gate.max_delay : at + FRAME_SAMPLES]
+    hiss = (rng.standard_normal(FRAME_SAMPLES) * 0.003).astype(np.float32)
+    echo = 0.5 * played[at - delay : at - delay + FRAME_SAMPLES] + hiss
+    candidate = (rng.standard_normal(FRAME_SAMPLES) * 0.1).astype(np.float32)
+    assert gate.is_echo(echo, reference)
+    # A quiet gap in the echo, where room noise drowns the correlation, is no barge-in either.
+    assert gate.is_echo(hiss, reference)
+    assert not gate.is_echo(candidate, reference)
+    assert not gate.is_echo(candidate + echo, reference)
+    # Nothing playing: everything is the candidate's.
+    assert not gate.is_echo(echo, np.zeros_like(reference))

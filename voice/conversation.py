@@ -33,7 +33,7 @@ from .speaker import Speaker, SpeechSynth
 from .tts import speech_pieces
 from .turn import TranscriptView, TurnPolicy, TurnTaker
 from .vad import SileroVad, SpeechGate
-from .words import ends_unfinished
+from .words import ends_unfinished, spoken_form
 
 
 @dataclass
@@ -196,8 +196,13 @@ class Conversation:
 
     def _hear(self, frame, t: float) -> bool:  # noqa: ANN001
         prob = self._vad.probability(frame)
-        if self._echo is not None and prob >= self._gate.off and self.port.is_playing():
-            lead = self._echo.max_delay / self.port.sample_rate
+        lead = self._echo.max_delay / self.port.sample_rate if self._echo is not None else 0.0
+        # Echo reaches the mic a little after the speaker plays it, so it outlasts playback.
+        if (
+            self._echo is not None
+            and prob >= self._gate.off
+            and t < self.port.playing_until() + lead
+        ):
             ref = self.port.reference(max(0.0, t - lead), frame.size + self._echo.max_delay)
             if self._echo.is_echo(frame, ref):
                 prob = 0.0
@@ -295,7 +300,7 @@ class Conversation:
         input_ended: bool = False,
     ) -> HeardTurn:
         t0 = time.perf_counter()
-        text = self.stt.final()
+        text = spoken_form(self.stt.final())
         timing = {
             "vad_end_of_turn": round((eot.t_decided - eot.t_speech_end) * 1000, 1),
             "asr_final": round((time.perf_counter() - t0) * 1000, 1),

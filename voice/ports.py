@@ -8,7 +8,6 @@ whatever is already queued. That is what makes --record-output sample-aligned wi
 from __future__ import annotations
 
 import threading
-from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -256,6 +255,9 @@ class FileAudioPort:
         write_wav(self._out_path, fit_length(out, self._in_len), self._in_rate)
 
 
+PLAYED_HISTORY_BLOCKS = 1024  # ~33 s of what the speaker played
+
+
 class SoundDevicePort:
     """The default (or a named) microphone and speaker through PortAudio, one duplex stream."""
 
@@ -284,8 +286,9 @@ class SoundDevicePort:
         self.keep_audio = False
         self._kept_mic: list[np.ndarray] = []
         self._kept_out: list[np.ndarray] = []
-        # The last ~2 s the speaker played, for the echo gate: (start sample, block).
-        self._played: deque[tuple[int, np.ndarray]] = deque(maxlen=64)
+        # What the speaker played, for the echo gate: a ring over the last PLAYED_HISTORY_S.
+        # Long, because the listening loop can run seconds behind the card while models load.
+        self._played = np.zeros(PLAYED_HISTORY_BLOCKS * FRAME_SAMPLES, dtype=np.float32)
 
     def start(self) -> None:
         if self._stream is not None:
@@ -308,7 +311,8 @@ class SoundDevicePort:
         start = self._t_frames * FRAME_SAMPLES
         block = self._schedule.render(start, frames)
         outdata[:, 0] = block
-        self._played.append((start, block))
+        at = start % self._played.size
+        self._played[at : at + frames] = block  # the ring's size is a multiple of the block
         if self.keep_audio:
             self._kept_mic.append(indata[:, 0].copy())
             self._kept_out.append(block)
@@ -354,11 +358,13 @@ class SoundDevicePort:
 
     def reference(self, start: float, n: int) -> np.ndarray:
         s = int(start * PIPELINE_RATE)
+        now = self._now_sample()
+        # Only what was played, and still in the ring; the rest is silence.
+        a, b = max(s, now - self._played.size + FRAME_SAMPLES), min(s + n, now)
         out = np.zeros(n, dtype=np.float32)
-        for b_start, block in list(self._played):
-            a, b = max(s, b_start), min(s + n, b_start + block.size)
-            if a < b:
-                out[a - s : b - s] = block[a - b_start : b - b_start]
+        if a < b:
+            idx = np.arange(a, b) % self._played.size
+            out[a - s : b - s] = self._played[idx]
         return out
 
     def recorded(self) -> tuple[np.ndarray, np.ndarray]:

@@ -95,5 +95,21 @@ def find_end_phrase(text: str, phrases: list[str]) -> str | None:
     return None
 
 
+_DIGIT_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_PERCENT = re.compile(r"(\d(?:[\d,.]*\d)?)\s*%")
+# A lone digit: not in "p95", "1,800", "2.5", "$5", "8%" or "5 percent".
+_LONE_DIGIT = re.compile(r"(?<![\w.,=$£€])(\d)(?![\w%]|[.,]\d)(?!\s*percent\b)")
+
+
+def spoken_form(text: str) -> str:
+    """The transcript as it was said: "8 bits" is "eight bits", "5%" is "5 percent".
+
+    Whisper writes small numbers as figures; a transcript of speech reads better (and matches
+    how answers are written in prose) with one to nine spelled out, as style guides do.
+    """
+    text = _PERCENT.sub(r"\1 percent", text)
+    return _LONE_DIGIT.sub(lambda m: _DIGIT_WORDS[int(m.group(1))], text)
+
+
 def word_count(text: str) -> int:
     return len(_normalise(text).split())

@@ -11,6 +11,7 @@ No PortAudio or no sound card: one line says why and the text exam runs instead.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 
@@ -79,10 +80,11 @@ def run(args: argparse.Namespace) -> int:
         interjection_max_words=settings.voice.interjection_max_words,
         before_submit=warming.join,
     )
+    interrupted = False
     try:
         result = face.run()
     except KeyboardInterrupt:
-        result = None
+        result, interrupted = None, True
     finally:
         conv.close()
     if args.keep_audio or settings.voice.keep_audio:
@@ -94,6 +96,11 @@ def run(args: argparse.Namespace) -> int:
     session.close()
     sys.stderr.write(f"paused: {session.session_id}\n")
     sys.stderr.flush()
+    if interrupted:
+        # Ctrl+C can land while a model thread (Whisper, Piper, the scorer) is mid-call, and
+        # native thread pools abort the interpreter's shutdown under it. The session is stored.
+        sys.stdout.flush()
+        os._exit(EXIT_PAUSED)
     return EXIT_PAUSED
 
 

@@ -1,0 +1,256 @@
+"""The spoken exam through PortAudio: `interviewer voice` on a sound card, in real time.
+
+There is no sound card on these machines, so the card is ALSA's `file` plugin, declared in the
+test's own ~/.asoundrc: PortAudio lists it like any device, the speaker's samples land in a
+file, and the microphone reads a named pipe that this test feeds at the card's pace (32 ms per
+block). Everything above ALSA is what a user runs: sounddevice, the duplex stream callback, the
+echo gate, Silero VAD, faster-whisper and Piper. The feeder also plays the room: what the
+speaker played comes back into the microphone 64 ms later at half level, as with a laptop's
+loudspeaker, so the interviewer must not take its own voice for the candidate's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from voice.audio import FRAME_SAMPLES, PIPELINE_RATE
+from voice.recordings import VoiceBank, _trim, noise
+
+MIC, SPEAKER = "interviewer_mic", "interviewer_speaker"
+# Two PCMs: the file plugin also copies what it captures into its output file.
+ASOUNDRC = """
+pcm.{mic_device} {{
+    type plug
+    slave {{
+        pcm {{ type file; slave.pcm "null"; file "/dev/null"; infile "{mic}"; format "raw" }}
+        format S16_LE
+        rate 16000
+        channels 1
+    }}
+}}
+pcm.{speaker_device} {{
+    type plug
+    slave {{
+        pcm {{ type file; slave.pcm "null"; file "{speaker}"; format "raw" }}
+        format S16_LE
+        rate 16000
+        channels 1
+    }}
+}}
+"""
+ANSWER = [
+    "Before drawing boxes I would clarify the product constraints and the traffic shape.",
+    "I would also ask about the latency budget and the cost ceiling.",
+]
+CUT_IN = "Sorry, let me add one thing: the privacy limits decide where the model can run."
+ECHO_DELAY_BLOCKS = 2
+ECHO_GAIN = 0.5
+
+
+class Room:
+    """Feeds the card's microphone pipe in real time: the candidate, room noise, and echo."""
+
+    def __init__(self, mic: Path, speaker: Path, *, echo: bool) -> None:
+        self.mic, self.speaker, self.echo = mic, speaker, echo
+        self._say: deque[np.ndarray] = deque()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self.echoed_blocks = 0  # blocks of the speaker's audio the microphone picked up
+        self.fed_blocks = 0  # blocks the card has read since it was opened for the exam
+        self._thread = threading.Thread(target=self._run, name="room", daemon=True)
+        self._thread.start()
+
+    def say(self, audio: np.ndarray) -> int:
+        """Queue the candidate's words; returns the speaker sample they start at."""
+        with self._lock:
+            start = (self.fed_blocks + len(self._say)) * FRAME_SAMPLES
+            for i in range(0, audio.size, FRAME_SAMPLES):
+                block = np.zeros(FRAME_SAMPLES, dtype=np.float32)
+                part = audio[i : i + FRAME_SAMPLES]
+                block[: part.size] = part
+                self._say.append(block)
+        return start
+
+    @property
+    def speaking(self) -> bool:
+        with self._lock:
+            return bool(self._say)
+
+    def speaker_audio(self) -> np.ndarray:
+        if not self.speaker.exists():
+            return np.zeros(0, dtype=np.float32)
+        raw = self.speaker.read_bytes()
+        return np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2").astype(np.float32) / 32768
+
+    def stop(self) -> None:
+        self._stop.set()
+        # A feeder waiting in open() for the card is let go by a reader that comes and goes.
+        os.close(os.open(self.mic, os.O_RDONLY | os.O_NONBLOCK))
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        # Each open of the card opens the pipe (PortAudio opens it to list it, then to stream);
+        # open() blocks until then, and a closed card breaks the pipe: wait for the next open.
+        while not self._stop.is_set():
+            fd = os.open(self.mic, os.O_WRONLY)
+            try:
+                self._feed(fd)
+            except BrokenPipeError:
+                pass
+            finally:
+                os.close(fd)
+
+    def _feed(self, fd: int) -> None:
+        hiss = noise(PIPELINE_RATE * 60, -50.0, seed=3)
+        start, fed = time.monotonic(), 0
+        while not self._stop.is_set():
+            with self._lock:
+                block = self._say.popleft() if self._say else np.zeros(FRAME_SAMPLES, np.float32)
+            at = (fed * FRAME_SAMPLES) % (hiss.size - FRAME_SAMPLES)
+            block = block + hiss[at : at + FRAME_SAMPLES]
+            if self.echo:
+                played = self.speaker_audio()
+                a = (fed - ECHO_DELAY_BLOCKS) * FRAME_SAMPLES
+                if a >= 0 and played.size >= a + FRAME_SAMPLES:
+                    echo = played[a : a + FRAME_SAMPLES]
+                    block = block + ECHO_GAIN * echo
+                    self.echoed_blocks += int(np.abs(echo).max() > 0.05)
+            os.write(fd, (np.clip(block, -1, 1) * 32767).astype("<i2").tobytes())
+            fed += 1
+            self.fed_blocks = fed
+            delay = start + fed * FRAME_SAMPLES / PIPELINE_RATE - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+
+
+def _speech_then_quiet(audio: np.ndarray, quiet_s: float) -> bool:
+    """The speaker said something and has been quiet for quiet_s since."""
+    n = int(quiet_s * PIPELINE_RATE)
+    return audio.size > n and np.abs(audio).max() > 0.05 and np.abs(audio[-n:]).max() < 0.01
+
+
+def _long_reply_playing(captions: list[str], spoken: np.ndarray) -> bool:
+    """A reply of a dozen words or more is captioned and the speaker is playing now."""
+    after = captions[next(i for i, c in enumerate(captions) if c.startswith("you:")) :]
+    long_reply = any(c.startswith("interviewer:") and len(c.split()) > 12 for c in after)
+    return long_reply and np.abs(spoken[-PIPELINE_RATE // 5 :]).max() > 0.05
+
+
+def _wait(condition, timeout: float, what: str) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def card(tmp_path):
+    """A home whose ALSA configuration has the file-backed card, and the room it plays in."""
+    home = tmp_path / "home"
+    home.mkdir()
+    mic, speaker = tmp_path / "mic.pipe", tmp_path / "speaker.raw"
+    os.mkfifo(mic)
+    (home / ".asoundrc").write_text(
+        ASOUNDRC.format(speaker=speaker, mic=mic, mic_device=MIC, speaker_device=SPEAKER)
+    )
+    env = dict(os.environ, HOME=str(home))
+    room = Room(mic, speaker, echo=True)  # before anything opens the card: open() waits for it
+    probe = subprocess.run(
+        [sys.executable, "-c", "import sounddevice as sd; print(sd.query_devices())"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if probe.returncode != 0 and "PortAudio library not found" in probe.stderr:
+        pytest.skip("PortAudio is not installed (apt install libportaudio2)")
+    assert MIC in probe.stdout and SPEAKER in probe.stdout, probe.stdout + probe.stderr
+    env.update(INTERVIEWER_VOICE__INPUT_DEVICE=MIC, INTERVIEWER_VOICE__OUTPUT_DEVICE=SPEAKER)
+    yield env, room
+    room.stop()
+
+
+def test_the_exam_runs_on_a_sound_card_with_a_loudspeaker_in_the_room(card, tmp_path):
+    env, room = card
+    voices = VoiceBank()
+    answer = _trim(voices.speak("espeak-us-f", " ".join(ANSWER)))
+    cut_in = _trim(voices.speak("espeak-us-f", CUT_IN))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "agent", "voice", "--prompts", "warmup.constraints"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    captions: list[str] = []
+    reader = threading.Thread(
+        target=lambda: captions.extend(iter(proc.stdout.readline, "")), daemon=True
+    )
+    reader.start()
+    try:
+        # The interviewer asks through the speaker; the candidate answers once it is quiet.
+        _wait(lambda: _speech_then_quiet(room.speaker_audio(), 1.0), 90, "the question")
+        room.say(answer)
+        _wait(lambda: any(c.startswith("you:") for c in captions), 60, "the answer's transcript")
+        # The answer is acknowledged aloud, through the card, after the candidate stopped.
+        asked = room.speaker_audio().size
+        _wait(lambda: not room.speaking, 30, "the answer to be spoken")
+        _wait(
+            lambda: np.abs(room.speaker_audio()[asked:]).max(initial=0) > 0.05,
+            60,
+            "the interviewer's reply",
+        )
+        # The candidate talks over the interviewer's next long sentence: it stops and listens.
+        _wait(lambda: _long_reply_playing(captions, room.speaker_audio()), 60, "a long reply")
+        onset = room.say(cut_in)
+        _wait(lambda: sum(c.startswith("you:") for c in captions) >= 2, 60, "the cut-in's words")
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    reader.join(timeout=5)
+    assert proc.returncode == 3, err
+    assert "falling back" not in err and "headphones recommended" in err
+    session_id = err.strip().splitlines()[-1].removeprefix("paused: ")
+
+    # Its own voice, echoed back by the room, was never taken for the candidate's.
+    assert room.echoed_blocks > 30
+    heard = [c.removeprefix("you:").strip() for c in captions if c.startswith("you:")]
+    assert len(heard) == 2, captions
+    words = heard[0].lower()
+    assert "constraints" in words and "cost ceiling" in words, heard
+    assert "architecture box" not in words
+    # Cut in on, the interviewer fell silent within a moment and let the candidate finish.
+    assert "privacy" in heard[1].lower(), heard
+    spoken = room.speaker_audio()
+    assert np.abs(spoken[onset : onset + cut_in.size]).max() > 0.05  # it was talking
+    assert np.abs(spoken[onset + PIPELINE_RATE // 2 : onset + cut_in.size]).max() < 0.02
+    export = subprocess.run(
+        [sys.executable, "-m", "agent", "export", session_id, "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    turns = json.loads(export.stdout)["turns"]
+    answered = [t for t in turns if t.get("candidate")]
+    assert answered and "traffic shape" in answered[0]["candidate"].lower()
+    assert {"vad_end_of_turn", "asr_final"} <= set(answered[0]["timing"])
+    # Nothing of the audio is stored unless asked.
+    home = Path(env["INTERVIEWER_HOME"])
+    assert not list(home.rglob("*.wav"))
