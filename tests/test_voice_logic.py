@@ -25,6 +25,7 @@ from voice.words import ends_unfinished, find_end_phrase, spoken_form
 POLICY = TurnPolicy(
     end_of_turn_silence_ms=600,
     unfinished_turn_silence_ms=2000,
+    review_silence_ms=800,
     min_barge_in_ms=96,
     end_phrases=("that's my answer",),
 )
@@ -67,7 +68,9 @@ def test_a_thinking_pause_inside_an_answer_does_not_end_it():
     assert not [f for _, f in events if isinstance(f, EndOfTurnFrame)]
 
 
-@pytest.mark.parametrize("text", ["I would check the slices and", "so", "because...", "we add,"])
+@pytest.mark.parametrize(
+    "text", ["I would check the slices and", "so", "because...", "we add the,", "for example:"]
+)
 def test_a_trailing_and_waits_for_the_long_silence(text):
     taker = TurnTaker(POLICY)
     events = drive(taker, "s" * 20 + "." * 70, text=text)
@@ -79,17 +82,17 @@ def test_a_trailing_and_waits_for_the_long_silence(text):
 def test_a_wrongly_unfinished_turn_ends_once_the_full_transcript_reads_finished():
     taker = TurnTaker(POLICY)
     # The fast words lost the full stop ("...the cost ceiling,"); the full-window transcript,
-    # ready 0.8 s into the pause (frame 45), ends the sentence.
+    # ready 0.64 s into the pause (frame 40), ends the sentence.
     events = drive(
         taker,
         "s" * 20 + "." * 70,
         text="I would also ask about the cost ceiling,",
-        full=lambda k: "I would also ask about the cost ceiling." if k >= 45 else None,
+        full=lambda k: "I would also ask about the cost ceiling." if k >= 40 else None,
     )
     ends = [f for _, f in events if isinstance(f, EndOfTurnFrame)]
     assert ends and ends[0].reason == "finished_on_review"
-    # Not before the review point (1 s), and well before the long silence (2 s).
-    assert 1.0 <= ends[0].t_decided - ends[0].t_speech_end < 1.1
+    # Not before the review point (0.8 s), and well before the long silence (2 s).
+    assert 0.8 <= ends[0].t_decided - ends[0].t_speech_end < 0.9
 
 
 def test_a_late_full_transcript_ends_the_turn_when_it_arrives():
@@ -97,12 +100,26 @@ def test_a_late_full_transcript_ends_the_turn_when_it_arrives():
     events = drive(
         taker,
         "s" * 20 + "." * 70,
-        text="we add a canary,",
+        text="we add a canary and",
         full=lambda k: "We add a canary." if k >= 60 else None,
     )
     ends = [f for _, f in events if isinstance(f, EndOfTurnFrame)]
     assert ends and ends[0].reason == "finished_on_review"
     assert ends[0].t_decided == pytest.approx(61 * FRAME_S)
+
+
+def test_a_stray_comma_ends_the_turn_at_the_review_while_the_full_transcript_runs():
+    taker = TurnTaker(POLICY)
+    # A long answer: its full transcript is not ready at the review point (0.8 s).
+    events = drive(taker, "s" * 20 + "." * 70, text="a canary would catch this before launch,")
+    ends = [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+    assert ends and ends[0].reason == "finished_on_review"
+    assert 0.8 <= ends[0].t_decided - ends[0].t_speech_end < 0.9
+    # A real trailing off still waits for the long silence.
+    taker = TurnTaker(POLICY)
+    events = drive(taker, "s" * 20 + "." * 70, text="then we compare the slices and,")
+    ends = [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+    assert ends and ends[0].reason == "silence"
 
 
 def test_the_review_agrees_with_a_trailing_and_so_the_turn_waits():
@@ -119,7 +136,7 @@ def test_the_review_agrees_with_a_trailing_and_so_the_turn_waits():
 
 def test_a_thinking_pause_is_not_reviewed_into_an_end():
     taker = TurnTaker(POLICY)
-    # 0.45 s pause: the review waits for 1 s of silence even with a finished full transcript.
+    # 0.45 s pause: the review waits for 0.8 s of silence even with a finished full transcript.
     events = drive(
         taker,
         "s" * 20 + "." * 14 + "s" * 10,

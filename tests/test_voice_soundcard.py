@@ -93,6 +93,18 @@ class Room:
         raw = self.speaker.read_bytes()
         return np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2").astype(np.float32) / 32768
 
+    def _played_block(self, k: int) -> np.ndarray | None:
+        """The speaker's k-th block, once the card has written it."""
+        try:
+            with open(self.speaker, "rb") as f:
+                f.seek(k * FRAME_SAMPLES * 2)
+                raw = f.read(FRAME_SAMPLES * 2)
+        except FileNotFoundError:
+            return None
+        if len(raw) < FRAME_SAMPLES * 2:
+            return None
+        return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768
+
     def stop(self) -> None:
         self._stop.set()
         # A feeder waiting in open() for the card is let go by a reader that comes and goes.
@@ -119,11 +131,9 @@ class Room:
                 block = self._say.popleft() if self._say else np.zeros(FRAME_SAMPLES, np.float32)
             at = (fed * FRAME_SAMPLES) % (hiss.size - FRAME_SAMPLES)
             block = block + hiss[at : at + FRAME_SAMPLES]
-            if self.echo:
-                played = self.speaker_audio()
-                a = (fed - ECHO_DELAY_BLOCKS) * FRAME_SAMPLES
-                if a >= 0 and played.size >= a + FRAME_SAMPLES:
-                    echo = played[a : a + FRAME_SAMPLES]
+            if self.echo and fed >= ECHO_DELAY_BLOCKS:
+                echo = self._played_block(fed - ECHO_DELAY_BLOCKS)
+                if echo is not None:
                     block = block + ECHO_GAIN * echo
                     self.echoed_blocks += int(np.abs(echo).max() > 0.05)
             os.write(fd, (np.clip(block, -1, 1) * 32767).astype("<i2").tobytes())

@@ -9,7 +9,7 @@ Two jobs run beside the listening loop, each on its own thread (the model has tw
   replaces an older one still waiting). One window costs the same for 1 s or 25 s, and the
   longer context transcribes better, so this is the stored transcript; when the candidate stops
   it is usually done, or nearly. Answers longer than ~20 s are committed in parts. It also
-  reviews an end of turn the fast words called unfinished (a stray comma), ~1 s into a pause.
+  reviews an end of turn the fast words called unfinished (a stray comma), ~0.8 s into a pause.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ class VoiceConfig(BaseModel):
     end_of_turn_silence_ms: int = 600
     unfinished_turn_silence_ms: int = 2000
     # An "unfinished" turn is judged again on the full-window transcript after this much silence.
-    review_silence_ms: int = 1000
+    review_silence_ms: int = 800
     min_barge_in_ms: int = 96
     # A barge-in this short ("sorry, could you repeat?") before the question was fully asked is
     # not the answer: the interviewer finishes the question.

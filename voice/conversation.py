@@ -232,7 +232,7 @@ class Conversation:
 
     def _trails_off(self, heard: HeardTurn) -> bool:
         return (
-            heard.reason == "finished_sentence"
+            heard.reason in ("finished_sentence", "finished_on_review")
             and not heard.input_ended
             and bool(heard.text)
             and ends_unfinished(heard.text)

@@ -18,7 +18,7 @@ from .frames import (
     ResumePlaybackFrame,
     TurnStartedFrame,
 )
-from .words import ends_sentence, find_end_phrase
+from .words import ends_on_a_stray_comma, ends_sentence, find_end_phrase
 
 FRAME_S = FRAME_SAMPLES / PIPELINE_RATE
 
@@ -30,7 +30,7 @@ class TurnPolicy:
     # After this much silence a turn the fast words call unfinished ("...the cost ceiling,") is
     # judged again on the full-window transcript, which punctuates better: a finished sentence
     # there ends the turn now rather than at the long silence.
-    review_silence_ms: int = 1000
+    review_silence_ms: int = 800
     min_barge_in_ms: int = 96
     # A paused interviewer resumes once the would-be barge-in has been quiet this long.
     backchannel_release_ms: int = 160
@@ -119,13 +119,15 @@ class TurnTaker:
                 transcript.text
             ):
                 reason = "finished_sentence"
-        if (
-            reason is None
-            and silence_ms >= self.policy.review_silence_ms
-            and transcript.full_text
-            and ends_sentence(transcript.full_text)
-        ):
-            reason = "finished_on_review"
+        if reason is None and silence_ms >= self.policy.review_silence_ms:
+            if transcript.full_text:
+                if ends_sentence(transcript.full_text):
+                    reason = "finished_on_review"
+            elif transcript.up_to_date and ends_on_a_stray_comma(transcript.text):
+                # The full transcript is still running (a long answer): the fast words are
+                # done but for a comma, and this much silence says the same. If the full
+                # transcript then trails off, the conversation gives the floor back.
+                reason = "finished_on_review"
         if reason is None and silence_ms >= self.policy.unfinished_turn_silence_ms:
             reason = "silence"
         if reason is None:

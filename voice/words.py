@@ -80,6 +80,19 @@ def ends_unfinished(text: str) -> bool:
     return not words or words[-1] in UNFINISHED_ENDINGS
 
 
+def ends_on_a_stray_comma(text: str) -> bool:
+    """Unfinished only by its punctuation ("...before launch,"): the words themselves are done.
+
+    Whisper on a short window often ends a finished sentence with a comma; a real trailing off
+    ends on a word like "and" or "because", which this does not forgive.
+    """
+    stripped = text.rstrip()
+    if not stripped.endswith((",", ";")):  # a colon announces more
+        return False
+    words = _normalise(stripped).split()
+    return bool(words) and words[-1] not in UNFINISHED_ENDINGS
+
+
 def ends_sentence(text: str) -> bool:
     """A finished sentence: not trailing off (Whisper punctuates what it hears as complete)."""
     return not ends_unfinished(text)
