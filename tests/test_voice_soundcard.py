@@ -25,6 +25,7 @@ import numpy as np
 import pytest
 
 from voice.audio import FRAME_SAMPLES, PIPELINE_RATE
+from voice.measure import word_error_rate
 from voice.recordings import VoiceBank, _trim, noise
 
 MIC, SPEAKER = "interviewer_mic", "interviewer_speaker"
@@ -150,11 +151,29 @@ def _speech_then_quiet(audio: np.ndarray, quiet_s: float) -> bool:
     return audio.size > n and np.abs(audio).max() > 0.05 and np.abs(audio[-n:]).max() < 0.01
 
 
-def _long_reply_playing(captions: list[str], spoken: np.ndarray) -> bool:
-    """A reply of a dozen words or more is captioned and the speaker is playing now."""
-    after = captions[next(i for i, c in enumerate(captions) if c.startswith("you:")) :]
-    long_reply = any(c.startswith("interviewer:") and len(c.split()) > 12 for c in after)
-    return long_reply and np.abs(spoken[-PIPELINE_RATE // 5 :]).max() > 0.05
+class LongReply:
+    """Watches for a long reply (a dozen words or more) to be well under way on the speaker."""
+
+    def __init__(self, captions: list[str], room: Room) -> None:
+        self.captions, self.room = captions, room
+        self.mark: int | None = None  # the speaker's length when the reply was captioned
+
+    def under_way(self) -> bool:
+        spoken = self.room.speaker_audio()
+        if self.mark is None:
+            after = self.captions[
+                next(i for i, c in enumerate(self.captions) if c.startswith("you:")) :
+            ]
+            if any(c.startswith("interviewer:") and len(c.split()) > 12 for c in after):
+                self.mark = spoken.size
+            return False
+        loud = np.flatnonzero(np.abs(spoken[self.mark :]) > 0.05)
+        # Talking now, and for 0.8 s already: past any short "Okay." before it.
+        return (
+            loud.size > 0
+            and spoken.size - self.mark - loud[0] > 0.8 * PIPELINE_RATE
+            and np.abs(spoken[-PIPELINE_RATE // 5 :]).max() > 0.05
+        )
 
 
 def _wait(condition, timeout: float, what: str) -> None:  # noqa: ANN001
@@ -225,7 +244,7 @@ def test_the_exam_runs_on_a_sound_card_with_a_loudspeaker_in_the_room(card, tmp_
             "the interviewer's reply",
         )
         # The candidate talks over the interviewer's next long sentence: it stops and listens.
-        _wait(lambda: _long_reply_playing(captions, room.speaker_audio()), 60, "a long reply")
+        _wait(LongReply(captions, room).under_way, 60, "a long reply")
         onset = room.say(cut_in)
         _wait(lambda: sum(c.startswith("you:") for c in captions) >= 2, 60, "the cut-in's words")
         proc.send_signal(signal.SIGINT)
@@ -246,7 +265,7 @@ def test_the_exam_runs_on_a_sound_card_with_a_loudspeaker_in_the_room(card, tmp_
     assert "constraints" in words and "cost ceiling" in words, heard
     assert "architecture box" not in words
     # Cut in on, the interviewer fell silent within a moment and let the candidate finish.
-    assert "privacy" in heard[1].lower(), heard
+    assert word_error_rate(CUT_IN, heard[1]) <= 0.35, heard  # espeak through tiny.en
     spoken = room.speaker_audio()
     assert np.abs(spoken[onset : onset + cut_in.size]).max() > 0.05  # it was talking
     assert np.abs(spoken[onset + PIPELINE_RATE // 2 : onset + cut_in.size]).max() < 0.02
