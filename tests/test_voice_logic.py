@@ -50,6 +50,10 @@ def kinds(events):
     return [type(f).__name__ for _, f in events]
 
 
+def end_frames(events):
+    return [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+
+
 def test_finished_sentence_ends_the_turn_after_the_short_silence():
     taker = TurnTaker(POLICY)
     events = drive(taker, "s" * 20 + "." * 30, text="I would roll back first.")
@@ -65,7 +69,7 @@ def test_a_thinking_pause_inside_an_answer_does_not_end_it():
     taker = TurnTaker(POLICY)
     # 0.45 s pause (14 frames) after a finished sentence: still the same turn.
     events = drive(taker, "s" * 20 + "." * 14 + "s" * 10, text="First I freeze the rollout.")
-    assert not [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+    assert not end_frames(events)
 
 
 @pytest.mark.parametrize(
@@ -74,7 +78,7 @@ def test_a_thinking_pause_inside_an_answer_does_not_end_it():
 def test_a_trailing_and_waits_for_the_long_silence(text):
     taker = TurnTaker(POLICY)
     events = drive(taker, "s" * 20 + "." * 70, text=text)
-    ends = [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+    ends = end_frames(events)
     assert ends and ends[0].reason == "silence"
     assert ends[0].t_decided - ends[0].t_speech_end >= 2.0
 
@@ -89,7 +93,7 @@ def test_a_wrongly_unfinished_turn_ends_once_the_full_transcript_reads_finished(
         text="I would also ask about the cost ceiling,",
         full=lambda k: "I would also ask about the cost ceiling." if k >= 40 else None,
     )
-    ends = [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+    ends = end_frames(events)
     assert ends and ends[0].reason == "finished_on_review"
     # Not before the review point (0.8 s), and well before the long silence (2 s).
     assert 0.8 <= ends[0].t_decided - ends[0].t_speech_end < 0.9
@@ -103,7 +107,7 @@ def test_a_late_full_transcript_ends_the_turn_when_it_arrives():
         text="we add a canary and",
         full=lambda k: "We add a canary." if k >= 60 else None,
     )
-    ends = [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+    ends = end_frames(events)
     assert ends and ends[0].reason == "finished_on_review"
     assert ends[0].t_decided == pytest.approx(61 * FRAME_S)
 
@@ -112,13 +116,13 @@ def test_a_stray_comma_ends_the_turn_at_the_review_while_the_full_transcript_run
     taker = TurnTaker(POLICY)
     # A long answer: its full transcript is not ready at the review point (0.8 s).
     events = drive(taker, "s" * 20 + "." * 70, text="a canary would catch this before launch,")
-    ends = [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+    ends = end_frames(events)
     assert ends and ends[0].reason == "finished_on_review"
     assert 0.8 <= ends[0].t_decided - ends[0].t_speech_end < 0.9
     # A real trailing off still waits for the long silence.
     taker = TurnTaker(POLICY)
     events = drive(taker, "s" * 20 + "." * 70, text="then we compare the slices and,")
-    ends = [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+    ends = end_frames(events)
     assert ends and ends[0].reason == "silence"
 
 
@@ -130,7 +134,7 @@ def test_the_review_agrees_with_a_trailing_and_so_the_turn_waits():
         text="I would freeze the rollout and",
         full="I would freeze the rollout and",
     )
-    ends = [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+    ends = end_frames(events)
     assert ends and ends[0].reason == "silence"
 
 
@@ -143,13 +147,13 @@ def test_a_thinking_pause_is_not_reviewed_into_an_end():
         text="First I freeze the rollout,",
         full="First I freeze the rollout.",
     )
-    assert not [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+    assert not end_frames(events)
 
 
 def test_the_turn_waits_for_the_transcript_before_judging_the_words():
     taker = TurnTaker(POLICY)
     events = drive(taker, "s" * 20 + "." * 30, text="", up_to_date=False)
-    assert not [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+    assert not end_frames(events)
 
 
 def test_a_spoken_end_phrase_ends_the_turn_at_once():
@@ -157,7 +161,7 @@ def test_a_spoken_end_phrase_ends_the_turn_at_once():
     events = drive(
         taker, "s" * 20 + "." * 8, text="Roll back and page the owner. That's my answer."
     )
-    ends = [f for _, f in events if isinstance(f, EndOfTurnFrame)]
+    ends = end_frames(events)
     assert ends and ends[0].reason == "end_phrase"
     assert ends[0].t_decided - ends[0].t_speech_end < 0.1
 

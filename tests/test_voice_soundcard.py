@@ -59,6 +59,11 @@ ECHO_DELAY_BLOCKS = 2
 ECHO_GAIN = 0.5
 
 
+def _samples(raw: bytes) -> np.ndarray:
+    """The card's S16_LE bytes as float samples."""
+    return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768
+
+
 class Room:
     """Feeds the card's microphone pipe in real time: the candidate, room noise, and echo."""
 
@@ -92,7 +97,7 @@ class Room:
         if not self.speaker.exists():
             return np.zeros(0, dtype=np.float32)
         raw = self.speaker.read_bytes()
-        return np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2").astype(np.float32) / 32768
+        return _samples(raw[: len(raw) // 2 * 2])
 
     def _played_block(self, k: int) -> np.ndarray | None:
         """The speaker's k-th block, once the card has written it."""
@@ -104,7 +109,7 @@ class Room:
             return None
         if len(raw) < FRAME_SAMPLES * 2:
             return None
-        return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768
+        return _samples(raw)
 
     def stop(self) -> None:
         self._stop.set()

@@ -196,16 +196,14 @@ class Conversation:
 
     def _hear(self, frame, t: float) -> bool:  # noqa: ANN001
         prob = self._vad.probability(frame)
-        lead = self._echo.max_delay / self.port.sample_rate if self._echo is not None else 0.0
-        # Echo reaches the mic a little after the speaker plays it, so it outlasts playback.
-        if (
-            self._echo is not None
-            and prob >= self._gate.off
-            and t < self.port.playing_until() + lead
-        ):
-            ref = self.port.reference(max(0.0, t - lead), frame.size + self._echo.max_delay)
-            if self._echo.is_echo(frame, ref):
-                prob = 0.0
+        echo = self._echo
+        if echo is not None and prob >= self._gate.off:
+            lead = echo.max_delay / self.port.sample_rate
+            # Echo reaches the mic a little after the speaker plays it, so it outlasts playback.
+            if t < self.port.playing_until() + lead:
+                ref = self.port.reference(max(0.0, t - lead), frame.size + echo.max_delay)
+                if echo.is_echo(frame, ref):
+                    prob = 0.0
         return self._gate.update(prob)
 
     def listen(

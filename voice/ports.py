@@ -286,7 +286,7 @@ class SoundDevicePort:
         self.keep_audio = False
         self._kept_mic: list[np.ndarray] = []
         self._kept_out: list[np.ndarray] = []
-        # What the speaker played, for the echo gate: a ring over the last PLAYED_HISTORY_S.
+        # What the speaker played, for the echo gate: a ring of PLAYED_HISTORY_BLOCKS blocks.
         # Long, because the listening loop can run seconds behind the card while models load.
         self._played = np.zeros(PLAYED_HISTORY_BLOCKS * FRAME_SAMPLES, dtype=np.float32)
 
