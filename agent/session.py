@@ -263,6 +263,10 @@ class ExamSession:
     ) -> Reply:
         return self._resume({"answer": answer or "", "code": code, "timing": timing or {}})
 
+    def add_to_last_answer(self, text: str) -> int | None:
+        """Keep words said after the last answer was scored when no answer follows them."""
+        return self.store.append_to_last_answer(self.session_id, text)
+
     def time_up(self) -> Reply:
         """Close the current prompt now: "time is up on this one; let's move on"."""
         return self._resume({"answer": "", "code": None, "time_up": True})

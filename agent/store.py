@@ -299,6 +299,27 @@ class TranscriptStore:
                 (json.dumps(scorecard), json.dumps(merged), session_id, turn_index),
             )
 
+    def append_to_last_answer(self, session_id: str, text: str) -> int | None:
+        """Words the candidate added after their last answer was scored, with no answer after
+        them to go in front of (the input ended): kept at the end of that answer's text.
+
+        The scorecard stays as it was. Returns the turn's index, or None if there is no turn.
+        """
+        text = text.strip()
+        with self._lock, self._db:
+            row = self._db.execute(
+                "SELECT turn_index, candidate FROM turns WHERE session_id = ?"
+                " ORDER BY turn_index DESC LIMIT 1",
+                (session_id,),
+            ).fetchone()
+            if row is None or not text:
+                return None
+            self._db.execute(
+                "UPDATE turns SET candidate = ? WHERE session_id = ? AND turn_index = ?",
+                (f"{row['candidate']} {text}".strip(), session_id, row["turn_index"]),
+            )
+            return int(row["turn_index"])
+
     def add_override(self, session_id: str, turn_index: int, override: dict[str, Any]) -> None:
         """A coach's correction, appended to the turn's `overrides`; the scorecard stays."""
         with self._lock, self._db:

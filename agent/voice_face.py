@@ -11,7 +11,8 @@ is transcribed in full and scored and the reply synthesized; while the candidate
 answering, the likely follow-ups and the next prompt are synthesized ahead. Scoring runs on a
 worker thread while the loop keeps hearing the mic: a candidate who goes on before the reply is
 ready cuts the "Okay." at once, is heard to the end, and their added words go in front of their
-next answer (the scored answer cannot be reopened); the reply is said once they stop.
+next answer (the scored answer cannot be reopened), or at the end of the last answer when no
+answer follows (the input ended); the reply is said once they stop.
 
 Timing of a turn covers the question and its answer: `score` is the session call that produced
 the question, `tts_first_audio` how long until the interviewer started asking it, `barge_in_stop`
@@ -47,6 +48,8 @@ class SessionLike(Protocol):
 
     @property
     def finished(self) -> bool: ...
+
+    def add_to_last_answer(self, text: str) -> int | None: ...
 
 
 @dataclass
@@ -132,6 +135,11 @@ class VoiceFace:
             self._speak(reply, score_ms=score_ms, acked=acked)
             if heard.input_ended:
                 break
+        if self._carry:
+            # Words said after an answer was scored, with no later answer to go in front of:
+            # kept at the end of the last answer, so the transcript has all that was said.
+            self.session.add_to_last_answer(self._carry)
+            self._carry = ""
         finished = bool(self.session.finished)
         if finished and not self.conv.input_ended:
             self.conv.drain()

@@ -218,6 +218,20 @@ def test_coach_override_is_kept_beside_the_original_scorecard(settings, clock):
     assert summary.score == original["score"]
 
 
+def test_words_added_after_the_last_answer_are_kept_at_its_end(settings, clock):
+    settings.exam.max_follow_ups = 0
+    session = ExamSession.start(settings, [SPOKEN], clock=clock)
+    session.opening()
+    session.submit(WEAK_ANSWER)
+    original = session.transcript().turns[0]
+    assert session.add_to_last_answer("  and then I would page the owner ") == 0
+    turn = session.transcript().turns[0]
+    assert turn.candidate == f"{original.candidate} and then I would page the owner"
+    assert turn.scorecard == original.scorecard
+    assert session.add_to_last_answer("   ") is None  # nothing to add: nothing changes
+    assert session.transcript().turns[0].candidate == turn.candidate
+
+
 def test_timer_skips_the_time_a_paused_session_sat_on_disk(settings, clock):
     session = ExamSession.start(settings, [SPOKEN], clock=clock)
     session.opening()

@@ -307,6 +307,10 @@ class _ScriptedSession:
     def finished(self) -> bool:
         return len(self.answers) >= 2
 
+    def add_to_last_answer(self, text: str) -> int | None:
+        self.answers[-1] = f"{self.answers[-1]} {text}"
+        return len(self.answers) - 1
+
 
 def test_words_added_while_the_answer_is_scored_are_kept(models, voice_bank, tmp_path):
     from agent.voice_face import VoiceFace
@@ -335,6 +339,29 @@ def test_words_added_while_the_answer_is_scored_are_kept(models, voice_bank, tmp
     # The "Okay." in the candidate's pause was cut the moment they went on (speech by VAD).
     figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"))
     assert figs.barge_in_ms and figs.overlap_ms == 0
+
+
+def test_words_added_after_the_last_answer_are_kept_when_the_input_ends(
+    models, voice_bank, tmp_path
+):
+    from agent.voice_face import VoiceFace
+
+    rec = make_recording(
+        tmp_path / "went_on_last.wav",
+        "piper-fast",
+        [Answer(9.0, ["I would roll back first.", "Then I would page the model owner."], [1.1])],
+        tail_s=2.5,
+        bank=voice_bank,
+    )
+    session = _ScriptedSession()
+    port = FileAudioPort(rec.path)
+    conv = Conversation(port, models, VoiceConfig())
+    result = VoiceFace(session, conv, file_score_s=3.0).run()
+    conv.close()
+    assert result.turns == 1 and not result.finished
+    # No next answer to carry them to: the added words end the answer they continued.
+    [answer] = (a.lower() for a in session.answers)
+    assert answer.index("roll back") < answer.index("page")
 
 
 def test_an_okay_after_a_trailing_and_does_not_take_the_floor(models, voice_bank, tmp_path):
