@@ -9,6 +9,9 @@ shows is the pipeline's own behaviour, repeatably.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pytest
@@ -388,3 +391,32 @@ def test_an_okay_after_a_trailing_and_does_not_take_the_floor(models, voice_bank
     assert "freeze" in heard.text.lower() and "slices" in heard.text.lower()
     figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"))
     assert figs.overlap_ms == 0
+
+
+def test_closing_while_the_models_are_busy_lets_the_process_exit_cleanly(tmp_path):
+    """The input can end mid-reply: Piper still synthesizing, Whisper still transcribing. The
+    session is stored by then, but a native thread pool torn down under a running call aborts
+    the interpreter's exit ("terminate called without an active exception", exit 134)."""
+    script = textwrap.dedent(
+        f"""
+        import numpy as np
+        from voice.audio import write_wav
+        from voice.config import VoiceConfig
+        from voice.conversation import Conversation, Models
+        from voice.ports import FileAudioPort
+
+        write_wav({str(tmp_path / "quiet.wav")!r}, np.zeros(16000, np.float32), 16000)
+        models = Models.load(VoiceConfig(), warm=False)
+        conv = Conversation(FileAudioPort({str(tmp_path / "quiet.wav")!r}), models, VoiceConfig())
+        conv.say("A long reply that is still being synthesized when the input ends. " * 6)
+        noise = np.random.default_rng(0).standard_normal(16000 * 8).astype(np.float32) * 0.1
+        conv.stt._jobs.put((conv.stt._epoch, 0, noise))  # a transcription under way
+        conv.close()
+        print("closed")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.strip() == "closed" and "terminate called" not in done.stderr

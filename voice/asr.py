@@ -337,11 +337,16 @@ class StreamingTranscriber:
         self._turn = []
         self._preroll.clear()
 
-    def close(self) -> None:
-        self._jobs.put(None)
+    def close(self, timeout: float = 30.0) -> None:
+        """Stop the workers once their current call is done (queued work is dropped); a model
+        torn down mid-call at interpreter exit aborts the process."""
         with self._done:
+            self._epoch += 1
             self._closed = True
             self._done.notify_all()
+        self._jobs.put(None)
+        for worker in self._workers:
+            worker.join(timeout)
 
     def _prompt(self, earlier: str) -> str:
         return glossary_prompt(self.context, earlier[-300:])

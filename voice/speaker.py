@@ -143,8 +143,12 @@ class Speaker(FrameProcessor):
         with self._lock:
             return text in self._cache
 
-    def close(self) -> None:
+    def close(self, timeout: float = 30.0) -> None:
+        """Stop the worker once its current synthesis is done (it is never cut mid-call: a
+        native thread pool torn down under a running call aborts the process at exit)."""
         self._jobs.put((-1, -1, -1, None))
+        if self._worker is not threading.current_thread():
+            self._worker.join(timeout)
 
     # -- worker -------------------------------------------------------------------------------
     def _audio_for(self, text: str) -> np.ndarray:
