@@ -87,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
         result, interrupted = None, True
     finally:
         conv.close()
-        # Its models must not be torn down mid-call at exit (the process would abort).
+    if not interrupted:
+        # The scorer's models must not be torn down mid-call at exit (the process would abort).
         warming.join(30.0)
     if args.keep_audio or settings.voice.keep_audio:
         _keep_audio(port, session.session_id)
