@@ -57,10 +57,19 @@ def recordings(tmp_path_factory, voice_bank):
             bank=voice_bank,
         )
     # A finished sentence, a 1.1 s pause (the turn ends, "Okay."), then more: a barge-in on the ack.
+    # The candidate goes on after a thinking pause (inside the continuation grace), or after
+    # the floor was given back (past it).
+    made["went_on"] = make_recording(
+        folder / "went_on.wav",
+        "piper-fast",
+        [Answer(1.0, ["I would roll back first.", "Then I would page the model owner."], [1.1])],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
     made["resumed"] = make_recording(
         folder / "resumed.wav",
         "piper-fast",
-        [Answer(1.0, ["I would roll back first.", "Then I would page the model owner."], [1.1])],
+        [Answer(1.0, ["I would roll back first.", "Then I would page the model owner."], [2.0])],
         tail_s=3.0,
         bank=voice_bank,
     )
@@ -114,12 +123,9 @@ def test_candidate_who_talks_over_the_question_stops_the_interviewer(
         assert word_error_rate(rec.reference, heard.text) <= 0.1
 
 
-@pytest.mark.xfail(
-    reason="the short-window ASR keeps a trailing 'and' most of the time (14 of 16 clips in 4 "
-    "voices) but not always; its loss depends on the prompt, so this is not guaranteed",
-    strict=False,
-)
 def test_a_trailing_and_keeps_the_floor_for_the_candidate(models, recordings, tmp_path):
+    """Both transcripts of this clip drop the "and" ("I would freeze the roll-out."): the floor
+    stays open past the finished-looking sentence, so the pause does not split the answer."""
     rec = recordings["trailing"]
     port = FileAudioPort(rec.path)
     conv = Conversation(port, models, VoiceConfig())
@@ -128,6 +134,24 @@ def test_a_trailing_and_keeps_the_floor_for_the_candidate(models, recordings, tm
     assert heard is not None and not heard.barged_in
     # One turn with both halves: the 1 s pause after "and" did not end it.
     assert "freeze" in heard.text.lower() and "slices" in heard.text.lower()
+
+
+def test_a_spoken_end_phrase_gives_the_floor_back_at_once(models, voice_bank, tmp_path):
+    rec = make_recording(
+        tmp_path / "end_phrase.wav",
+        "piper-fast",
+        [Answer(1.0, ["I would roll back first. That's my answer.", "Oh, one more thing."], [1.0])],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    conv = Conversation(FileAudioPort(rec.path), models, VoiceConfig())
+    heard = conv.listen(acknowledge=True)
+    after = conv.listen(acknowledge=True)
+    conv.close()
+    # No grace after "that's my answer": what follows is a turn of its own.
+    assert heard is not None and heard.reason == "end_phrase"
+    assert "roll back" in heard.text.lower() and "more thing" not in heard.text.lower()
+    assert after is not None and "more thing" in after.text.lower()
 
 
 def test_the_interviewer_acknowledges_the_moment_the_answer_ends(models, recordings, tmp_path):
@@ -158,19 +182,21 @@ def test_the_interviewer_acknowledges_the_moment_the_answer_ends(models, recordi
     assert "latency budget" in heard.text.lower()
 
 
-def test_an_acknowledgement_is_cut_by_barge_in_and_never_said_again(models, recordings, tmp_path):
-    rec = recordings["resumed"]
+def test_going_on_after_a_thinking_pause_cuts_the_okay_and_continues_the_answer(
+    models, recordings, tmp_path
+):
+    """A finished sentence, 1.1 s of silence, then more: the "Okay." that went out at the
+    pause was a backchannel. It stops at once, is not said again, and it is one answer."""
+    rec = recordings["went_on"]
     port = FileAudioPort(rec.path, tmp_path / "out.wav")
     conv = Conversation(port, models, VoiceConfig())
-    first = conv.listen(acknowledge=True)
-    assert first is not None and first.acknowledged and "roll back" in first.text.lower()
-    second = conv.listen(acknowledge=True)
-    assert second is not None and second.barged_in, "the candidate went on over the 'Okay.'"
-    assert second.unspoken and {tag.kind for tag in second.unspoken} == {"ack"}
-    conv.say_again(second.unspoken)
+    heard = conv.listen(acknowledge=True)
+    assert conv.listen(acknowledge=True) is None and conv.input_ended
     conv.drain()
     conv.close()
-    assert "page" in second.text.lower()
+    assert heard is not None and heard.acknowledged
+    text = heard.text.lower()
+    assert "roll back" in text and "page" in text and text.index("roll back") < text.index("page")
     # Two stretches of speech (VAD), the "Okay." between them, cut at once by the second.
     figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"))
     assert figs.barge_in_ms and figs.overlap_ms == 0
@@ -245,15 +271,15 @@ def test_the_candidate_going_on_while_the_answer_is_scored_is_heard(models, reco
     conv = Conversation(port, models, VoiceConfig())
     first = conv.listen(acknowledge=True)
     assert first is not None and first.acknowledged
-    # Scoring takes 3 s of device time here: longer than the candidate's pause.
+    # Scoring takes 3 s of device time here: longer than what is left of the candidate's pause.
     ready_at = port.frame_time() + 3.0
     more = conv.listen(acknowledge=True, until=lambda: port.frame_time() >= ready_at)
     conv.close()
     assert more is not None, "the candidate spoke before the reply was ready"
-    assert more.barged_in and {tag.kind for tag in more.unspoken} == {"ack"}
     assert "page" in more.text.lower() and "roll back" not in more.text.lower()
+    # The "Okay." was over before they went on; nothing played over them.
     figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"))
-    assert figs.barge_in_ms and figs.overlap_ms == 0
+    assert figs.response_ms and figs.overlap_ms == 0
 
 
 def test_a_reply_ready_before_the_candidate_goes_on_stops_the_listening(
@@ -322,8 +348,8 @@ def test_words_added_while_the_answer_is_scored_are_kept(models, voice_bank, tmp
         tmp_path / "went_on.wav",
         "piper-fast",
         [
-            Answer(9.0, ["I would roll back first.", "Then I would page the model owner."], [1.1]),
-            Answer(21.0, ["A canary with a latency gate."]),
+            Answer(9.0, ["I would roll back first.", "Then I would page the model owner."], [2.0]),
+            Answer(22.0, ["A canary with a latency gate."]),
         ],
         tail_s=3.0,
         bank=voice_bank,
@@ -331,7 +357,8 @@ def test_words_added_while_the_answer_is_scored_are_kept(models, voice_bank, tmp
     session = _ScriptedSession()
     port = FileAudioPort(rec.path, tmp_path / "out.wav")
     conv = Conversation(port, models, VoiceConfig())
-    # Scoring takes 3 s: the candidate goes on after 1.1 s, before the reply is ready.
+    # The floor is given back 1.5 s into the pause and scoring takes 3 s: the candidate goes on
+    # after 2 s, before the reply is ready.
     result = VoiceFace(session, conv, file_score_s=3.0).run()
     conv.close()
     assert result.turns == 2
@@ -339,9 +366,9 @@ def test_words_added_while_the_answer_is_scored_are_kept(models, voice_bank, tmp
     assert "roll back" in first and "page" not in first
     # Nothing the candidate said is lost: the words they added go with their next answer.
     assert "page" in second and "canary" in second
-    # The "Okay." in the candidate's pause was cut the moment they went on (speech by VAD).
+    # Nothing played over the candidate: the reply waited until they stopped.
     figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"))
-    assert figs.barge_in_ms and figs.overlap_ms == 0
+    assert figs.overlap_ms == 0 and len(figs.response_ms) == 3  # each stretch answered
 
 
 def test_words_added_after_the_last_answer_are_kept_when_the_input_ends(
@@ -352,7 +379,7 @@ def test_words_added_after_the_last_answer_are_kept_when_the_input_ends(
     rec = make_recording(
         tmp_path / "went_on_last.wav",
         "piper-fast",
-        [Answer(9.0, ["I would roll back first.", "Then I would page the model owner."], [1.1])],
+        [Answer(9.0, ["I would roll back first.", "Then I would page the model owner."], [2.0])],
         tail_s=2.5,
         bank=voice_bank,
     )

@@ -24,6 +24,10 @@ class VoiceConfig(BaseModel):
     unfinished_turn_silence_ms: int = 2000
     # An "unfinished" turn is judged again on the full-window transcript after this much silence.
     review_silence_ms: int = 800
+    # After a turn ends on a finished sentence ("Okay." plays), the floor stays open this long
+    # from the end of speech: a candidate who goes on after a thinking pause continues the same
+    # answer. The reply (scored question) waits for it; "that's my answer" or Enter skip it.
+    continuation_grace_ms: int = 1500
     min_barge_in_ms: int = 96
     # A barge-in this short ("sorry, could you repeat?") before the question was fully asked is
     # not the answer: the interviewer finishes the question.

@@ -215,26 +215,33 @@ class Conversation:
         until: stop listening (None) once this is true while no one has started speaking: how
         the loop keeps hearing the mic, barge-in included, while an answer is being scored.
 
-        The fast words sometimes lose a trailing "and"; the full transcript, made while "Okay."
-        plays, often keeps it. Then the "Okay." was only a backchannel: the candidate keeps the
-        floor until the long silence, and what they say next joins the same turn.
+        A turn ended by silence after a finished sentence leaves the floor open a little longer
+        (continuation_grace_ms from the end of speech): the "Okay." was a backchannel if the
+        candidate goes on, and what they say joins the same turn. Both transcripts can drop a
+        trailing "and" ("I would freeze the roll-out."), so the words alone cannot be trusted to
+        say the answer is over. When the full transcript does keep the "and", the floor stays
+        open until the long silence (unfinished_turn_silence_ms).
         """
         heard = self._listen_turn(acknowledge, until)
-        while heard is not None and self._trails_off(heard):
-            deadline = heard.speech_end + self.config.unfinished_turn_silence_ms / 1000
+        while heard is not None and (deadline := self._floor_open_until(heard)) is not None:
             more = self._listen_turn(acknowledge, lambda d=deadline: self.port.frame_time() >= d)
             if more is None:
                 return heard
             heard = _joined(heard, more)
         return heard
 
-    def _trails_off(self, heard: HeardTurn) -> bool:
-        return (
-            heard.reason in ("finished_sentence", "finished_on_review")
-            and not heard.input_ended
-            and bool(heard.text)
-            and ends_unfinished(heard.text)
-        )
+    def _floor_open_until(self, heard: HeardTurn) -> float | None:
+        """Until when the candidate may go on with this turn (None: it is over now)."""
+        if heard.reason not in ("finished_sentence", "finished_on_review"):
+            return None  # an end phrase, a key, the long silence, or the end of the input
+        if heard.input_ended or not heard.text:
+            return None
+        if ends_unfinished(heard.text):
+            wait_ms = self.config.unfinished_turn_silence_ms
+        else:
+            wait_ms = self.config.continuation_grace_ms
+        deadline = heard.speech_end + wait_ms / 1000
+        return deadline if deadline > self.port.frame_time() else None
 
     def _listen_turn(self, acknowledge: bool, until: Callable[[], bool] | None) -> HeardTurn | None:
         self.turns.reset()
