@@ -56,23 +56,20 @@ def recordings(tmp_path_factory, voice_bank):
             tail_s=3.0,
             bank=voice_bank,
         )
-    # A finished sentence, a 1.1 s pause (the turn ends, "Okay."), then more: a barge-in on the ack.
-    # The candidate goes on after a thinking pause (inside the continuation grace), or after
-    # the floor was given back (past it).
-    made["went_on"] = make_recording(
-        folder / "went_on.wav",
-        "piper-fast",
-        [Answer(1.0, ["I would roll back first.", "Then I would page the model owner."], [1.1])],
-        tail_s=3.0,
-        bank=voice_bank,
-    )
-    made["resumed"] = make_recording(
-        folder / "resumed.wav",
-        "piper-fast",
-        [Answer(1.0, ["I would roll back first.", "Then I would page the model owner."], [2.0])],
-        tail_s=3.0,
-        bank=voice_bank,
-    )
+    # A finished sentence ("Okay." after 0.6 s), a pause, then more: the candidate goes on inside
+    # the continuation grace (1.1 s, over the "Okay.") or after the floor was given back (2 s).
+    for name, pause in (("went_on", 1.1), ("resumed", 2.0)):
+        made[name] = make_recording(
+            folder / f"{name}.wav",
+            "piper-fast",
+            [
+                Answer(
+                    1.0, ["I would roll back first.", "Then I would page the model owner."], [pause]
+                )
+            ],
+            tail_s=3.0,
+            bank=voice_bank,
+        )
     made["trailing"] = make_recording(
         folder / "trailing.wav",
         "piper-slow",
