@@ -20,3 +20,24 @@ def isolated_home(
         if key.startswith("INTERVIEWER_") and key != "INTERVIEWER_HOME":
             monkeypatch.delenv(key, raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def bank():
+    """The bundled exam, loaded once for the scorer tests (none of them changes it)."""
+    from question_bank import load_bank
+
+    return load_bank()
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory: pytest.TempPathFactory, bank) -> Path:
+    """The bundled exam's retrieval index, built once per test session (rubric is imported
+    here, not at the top: most tests never load the scorer)."""
+    from scorer_support import shared_index_dir
+
+    from rubric import ensure_index
+
+    path = shared_index_dir(tmp_path_factory)
+    ensure_index(bank, path, progress=False)
+    return path

@@ -4,26 +4,11 @@ rubric's words is not, and the advice reads as plain English."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from scorer_support import shared_index_dir
 
-from question_bank import load_bank
-from rubric import ensure_index, score_answer
+from rubric import score_answer
 from rubric.feedback import imperative
-
-
-@pytest.fixture(scope="module")
-def bank():
-    return load_bank()
-
-
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory, bank) -> Path:
-    path = shared_index_dir(tmp_path_factory)
-    ensure_index(bank, path, progress=False)
-    return path
 
 
 def _score(bank, index_dir, prompt_id: str, answer: str):

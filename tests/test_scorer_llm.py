@@ -5,30 +5,15 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
 from llm_server import FakeLLM, Reply, dead_base_url
-from scorer_support import shared_index_dir
 
-from question_bank import load_bank
-from rubric import ensure_index, score_answer
+from rubric import score_answer
 from rubric.config import LLMConfig
 
 ANSWER = (
     "Roll back the voice release first. Then compare cold versus warm paths and check the cache "
     "hit rate and GPU saturation."
 )
-
-
-@pytest.fixture(scope="module")
-def bank():
-    return load_bank()
-
-
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory, bank):
-    path = shared_index_dir(tmp_path_factory)
-    ensure_index(bank, path, progress=False)
-    return path
 
 
 def judge_reply(entries: list[dict]) -> str:

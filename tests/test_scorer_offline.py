@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
-from scorer_support import labelled, shared_index_dir
+from scorer_support import labelled
 
-from question_bank import bundled_bank_dir, load_bank, load_bank_dir
+from question_bank import bundled_bank_dir, load_bank_dir
 from rubric import EmptyAnswerError, Scorecard, ensure_index, missed_criteria, score_answer
 from rubric.config import ScoringConfig
 
 RANK = {"failing": 0, "weak": 1, "adequate": 2, "strong": 3}
-
-
-@pytest.fixture(scope="session")
-def bank():
-    return load_bank()
-
-
-@pytest.fixture(scope="session")
-def index_dir(tmp_path_factory, bank) -> Path:
-    path = shared_index_dir(tmp_path_factory)
-    ensure_index(bank, path, progress=False)
-    return path
 
 
 @pytest.fixture(scope="session")

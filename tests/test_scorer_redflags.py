@@ -8,13 +8,9 @@ several registers: terse, rambling, non-native English, spoken without punctuati
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from scorer_support import shared_index_dir
 
-from question_bank import load_bank
-from rubric import ensure_index, score_answer
+from rubric import score_answer
 
 ACCENT = "r2.accent_regression"
 TTS = "r2.tts_first_byte"
@@ -235,18 +231,6 @@ CLEAN = [
         "Tests: no match, a blocked release for this tenant, a family mismatch, a global release.",
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def bank():
-    return load_bank()
-
-
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory, bank) -> Path:
-    path = shared_index_dir(tmp_path_factory)
-    ensure_index(bank, path, progress=False)
-    return path
 
 
 def _flags(bank, index_dir, prompt_id: str, answer: str) -> dict[str, str]:

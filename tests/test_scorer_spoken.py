@@ -8,13 +8,11 @@ as faster-whisper output often arrives.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from scorer_support import FIXTURES, shared_index_dir
+from scorer_support import FIXTURES
 
-from question_bank import load_bank
-from rubric import ensure_index, score_answer
+from rubric import score_answer
 from rubric.evaluate import evaluate
 from rubric.text import is_spoken_run, split_units, spoken_clauses
 
@@ -40,18 +38,6 @@ DUMPS = {
         "continuous batching deadlines admission control warm pools fallback tier quality gates"
     ),
 }
-
-
-@pytest.fixture(scope="session")
-def bank():
-    return load_bank()
-
-
-@pytest.fixture(scope="session")
-def index_dir(tmp_path_factory, bank) -> Path:
-    path = shared_index_dir(tmp_path_factory)
-    ensure_index(bank, path, progress=False)
-    return path
 
 
 def spoken(text: str) -> str:
