@@ -306,13 +306,15 @@ class TranscriptStore:
         The scorecard stays as it was. Returns the turn's index, or None if there is no turn.
         """
         text = text.strip()
+        if not text:
+            return None
         with self._lock, self._db:
             row = self._db.execute(
                 "SELECT turn_index, candidate FROM turns WHERE session_id = ?"
                 " ORDER BY turn_index DESC LIMIT 1",
                 (session_id,),
             ).fetchone()
-            if row is None or not text:
+            if row is None:
                 return None
             self._db.execute(
                 "UPDATE turns SET candidate = ? WHERE session_id = ? AND turn_index = ?",

@@ -6,13 +6,13 @@ was fully asked ("sorry, could you repeat?") does not count as the answer: the i
 the rest of the question and the interjection's words go in front of the real answer, so nothing
 the candidate said is lost from the transcript.
 
-The moment an answer ends the interviewer says a short pre-synthesized "Okay." while the answer
-is transcribed in full and scored and the reply synthesized; while the candidate is still
-answering, the likely follow-ups and the next prompt are synthesized ahead. Scoring runs on a
-worker thread while the loop keeps hearing the mic: a candidate who goes on before the reply is
-ready cuts the "Okay." at once, is heard to the end, and their added words go in front of their
-next answer (the scored answer cannot be reopened), or at the end of the last answer when no
-answer follows (the input ended); the reply is said once they stop.
+The moment an answer ends the interviewer says a short pre-synthesized "Okay."; while the
+candidate is still answering, the likely follow-ups and the next prompt are synthesized ahead.
+A candidate who goes on within the continuation grace (Conversation.listen) is still giving the
+same answer. After it the answer is scored on a worker thread while the loop keeps hearing the
+mic: a candidate who goes on before the reply is ready is heard to the end, and their added words
+go in front of their next answer (the scored answer cannot be reopened), or at the end of the
+last answer when no answer follows (the input ended); the reply is said once they stop.
 
 Timing of a turn covers the question and its answer: `score` is the session call that produced
 the question, `tts_first_audio` how long until the interviewer started asking it, `barge_in_stop`
@@ -151,8 +151,7 @@ class VoiceFace:
         """Score the answer on a worker thread while the loop keeps hearing the mic.
 
         Returns the reply, how long scoring took (ms), and the candidate's next turn if they
-        started speaking again (over the "Okay." or in the silence after it) before the reply
-        was ready.
+        started speaking again (after the floor was given back) before the reply was ready.
         """
         result: dict[str, Any] = {}
         done = threading.Event()

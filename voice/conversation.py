@@ -232,10 +232,8 @@ class Conversation:
 
     def _floor_open_until(self, heard: HeardTurn) -> float | None:
         """Until when the candidate may go on with this turn (None: it is over now)."""
-        if heard.reason not in ("finished_sentence", "finished_on_review"):
+        if heard.reason not in ("finished_sentence", "finished_on_review") or not heard.text:
             return None  # an end phrase, a key, the long silence, or the end of the input
-        if heard.input_ended or not heard.text:
-            return None
         if ends_unfinished(heard.text):
             wait_ms = self.config.unfinished_turn_silence_ms
         else:
@@ -334,7 +332,7 @@ class Conversation:
 
 
 def _joined(first: HeardTurn, more: HeardTurn) -> HeardTurn:
-    """One turn from a trailing-off stretch and what the candidate said after it."""
+    """One turn from a stretch that seemed finished and what the candidate went on to say."""
     timing = dict(more.timing)
     if "barge_in_stop" in first.timing:
         timing["barge_in_stop"] = first.timing["barge_in_stop"]

@@ -147,8 +147,7 @@ class Speaker(FrameProcessor):
         """Stop the worker once its current synthesis is done (it is never cut mid-call: a
         native thread pool torn down under a running call aborts the process at exit)."""
         self._jobs.put((-1, -1, -1, None))
-        if self._worker is not threading.current_thread():
-            self._worker.join(timeout)
+        self._worker.join(timeout)
 
     # -- worker -------------------------------------------------------------------------------
     def _audio_for(self, text: str) -> np.ndarray:
