@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import threading
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ import pytest
 from voice.audio import PIPELINE_RATE, read_wav, read_wav_at
 from voice.config import VoiceConfig
 from voice.conversation import Conversation, Models
+from voice.frames import InterruptionFrame
 from voice.measure import measure, word_error_rate
 from voice.ports import FileAudioPort
 from voice.recordings import Answer, VoiceBank, make_recording
@@ -202,6 +204,46 @@ def test_going_on_after_a_thinking_pause_cuts_the_okay_and_continues_the_answer(
     # Two stretches of speech (VAD), the "Okay." between them, cut at once by the second.
     figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"))
     assert figs.barge_in_ms and figs.overlap_ms == 0
+
+
+def test_the_loop_keeps_listening_while_the_okays_transcript_is_still_running(
+    models, recordings, tmp_path
+):
+    """A finished sentence ends the turn provisionally: the loop must not wait for the final
+    transcript there, or a candidate going on over the "Okay." is not heard until it is done
+    (on a slow machine the "Okay." plays out over them). Here the final transcription is held
+    until the "Okay." has been interrupted: only a loop that kept listening gets that far."""
+    rec = recordings["went_on"]
+    heard_going_on = threading.Event()
+    held_too_long = []
+    transcriber = models.transcriber
+    whole = transcriber.transcribe
+
+    def held_transcribe(audio, prompt="", *, beam_size=0):
+        if beam_size == transcriber.final_beam_size and not heard_going_on.wait(timeout=10):
+            held_too_long.append(True)
+        return whole(audio, prompt, beam_size=beam_size)
+
+    port = FileAudioPort(rec.path, tmp_path / "out.wav")
+    conv = Conversation(port, models, VoiceConfig())
+    queue_frame = conv.speaker.queue_frame
+
+    def watch(frame):
+        if isinstance(frame, InterruptionFrame):
+            heard_going_on.set()
+        queue_frame(frame)
+
+    conv.speaker.queue_frame = watch
+    transcriber.transcribe = held_transcribe
+    try:
+        heard = conv.listen(acknowledge=True)
+    finally:
+        del transcriber.transcribe
+        conv.close()
+    assert not held_too_long
+    assert heard is not None and heard.acknowledged
+    text = heard.text.lower()
+    assert "roll back" in text and "page" in text
 
 
 def test_a_long_answer_is_transcribed_in_committed_parts(models, recordings):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -49,7 +49,13 @@ class HeardTurn:
     acknowledged: bool = False  # an "Okay." went out the moment the turn ended
     speech_start: float = 0.0
     speech_end: float = 0.0
+    # The candidate may still go on (the floor is open): text is the words so far, and the ASR
+    # turn stays open so that going on is transcribed as one answer.
+    provisional: bool = False
 
+
+# Turn ends after which the floor stays open a little (continuation_grace_ms).
+_MAY_GO_ON = ("finished_sentence", "finished_on_review")
 
 # Said the moment a turn ends, while the answer is scored and the reply synthesized: an
 # interview tolerates a thoughtful pause, not a dead one.
@@ -223,17 +229,32 @@ class Conversation:
         open until the long silence (unfinished_turn_silence_ms).
         """
         heard = self._listen_turn(acknowledge, until)
-        while heard is not None and (deadline := self._floor_open_until(heard)) is not None:
-            more = self._listen_turn(acknowledge, lambda d=deadline: self.port.frame_time() >= d)
+        while heard is not None and heard.provisional:
+            deadline = self._floor_open_until(heard)
+            if deadline is None:
+                break
+            more = self._listen_turn(
+                acknowledge, lambda d=deadline: self.port.frame_time() >= d, fresh=False
+            )
             if more is None:
-                return heard
+                break
             heard = _joined(heard, more)
+        if heard is not None and heard.provisional:
+            heard = self._finalize(heard)
         return heard
+
+    def _finalize(self, heard: HeardTurn) -> HeardTurn:
+        """The floor is closed: the whole turn's final transcript."""
+        t0 = time.perf_counter()
+        text = spoken_form(self.stt.final())
+        self.stt.reset()
+        timing = {**heard.timing, "asr_final": round((time.perf_counter() - t0) * 1000, 1)}
+        return replace(heard, text=text, timing=timing, provisional=False)
 
     def _floor_open_until(self, heard: HeardTurn) -> float | None:
         """Until when the candidate may go on with this turn (None: it is over now)."""
-        if heard.reason not in ("finished_sentence", "finished_on_review") or not heard.text:
-            return None  # an end phrase, a key, the long silence, or the end of the input
+        if not heard.text:
+            return None
         if ends_unfinished(heard.text):
             wait_ms = self.config.unfinished_turn_silence_ms
         else:
@@ -241,9 +262,17 @@ class Conversation:
         deadline = heard.speech_end + wait_ms / 1000
         return deadline if deadline > self.port.frame_time() else None
 
-    def _listen_turn(self, acknowledge: bool, until: Callable[[], bool] | None) -> HeardTurn | None:
+    def _listen_turn(
+        self,
+        acknowledge: bool,
+        until: Callable[[], bool] | None,
+        *,
+        fresh: bool = True,
+    ) -> HeardTurn | None:
+        """One turn. fresh=False: it goes on from a provisional turn, in the same ASR turn."""
         self.turns.reset()
-        self.stt.reset()
+        if fresh:
+            self.stt.reset()
         barge_stop_ms: float | None = None
         paused_at: float | None = None
         unspoken: list[SpeechTag] = []
@@ -302,8 +331,15 @@ class Conversation:
         *,
         input_ended: bool = False,
     ) -> HeardTurn:
+        # A finished sentence may not be the end: no waiting for the final transcript (the loop
+        # must keep hearing a candidate who goes on over the "Okay."), and the ASR turn stays open.
+        provisional = eot.reason in _MAY_GO_ON and not input_ended
         t0 = time.perf_counter()
-        text = spoken_form(self.stt.final())
+        if provisional:
+            full = self.stt.full_text
+            text = spoken_form(full if full is not None else self.stt.text)
+        else:
+            text = spoken_form(self.stt.final())
         timing = {
             "vad_end_of_turn": round((eot.t_decided - eot.t_speech_end) * 1000, 1),
             "asr_final": round((time.perf_counter() - t0) * 1000, 1),
@@ -319,9 +355,11 @@ class Conversation:
             input_ended=input_ended,
             speech_start=self.turns.turn_start or 0.0,
             speech_end=eot.t_speech_end,
+            provisional=provisional,
         )
         self.turns.reset()
-        self.stt.reset()
+        if not provisional:
+            self.stt.reset()
         return heard
 
     def close(self) -> None:
@@ -332,18 +370,15 @@ class Conversation:
 
 
 def _joined(first: HeardTurn, more: HeardTurn) -> HeardTurn:
-    """One turn from a stretch that seemed finished and what the candidate went on to say."""
+    """One turn from a stretch that seemed finished and what the candidate went on to say (the
+    ASR turn was kept open, so more.text covers both)."""
     timing = dict(more.timing)
     if "barge_in_stop" in first.timing:
         timing["barge_in_stop"] = first.timing["barge_in_stop"]
-    return HeardTurn(
-        text=f"{first.text} {more.text}".strip(),
+    return replace(
+        more,
         timing=timing,
-        reason=more.reason,
         barged_in=first.barged_in,
         unspoken=first.unspoken,  # what the first barge-in cut off (not the "Okay.")
-        input_ended=more.input_ended,
-        acknowledged=more.acknowledged,
         speech_start=first.speech_start,
-        speech_end=more.speech_end,
     )
