@@ -298,3 +298,33 @@ def test_the_echo_gate_tells_the_interviewers_voice_from_the_candidates():
     assert not gate.is_echo(candidate + echo, reference)
     # Nothing playing: everything is the candidate's.
     assert not gate.is_echo(echo, np.zeros_like(reference))
+
+
+def test_a_candidate_who_pauses_longer_between_sentences_is_not_cut_off_at_the_next_stop():
+    taker = TurnTaker(POLICY)
+    # 0.58 s after a finished sentence, then more: not the end, and now known to be their pause.
+    events = drive(taker, "s" * 20 + "." * 18 + "s" * 20, text="First I freeze the rollout.")
+    assert not end_frames(events)
+    assert taker.finished_silence_ms == pytest.approx(576 + 150)
+    # A 0.67 s pause would have ended the turn at 0.6 s before; now the candidate goes on.
+    events = drive(taker, "." * 21 + "s" * 20, text="Then I compare the slices.", t0=58 * FRAME_S)
+    assert not end_frames(events)
+    # Their real end still comes a little after their longest pause.
+    events = drive(taker, "." * 40, text="That covers it.", t0=99 * FRAME_S)
+    (frame,) = end_frames(events)[:1]
+    assert frame.reason == "finished_sentence"
+    assert 0.8 <= frame.t_decided - frame.t_speech_end < 0.9
+
+
+def test_learned_pauses_stop_at_the_ceiling_and_skip_pauses_after_an_unfinished_sentence():
+    taker = TurnTaker(POLICY)
+    # A 1.5 s pause after "and" is a thinking pause, not a habit between sentences.
+    drive(taker, "s" * 20 + "." * 47 + "s" * 10, text="I would check the slices and")
+    assert taker.finished_silence_ms == POLICY.end_of_turn_silence_ms
+    taker.note_pause(3000)
+    taker.reset()  # a new turn keeps what was learned
+    assert taker.finished_silence_ms == POLICY.max_end_of_turn_silence_ms
+    events = drive(taker, "s" * 20 + "." * 40, text="I would roll back first.")
+    (frame,) = end_frames(events)[:1]
+    ceiling = POLICY.max_end_of_turn_silence_ms / 1000
+    assert ceiling <= frame.t_decided - frame.t_speech_end < ceiling + 0.1

@@ -8,6 +8,7 @@ shows is the pipeline's own behaviour, repeatably.
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from voice.audio import PIPELINE_RATE, read_wav, read_wav_at
 from voice.config import VoiceConfig
 from voice.conversation import Conversation, Models
 from voice.frames import InterruptionFrame
-from voice.measure import measure, word_error_rate
+from voice.measure import WIN_S, activity, measure, speech_regions, word_error_rate
 from voice.ports import FileAudioPort
 from voice.recordings import Answer, VoiceBank, make_recording
 
@@ -244,6 +245,55 @@ def test_the_loop_keeps_listening_while_the_okays_transcript_is_still_running(
     assert heard is not None and heard.acknowledged
     text = heard.text.lower()
     assert "roll back" in text and "page" in text
+
+
+@pytest.mark.parametrize("learn", [True, False])
+def test_after_one_early_okay_the_interviewer_waits_out_the_candidates_pauses(
+    models, voice_bank, tmp_path, learn
+):
+    """A slow speaker pauses ~0.9 s between sentences: the first pause draws an "Okay." (cut
+    at once when they go on); from then on their pauses are known and the interviewer stays
+    quiet until the answer really ends. Without learning (ceiling = base), every pause does."""
+    rec = make_recording(
+        tmp_path / "slow_pauses.wav",
+        "piper-slow",
+        [
+            Answer(
+                1.0,
+                [
+                    "I would roll back first.",
+                    "Then I would page the model owner.",
+                    "After that I would compare the slices.",
+                ],
+                [0.95, 0.85],
+            )
+        ],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    # A wide range, so that both pauses are clearly over the base and under the ceiling.
+    config = VoiceConfig(end_of_turn_silence_ms=600, max_end_of_turn_silence_ms=1000)
+    if not learn:
+        config.max_end_of_turn_silence_ms = config.end_of_turn_silence_ms
+    port = FileAudioPort(rec.path, tmp_path / "out.wav")
+    conv = Conversation(port, models, config)
+    heard = conv.listen(acknowledge=True)
+    assert conv.listen(acknowledge=True) is None and conv.input_ended
+    conv.drain()
+    conv.close()
+    assert heard is not None and heard.acknowledged
+    text = heard.text.lower()
+    assert "roll back" in text and "page" in text and "slices" in text
+    # Which of the two pauses between sentences had interviewer sound in them.
+    mic = read_wav_at(rec.path)
+    active = activity(read_wav_at(tmp_path / "out.wav"))
+    stretches = speech_regions(mic, merge_gap_s=0.3)
+    assert len(stretches) == 3
+    okays = [
+        bool(active[int(end / WIN_S) : int(start / WIN_S)].any())
+        for (_, end), (start, _) in itertools.pairwise(stretches)
+    ]
+    assert okays == [True, not learn]
 
 
 def test_a_long_answer_is_transcribed_in_committed_parts(models, recordings):

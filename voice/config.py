@@ -20,7 +20,10 @@ class VoiceConfig(BaseModel):
     tts_voice: str = ""
     tts_length_scale: float = 1.0
     vad_threshold: float = 0.5
-    end_of_turn_silence_ms: int = 600
+    # Silence after a finished sentence that ends the turn; a candidate who goes on after longer
+    # pauses raises it (their pause + 150 ms), up to max_end_of_turn_silence_ms.
+    end_of_turn_silence_ms: int = 750
+    max_end_of_turn_silence_ms: int = 900
     unfinished_turn_silence_ms: int = 2000
     # An "unfinished" turn is judged again on the full-window transcript after this much silence.
     review_silence_ms: int = 800

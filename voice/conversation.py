@@ -88,6 +88,7 @@ class Models:
 def policy_from(config: VoiceConfig) -> TurnPolicy:
     return TurnPolicy(
         end_of_turn_silence_ms=config.end_of_turn_silence_ms,
+        max_end_of_turn_silence_ms=config.max_end_of_turn_silence_ms,
         unfinished_turn_silence_ms=config.unfinished_turn_silence_ms,
         review_silence_ms=config.review_silence_ms,
         min_barge_in_ms=config.min_barge_in_ms,
@@ -223,7 +224,8 @@ class Conversation:
 
         A turn ended by silence after a finished sentence leaves the floor open a little longer
         (continuation_grace_ms from the end of speech): the "Okay." was a backchannel if the
-        candidate goes on, and what they say joins the same turn. Both transcripts can drop a
+        candidate goes on, and what they say joins the same turn; their pause then raises the
+        silence that ends later turns (TurnTaker.finished_silence_ms). Both transcripts can drop a
         trailing "and" ("I would freeze the roll-out."), so the words alone cannot be trusted to
         say the answer is over. When the full transcript does keep the "and", the floor stays
         open until the long silence (unfinished_turn_silence_ms).
@@ -233,8 +235,14 @@ class Conversation:
             deadline = self._floor_open_until(heard)
             if deadline is None:
                 break
+            # Going on after a finished sentence: the "Okay." came too soon for this candidate,
+            # so their pause is learned the moment they go on (before their next one).
+            learn_from = None if ends_unfinished(heard.text) else heard.speech_end
             more = self._listen_turn(
-                acknowledge, lambda d=deadline: self.port.frame_time() >= d, fresh=False
+                acknowledge,
+                lambda d=deadline: self.port.frame_time() >= d,
+                learn_from=learn_from,
+                fresh=False,
             )
             if more is None:
                 break
@@ -267,9 +275,11 @@ class Conversation:
         acknowledge: bool,
         until: Callable[[], bool] | None,
         *,
+        learn_from: float | None = None,
         fresh: bool = True,
     ) -> HeardTurn | None:
-        """One turn. fresh=False: it goes on from a provisional turn, in the same ASR turn."""
+        """One turn. learn_from: the end of speech this turn goes on from (a learned pause);
+        fresh=False: it goes on from a provisional turn, in the same ASR turn."""
         self.turns.reset()
         if fresh:
             self.stt.reset()
@@ -312,7 +322,8 @@ class Conversation:
                     stop = paused_at if paused_at is not None else self.port.now()
                     barge_stop_ms = max(0.0, (stop - f.onset_t) * 1000)
                 elif isinstance(f, TurnStartedFrame):
-                    pass
+                    if learn_from is not None:
+                        self.turns.note_pause((f.t - learn_from) * 1000)
                 elif isinstance(f, EndOfTurnFrame):
                     acked = acknowledge and bool(self.stt.text.strip()) and self.acknowledge()
                     heard = self._finish(f, barge_stop_ms, unspoken)

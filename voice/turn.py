@@ -7,6 +7,7 @@ whole policy is tested with scripted times.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 from .audio import FRAME_SAMPLES, PIPELINE_RATE
@@ -25,7 +26,11 @@ FRAME_S = FRAME_SAMPLES / PIPELINE_RATE
 
 @dataclass
 class TurnPolicy:
-    end_of_turn_silence_ms: int = 600
+    end_of_turn_silence_ms: int = 750
+    # The candidate's own pauses raise it: one they went on after, following a finished
+    # sentence, plus pause_margin_ms (the longest of the last few), up to this ceiling.
+    max_end_of_turn_silence_ms: int = 900
+    pause_margin_ms: int = 150
     unfinished_turn_silence_ms: int = 2000
     # After this much silence a turn the fast words call unfinished ("...the cost ceiling,") is
     # judged again on the full-window transcript, which punctuates better: a finished sentence
@@ -47,10 +52,33 @@ class TranscriptView:
     full_text: str | None = None
 
 
+# Pauses shorter than this are gaps between words, not a thinking pause worth learning from.
+_MIN_PAUSE_MS = 200
+_PAUSES_KEPT = 8
+
+
 class TurnTaker:
     def __init__(self, policy: TurnPolicy) -> None:
         self.policy = policy
+        # Kept across turns: how long this candidate pauses between sentences of one answer.
+        self._pauses: deque[float] = deque(maxlen=_PAUSES_KEPT)
         self.reset()
+
+    @property
+    def finished_silence_ms(self) -> float:
+        """Silence after a finished sentence that ends the turn, for this candidate so far.
+
+        A fixed threshold either cuts off a slow speaker at every full stop or keeps a quick
+        one waiting; the pauses they went on after say which they are.
+        """
+        p = self.policy
+        learned = max(self._pauses, default=0.0) + p.pause_margin_ms
+        return max(p.end_of_turn_silence_ms, min(p.max_end_of_turn_silence_ms, learned))
+
+    def note_pause(self, ms: float) -> None:
+        """A pause after a finished sentence that the candidate went on after."""
+        if ms >= _MIN_PAUSE_MS:
+            self._pauses.append(ms)
 
     def reset(self) -> None:
         self.in_turn = False
@@ -85,6 +113,11 @@ class TurnTaker:
                         self._start_turn(self._run_start, out)
                 else:
                     self._start_turn(self._run_start if self._run_start is not None else t, out)
+            elif self.last_speech_end is not None:
+                pause_ms = (t - self.last_speech_end) * 1000
+                if pause_ms >= _MIN_PAUSE_MS and _finished(transcript):
+                    # Going on after a finished sentence: that pause was not the end.
+                    self.note_pause(pause_ms)
             self.last_speech_end = end
             return out
 
@@ -115,11 +148,10 @@ class TurnTaker:
         if transcript.up_to_date and transcript.text.strip():
             if find_end_phrase(transcript.text, list(self.policy.end_phrases)):
                 reason = "end_phrase"
-            elif silence_ms >= self.policy.end_of_turn_silence_ms and ends_sentence(
-                transcript.text
-            ):
+            elif silence_ms >= self.finished_silence_ms and ends_sentence(transcript.text):
                 reason = "finished_sentence"
-        if reason is None and silence_ms >= self.policy.review_silence_ms:
+        review_ms = max(self.policy.review_silence_ms, self.finished_silence_ms)
+        if reason is None and silence_ms >= review_ms:
             if transcript.full_text:
                 if ends_sentence(transcript.full_text):
                     reason = "finished_on_review"
@@ -140,3 +172,7 @@ class TurnTaker:
         if not self.in_turn or self.last_speech_end is None:
             return None
         return EndOfTurnFrame(t_speech_end=self.last_speech_end, t_decided=now, reason=reason)  # type: ignore[arg-type]
+
+
+def _finished(transcript: TranscriptView) -> bool:
+    return transcript.up_to_date and ends_sentence(transcript.text)
