@@ -90,6 +90,18 @@ def run_one_turn(models, rec, tmp_path, config=None):
     return heard, read_wav_at(tmp_path / "out.wav")
 
 
+def listen_to_one_answer(models, rec, tmp_path, config=None):
+    """The whole recording is one answer, acknowledged, and then the input ends."""
+    port = FileAudioPort(rec.path, tmp_path / "out.wav")
+    conv = Conversation(port, models, config or VoiceConfig())
+    heard = conv.listen(acknowledge=True)
+    assert conv.listen(acknowledge=True) is None and conv.input_ended
+    conv.drain()
+    conv.close()
+    assert heard is not None and heard.acknowledged
+    return heard
+
+
 @pytest.mark.parametrize("voice", ["piper-slow", "espeak-us-f"])
 def test_candidate_who_talks_over_the_question_stops_the_interviewer(
     models, recordings, tmp_path, voice
@@ -193,13 +205,7 @@ def test_going_on_after_a_thinking_pause_cuts_the_okay_and_continues_the_answer(
     """A finished sentence, 1.1 s of silence, then more: the "Okay." that went out at the
     pause was a backchannel. It stops at once, is not said again, and it is one answer."""
     rec = recordings["went_on"]
-    port = FileAudioPort(rec.path, tmp_path / "out.wav")
-    conv = Conversation(port, models, VoiceConfig())
-    heard = conv.listen(acknowledge=True)
-    assert conv.listen(acknowledge=True) is None and conv.input_ended
-    conv.drain()
-    conv.close()
-    assert heard is not None and heard.acknowledged
+    heard = listen_to_one_answer(models, rec, tmp_path)
     text = heard.text.lower()
     assert "roll back" in text and "page" in text and text.index("roll back") < text.index("page")
     # Two stretches of speech (VAD), the "Okay." between them, cut at once by the second.
@@ -275,13 +281,7 @@ def test_after_one_early_okay_the_interviewer_waits_out_the_candidates_pauses(
     config = VoiceConfig(end_of_turn_silence_ms=600, max_end_of_turn_silence_ms=1000)
     if not learn:
         config.max_end_of_turn_silence_ms = config.end_of_turn_silence_ms
-    port = FileAudioPort(rec.path, tmp_path / "out.wav")
-    conv = Conversation(port, models, config)
-    heard = conv.listen(acknowledge=True)
-    assert conv.listen(acknowledge=True) is None and conv.input_ended
-    conv.drain()
-    conv.close()
-    assert heard is not None and heard.acknowledged
+    heard = listen_to_one_answer(models, rec, tmp_path, config)
     text = heard.text.lower()
     assert "roll back" in text and "page" in text and "slices" in text
     # Which of the two pauses between sentences had interviewer sound in them.
