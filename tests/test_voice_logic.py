@@ -189,6 +189,24 @@ def test_end_phrases_and_unfinished_endings():
     assert not ends_unfinished("Then we ship it.")
 
 
+@pytest.mark.parametrize(
+    "text, unfinished",
+    [
+        ("That's how I would approach this.", False),
+        ("It depends on what we can fall back on.", False),
+        ("I would roll back first and page the owner then.", False),
+        ("Is that something we can afford?", False),
+        ("First I would compare the slices and then.", True),
+        ("I would check that", True),
+        ("I would check that,", True),
+        ("I think the answer is so.", True),
+        ("We start with the.", True),
+    ],
+)
+def test_a_word_that_may_trail_off_ends_the_turn_after_a_full_stop(text, unfinished):
+    assert ends_unfinished(text) is unfinished
+
+
 def test_the_stored_transcript_spells_small_numbers_as_they_were_said():
     # Whisper writes "8 bits" and "5%"; the candidate said "eight bits" and "five percent".
     assert (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-# A turn that ends on one of these is not over, whatever the punctuation says ("...and so").
+# A turn that ends on one of these is not over, whatever the punctuation says ("...and so.").
 UNFINISHED_ENDINGS = frozenset(
     [
         "and",
@@ -12,10 +12,7 @@ UNFINISHED_ENDINGS = frozenset(
         "because",
         "but",
         "or",
-        "then",
-        "also",
         "plus",
-        "like",
         "um",
         "uh",
         "er",
@@ -25,15 +22,34 @@ UNFINISHED_ENDINGS = frozenset(
         "to",
         "of",
         "with",
-        "which",
-        "that",
         "if",
-        "when",
         "while",
-        "since",
+        "than",
+        "whose",
+        "my",
+        "our",
+        "your",
+        "their",
+        "its",
+    ]
+)
+# These end a sentence as often as they trail off ("That's how I would approach this.", "...what
+# we fall back on."): the turn is over when Whisper heard a full stop after them, unless they
+# follow one of the words above ("...and then.").
+ENDINGS_THAT_MAY_TRAIL = frozenset(
+    [
+        "then",
+        "also",
+        "like",
+        "that",
+        "this",
+        "these",
+        "those",
+        "which",
+        "when",
         "where",
         "who",
-        "whose",
+        "since",
         "for",
         "in",
         "on",
@@ -41,7 +57,6 @@ UNFINISHED_ENDINGS = frozenset(
         "by",
         "from",
         "into",
-        "than",
         "as",
         "is",
         "are",
@@ -52,14 +67,6 @@ UNFINISHED_ENDINGS = frozenset(
         "could",
         "should",
         "can",
-        "my",
-        "our",
-        "your",
-        "their",
-        "its",
-        "this",
-        "these",
-        "those",
     ]
 )
 _WORD = re.compile(r"[a-z0-9']+")
@@ -77,7 +84,14 @@ def ends_unfinished(text: str) -> bool:
     if stripped.endswith(("...", "…", ",", "-", "—", ";", ":")):
         return True
     words = _normalise(stripped).split()
-    return not words or words[-1] in UNFINISHED_ENDINGS
+    return not words or _trails_off(words, full_stop=stripped.endswith((".", "?", "!")))
+
+
+def _trails_off(words: list[str], *, full_stop: bool) -> bool:
+    last = words[-1]
+    if last in ENDINGS_THAT_MAY_TRAIL:
+        return not full_stop or (len(words) > 1 and words[-2] in UNFINISHED_ENDINGS)
+    return last in UNFINISHED_ENDINGS
 
 
 def ends_on_a_stray_comma(text: str) -> bool:
@@ -90,7 +104,7 @@ def ends_on_a_stray_comma(text: str) -> bool:
     if not stripped.endswith((",", ";")):  # a colon announces more
         return False
     words = _normalise(stripped).split()
-    return bool(words) and words[-1] not in UNFINISHED_ENDINGS
+    return bool(words) and not _trails_off(words, full_stop=False)
 
 
 def ends_sentence(text: str) -> bool:
