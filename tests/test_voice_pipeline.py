@@ -18,9 +18,10 @@ import threading
 import numpy as np
 import pytest
 
-from voice.audio import PIPELINE_RATE, read_wav, read_wav_at
+from voice.audio import FRAME_SAMPLES, PIPELINE_RATE, read_wav, read_wav_at
 from voice.config import VoiceConfig
-from voice.conversation import Conversation, Models
+from voice.conversation import ACK_PHRASES, Conversation, Models
+from voice.echo import EchoGate
 from voice.frames import InterruptionFrame
 from voice.measure import WIN_S, activity, measure, speech_regions, word_error_rate
 from voice.ports import FileAudioPort
@@ -294,6 +295,42 @@ def test_after_one_early_okay_the_interviewer_waits_out_the_candidates_pauses(
         for (_, end), (start, _) in itertools.pairwise(stretches)
     ]
     assert okays == [True, not learn]
+
+
+class EchoingFilePort(FileAudioPort):
+    """A loudspeaker in the room: what it plays reaches the microphone 50 ms later, at half
+    level (the sound card is the one thing faked; the echo gate and the models are real)."""
+
+    DELAY = int(0.05 * PIPELINE_RATE)
+
+    def read_frame(self):
+        start = self._frames_read * FRAME_SAMPLES
+        frame = super().read_frame()
+        if frame is None or start < self.DELAY:
+            return frame
+        played = self.output_audio()[start - self.DELAY : start - self.DELAY + FRAME_SAMPLES]
+        return (frame + 0.5 * played).astype(np.float32)
+
+
+def test_on_a_loudspeaker_the_okays_echo_stays_out_of_the_answer(models, voice_bank, tmp_path):
+    """The candidate goes on after the "Okay." has played into the room: the answer is one
+    turn, and the interviewer's own "Okay." is not in the candidate's words."""
+    rec = make_recording(
+        tmp_path / "went_on_slowly.wav",
+        "piper-fast",
+        [Answer(1.0, ["I would roll back first.", "Then I would page the model owner."], [1.2])],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    port = EchoingFilePort(rec.path, tmp_path / "out.wav")
+    conv = Conversation(port, models, VoiceConfig(), echo_gate=EchoGate())
+    heard = conv.listen(acknowledge=True)
+    assert conv.listen(acknowledge=True) is None
+    conv.close()
+    assert heard is not None and heard.acknowledged
+    text = heard.text.lower()
+    assert "roll back" in text and "owner" in text
+    assert not any(ack.lower().rstrip(".") in text for ack in ACK_PHRASES), heard.text
 
 
 def test_a_long_answer_is_transcribed_in_committed_parts(models, recordings):
