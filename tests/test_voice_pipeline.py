@@ -48,6 +48,11 @@ def voice_bank() -> VoiceBank:
     return VoiceBank()
 
 
+def one_answer(bank, path, voice, sentences, pauses):
+    """A recording of one answer starting at 1 s, with these pauses between its sentences."""
+    return make_recording(path, voice, [Answer(1.0, sentences, pauses)], tail_s=3.0, bank=bank)
+
+
 @pytest.fixture(scope="session")
 def recordings(tmp_path_factory, voice_bank):
     folder = tmp_path_factory.mktemp("audio")
@@ -63,16 +68,12 @@ def recordings(tmp_path_factory, voice_bank):
     # A finished sentence ("Okay." after 0.6 s), a pause, then more: the candidate goes on inside
     # the continuation grace (1.1 s, over the "Okay.") or after the floor was given back (2 s).
     for name, pause in (("went_on", 1.1), ("resumed", 2.0)):
-        made[name] = make_recording(
+        made[name] = one_answer(
+            voice_bank,
             folder / f"{name}.wav",
             "piper-fast",
-            [
-                Answer(
-                    1.0, ["I would roll back first.", "Then I would page the model owner."], [pause]
-                )
-            ],
-            tail_s=3.0,
-            bank=voice_bank,
+            ["I would roll back first.", "Then I would page the model owner."],
+            [pause],
         )
     return made
 
@@ -129,18 +130,12 @@ def test_a_trailing_and_keeps_the_floor_for_the_candidate(
 ):
     """Whether the transcripts keep the "and" or drop it ("I would freeze the roll-out."), the
     floor stays open past the pause, with or without an "Okay." in it: it is one answer."""
-    rec = make_recording(
+    rec = one_answer(
+        voice_bank,
         tmp_path / "trailing.wav",
         voice,
-        [
-            Answer(
-                1.0,
-                ["I would freeze the rollout and", "then compare the slices by region."],
-                [1.0],
-            )
-        ],
-        tail_s=3.0,
-        bank=voice_bank,
+        ["I would freeze the rollout and", "then compare the slices by region."],
+        [1.0],
     )
     port = FileAudioPort(rec.path, tmp_path / "out.wav")
     conv = Conversation(port, models, VoiceConfig())
@@ -155,12 +150,12 @@ def test_a_trailing_and_keeps_the_floor_for_the_candidate(
 
 
 def test_a_spoken_end_phrase_gives_the_floor_back_at_once(models, voice_bank, tmp_path):
-    rec = make_recording(
+    rec = one_answer(
+        voice_bank,
         tmp_path / "end_phrase.wav",
         "piper-fast",
-        [Answer(1.0, ["I would roll back first. That's my answer.", "Oh, one more thing."], [1.0])],
-        tail_s=3.0,
-        bank=voice_bank,
+        ["I would roll back first. That's my answer.", "Oh, one more thing."],
+        [1.0],
     )
     conv = Conversation(FileAudioPort(rec.path), models, VoiceConfig())
     heard = conv.listen(acknowledge=True)
@@ -261,22 +256,16 @@ def test_after_one_early_okay_the_interviewer_waits_out_the_candidates_pauses(
     """A slow speaker pauses ~0.9 s between sentences: the first pause draws an "Okay." (cut
     at once when they go on); from then on their pauses are known and the interviewer stays
     quiet until the answer really ends. Without learning (ceiling = base), every pause does."""
-    rec = make_recording(
+    rec = one_answer(
+        voice_bank,
         tmp_path / "slow_pauses.wav",
         "piper-slow",
         [
-            Answer(
-                1.0,
-                [
-                    "I would roll back first.",
-                    "Then I would page the model owner.",
-                    "After that I would compare the slices.",
-                ],
-                [0.95, 0.85],
-            )
+            "I would roll back first.",
+            "Then I would page the model owner.",
+            "After that I would compare the slices.",
         ],
-        tail_s=3.0,
-        bank=voice_bank,
+        [0.95, 0.85],
     )
     # A wide range, so that both pauses are clearly over the base and under the ceiling.
     config = VoiceConfig(end_of_turn_silence_ms=600, max_end_of_turn_silence_ms=1000)
@@ -315,12 +304,12 @@ class EchoingFilePort(FileAudioPort):
 def test_on_a_loudspeaker_the_okays_echo_stays_out_of_the_answer(models, voice_bank, tmp_path):
     """The candidate goes on after the "Okay." has played into the room: the answer is one
     turn, and the interviewer's own "Okay." is not in the candidate's words."""
-    rec = make_recording(
+    rec = one_answer(
+        voice_bank,
         tmp_path / "went_on_slowly.wav",
         "piper-fast",
-        [Answer(1.0, ["I would roll back first.", "Then I would page the model owner."], [1.2])],
-        tail_s=3.0,
-        bank=voice_bank,
+        ["I would roll back first.", "Then I would page the model owner."],
+        [1.2],
     )
     port = EchoingFilePort(rec.path, tmp_path / "out.wav")
     conv = Conversation(port, models, VoiceConfig(), echo_gate=EchoGate())
