@@ -116,7 +116,6 @@ class Conversation:
         self.stt = StreamingTranscriber(models.transcriber, min_speech_ms=config.min_barge_in_ms)
         self.turns = TurnTaker(policy_from(config))
         self._deterministic = bool(getattr(port, "deterministic", False))
-        self._echoed = False  # the last frame heard was only the interviewer's own voice
         self._utterance = 0
         self._piece = 0
         self._input_ended = False
@@ -188,7 +187,7 @@ class Conversation:
         if frame is None:
             self._input_ended = True
             return False
-        speech = self._hear(frame, t)
+        speech, _ = self._hear(frame, t)
         for f in self.turns.on_frame(t, speech, self.speaker.busy, TranscriptView()):
             if isinstance(f, PausePlaybackFrame | ResumePlaybackFrame | InterruptionFrame):
                 self.speaker.queue_frame(f)
@@ -202,25 +201,20 @@ class Conversation:
             self.speaker.wait_synthesized()
             self.stt.wait_idle()
 
-    def _hear(self, frame, t: float) -> bool:  # noqa: ANN001
+    def _hear(self, frame, t: float) -> tuple[bool, bool]:  # noqa: ANN001
+        """(the candidate is speaking, the frame is only the interviewer's own voice)."""
         prob = self._vad.probability(frame)
         echo = self._echo
-        self._echoed = False
+        echoed = False
         if echo is not None:
             lead = echo.max_delay / self.port.sample_rate
             # Echo reaches the mic a little after the speaker plays it, so it outlasts playback.
             if t < self.port.playing_until() + lead:
                 ref = self.port.reference(max(0.0, t - lead), frame.size + echo.max_delay)
-                self._echoed = echo.is_echo(frame, ref)
-                if self._echoed:
+                echoed = echo.is_echo(frame, ref)
+                if echoed:
                     prob = 0.0
-        return self._gate.update(prob)
-
-    def _for_asr(self, frame: np.ndarray, speech: bool) -> np.ndarray:
-        """On a loudspeaker, a frame that is only the interviewer's own voice goes to Whisper as
-        silence: it would write the "Okay." into the answer (the candidate's onset over it is
-        not an echo, and is kept)."""
-        return np.zeros_like(frame) if self._echoed and not speech else frame
+        return self._gate.update(prob), echoed
 
     def listen(
         self, *, acknowledge: bool = False, until: Callable[[], bool] | None = None
@@ -307,8 +301,11 @@ class Conversation:
                 if eot is None:
                     return None
                 return self._finish(eot, barge_stop_ms, unspoken, input_ended=True)
-            speech = self._hear(frame, t)
-            self.stt.push(self._for_asr(frame, speech), speech)
+            speech, echoed = self._hear(frame, t)
+            # On a loudspeaker, a frame that is only the interviewer's own voice goes to Whisper
+            # as silence: it would write the "Okay." into the answer (the candidate's onset over
+            # it is not an echo, and is kept).
+            self.stt.push(np.zeros_like(frame) if echoed and not speech else frame, speech)
             if self.key_pressed is not None and self.key_pressed() and self.turns.in_turn:
                 eot = self.turns.force_end(t, "key")
                 if eot is not None:
