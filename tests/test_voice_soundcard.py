@@ -283,7 +283,7 @@ def test_the_exam_runs_on_a_sound_card_with_a_loudspeaker_in_the_room(card, tmp_
     )
     turns = json.loads(export.stdout)["turns"]
     answered = [t for t in turns if t.get("candidate")]
-    assert answered and "traffic shape" in answered[0]["candidate"].lower()
+    assert answered and word_error_rate(" ".join(ANSWER), answered[0]["candidate"]) <= 0.35
     assert {"vad_end_of_turn", "asr_final"} <= set(answered[0]["timing"])
     # Nothing of the audio is stored unless asked.
     home = Path(env["INTERVIEWER_HOME"])

@@ -55,10 +55,17 @@ VOICES = tuple(_PIPER) + tuple(_ESPEAK)
 
 
 class VoiceBank:
-    """Synthesizes test speech in one of VOICES at 16 kHz."""
+    """Synthesizes test speech in one of VOICES at 16 kHz.
 
-    def __init__(self) -> None:
+    Piper samples its noise inside the ONNX graph, from a generator seeded when the voice is
+    loaded; seeding it makes a bank's recordings the same on every run that asks for the same
+    sentences in the same order (a test suite), so a test hears the same audio each time.
+    None leaves it random.
+    """
+
+    def __init__(self, seed: int | None = 0) -> None:
         self._piper = None
+        self._seed = seed
 
     def speak(self, voice: str, text: str) -> np.ndarray:
         if voice in _PIPER:
@@ -78,6 +85,10 @@ class VoiceBank:
         from .tts import bundled_voice
 
         if self._piper is None:
+            if self._seed is not None:
+                import onnxruntime
+
+                onnxruntime.set_seed(self._seed)
             self._piper = PiperVoice.load(*bundled_voice())
         syn = SynthesisConfig(
             length_scale=length_scale, noise_scale=noise_scale, noise_w_scale=noise_w
