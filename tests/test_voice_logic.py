@@ -17,6 +17,7 @@ from voice.frames import (
     TurnStartedFrame,
 )
 from voice.measure import measure, word_error_rate
+from voice.near_talker import NearTalkerGate
 from voice.ports import FileAudioPort
 from voice.tts import speech_pieces
 from voice.turn import FRAME_S, TranscriptView, TurnPolicy, TurnTaker
@@ -346,3 +347,49 @@ def test_learned_pauses_stop_at_the_ceiling_and_skip_pauses_after_an_unfinished_
     (frame,) = end_frames(events)[:1]
     ceiling = POLICY.max_end_of_turn_silence_ms / 1000
     assert ceiling <= frame.t_decided - frame.t_speech_end < ceiling + 0.1
+
+
+def feed_gate(gate, frames, *, in_turn=False, audible=False):
+    """frames: (level dB, VAD speech) per 32 ms frame; returns the gate's verdicts."""
+    return [gate.update(lv, sp, in_turn=in_turn, audible=audible) for lv, sp in frames]
+
+
+def talkers(n, level=-36.0):
+    """Other voices in the room: speech to the VAD, levels wobbling around `level`."""
+    return [(level + 4.0 * np.sin(k), True) for k in range(n)]
+
+
+def test_voices_across_the_room_neither_take_nor_keep_the_floor():
+    gate = NearTalkerGate(margin_db=5.0)
+    # The first second: the room is not known yet, so nothing is the candidate's.
+    assert not any(feed_gate(gate, talkers(32)))
+    assert not any(feed_gate(gate, talkers(100)))
+    assert gate.busy and gate.room_db is not None
+    # The candidate, clearly louder, takes the floor at once.
+    assert feed_gate(gate, [(-24.0, True)]) == [True]
+    # In their turn, their weaker words count; the room's own level does not (past a short
+    # hangover after their last loud frame), so the turn can end while the others talk on.
+    room = gate.room_db
+    assert feed_gate(gate, [(room + 3.0, True)], in_turn=True) == [True]
+    after = feed_gate(gate, talkers(20), in_turn=True)
+    assert any(after[:6]) and not any(after[10:])
+
+
+def test_in_steady_noise_the_vad_alone_judges_the_turn():
+    gate = NearTalkerGate(margin_db=5.0)
+    # A fan: loud, steady, never speech to the VAD.
+    feed_gate(gate, [(-30.0 + 0.3 * np.sin(k), False) for k in range(200)])
+    assert not gate.busy
+    # Taking the floor needs speech that stands out from the fan; keeping it does not.
+    assert feed_gate(gate, [(-31.0, True)]) == [False]
+    assert feed_gate(gate, [(-20.0, True)]) == [True]
+    assert feed_gate(gate, [(-31.0, True)] * 20, in_turn=True) == [True] * 20
+
+
+def test_what_the_interviewer_says_on_a_loudspeaker_is_not_taken_for_the_room():
+    gate = NearTalkerGate(margin_db=5.0)
+    # Its own voice, loud in the mic since the start, is not learned as the room's level:
+    # a candidate speaking up over it still cuts in.
+    feed_gate(gate, [(-20.0, True)] * 300, audible=True)
+    assert gate.room_db is None
+    assert feed_gate(gate, [(-24.0, True)], audible=True) == [True]

@@ -286,6 +286,35 @@ def test_after_one_early_okay_the_interviewer_waits_out_the_candidates_pauses(
     assert okays == [True, not learn]
 
 
+@pytest.mark.parametrize("ignore", [True, False])
+def test_people_talking_across_the_room_neither_cut_in_nor_keep_the_floor(
+    models, voice_bank, tmp_path, ignore
+):
+    """A café: three other voices about 9 dB under the candidate, never all quiet at once. The
+    interviewer talks over them, stops for the candidate, and replies once the candidate is
+    done while the others talk on. Taking every voice for the candidate's (ignore=False), they
+    cut in on the question within a second and the answer never ends."""
+    rec = make_recording(
+        tmp_path / "cafe.wav",
+        "piper-slow",
+        [Answer(3.0, ANSWER, [0.45])],
+        tail_s=4.0,
+        room_talk_db=-36.0,
+        bank=voice_bank,
+    )
+    heard, out = run_one_turn(models, rec, tmp_path, VoiceConfig(ignore_background_talk=ignore))
+    figs = measure(read_wav_at(rec.path), out, rec.regions)
+    if not ignore:
+        assert not figs.barge_in_ms or heard.reason == "input_ended"
+        return
+    # Still talking when the candidate cut in (the room did not), silent within a moment.
+    assert heard.barged_in and figs.barge_in_ms and max(figs.barge_in_ms) <= 150
+    assert heard.reason != "input_ended" and figs.response_ms
+    assert figs.overlap_ms == 0
+    words = heard.text.lower()
+    assert "constraints" in words and "cost ceiling" in words
+
+
 class EchoingFilePort(FileAudioPort):
     """A loudspeaker in the room: what it plays reaches the microphone 50 ms later, at half
     level (the sound card is the one thing faked; the echo gate and the models are real)."""

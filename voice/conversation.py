@@ -28,6 +28,7 @@ from .frames import (
     SpeechTag,
     TurnStartedFrame,
 )
+from .near_talker import NearTalkerGate, frame_level_db
 from .ports import AudioPort
 from .speaker import Speaker, SpeechSynth
 from .tts import speech_pieces
@@ -110,6 +111,11 @@ class Conversation:
         self._vad = models.vad
         self._vad.reset()
         self._gate = SpeechGate(config.vad_threshold)
+        self._near = (
+            NearTalkerGate(config.background_talk_margin_db)
+            if config.ignore_background_talk
+            else None
+        )
         self._echo = echo_gate
         self.speaker = Speaker(models.synth, port)
         self._acks = list(models.acks.items())
@@ -205,16 +211,22 @@ class Conversation:
         """(the candidate is speaking, the frame is only the interviewer's own voice)."""
         prob = self._vad.probability(frame)
         echo = self._echo
-        echoed = False
+        echoed = audible = False
         if echo is not None:
             lead = echo.max_delay / self.port.sample_rate
             # Echo reaches the mic a little after the speaker plays it, so it outlasts playback.
-            if t < self.port.playing_until() + lead:
+            audible = t < self.port.playing_until() + lead
+            if audible:
                 ref = self.port.reference(max(0.0, t - lead), frame.size + echo.max_delay)
                 echoed = echo.is_echo(frame, ref)
                 if echoed:
                     prob = 0.0
-        return self._gate.update(prob), echoed
+        speech = self._gate.update(prob)
+        if self._near is not None:
+            speech = self._near.update(
+                frame_level_db(frame), speech, in_turn=self.turns.in_turn, audible=audible
+            )
+        return speech, echoed
 
     def listen(
         self, *, acknowledge: bool = False, until: Callable[[], bool] | None = None

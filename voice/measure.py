@@ -161,12 +161,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, help="OUT.wav, the interviewer's output")
     parser.add_argument("--transcript", help="exported session JSON (or text) for WER")
     parser.add_argument("--reference", help="text file: what the candidate actually said")
+    parser.add_argument(
+        "--clean",
+        metavar="CLEAN.wav",
+        help="IN.wav before other voices were mixed in: where the candidate speaks is found here",
+    )
     args = parser.parse_args(argv)
     mic = read_wav_at(args.mic)
     out = read_wav_at(args.out)
     hyp = transcript_text(args.transcript) if args.transcript else None
     ref = Path(args.reference).read_text("utf-8") if args.reference else None
-    figs = measure(mic, out, transcript=hyp, reference=ref)
+    regions = speech_regions(read_wav_at(args.clean)) if args.clean else None
+    figs = measure(mic, out, regions, transcript=hyp, reference=ref)
     sys.stdout.write(json.dumps({**figs.summary(), "detail": asdict(figs)}) + "\n")
     return 0
 

@@ -2,7 +2,8 @@
 
 A script is a list of answers, each with the time its first word starts and its sentences; the
 sentences of one answer are separated by short thinking pauses (up to 0.45 s). Voices other than
-the interviewer's: Piper's joe voice at another speed and noise, and espeak-ng voices.
+the interviewer's: Piper's joe voice at another speed and noise, and espeak-ng voices. Behind
+the candidate: steady noise, and optionally other people talking.
 """
 
 from __future__ import annotations
@@ -149,6 +150,37 @@ def noise(n: int, level_db: float = -45.0, seed: int = 7, color: str = "pink") -
     return (rng.standard_normal(n) * amp).astype(np.float32)
 
 
+_ROOM_TALK = (
+    (
+        "en-gb+f2",
+        "The weather today is mild with some clouds in the afternoon and a light breeze from "
+        "the west. People walked along the river while the market opened its stalls.",
+    ),
+    (
+        "en-us+m1",
+        "Meanwhile the committee discussed the budget for next year and agreed to meet again "
+        "on Friday morning to review the proposals from each department.",
+    ),
+    (
+        "en-us+f4",
+        "Could you pass me the salt please? I think the soup needs a little more. Yes, and the "
+        "bread is still warm from the oven, try some.",
+    ),
+)
+
+
+def room_talk(n: int, level_db: float = -36.0) -> np.ndarray:
+    """Other people talking across the room: three espeak-ng voices at once, reverberant,
+    never pausing together (a café, an open office), at level_db dBFS."""
+    talk = np.zeros(n, dtype=np.float32)
+    for k, (voice, text) in enumerate(_ROOM_TALK):
+        said = np.concatenate([_espeak(text, voice), np.zeros(PIPELINE_RATE // 2, np.float32)])
+        offset = k * 7000  # staggered, so their pauses do not line up
+        talk += np.tile(said, (n + offset) // said.size + 1)[offset : offset + n]
+    talk = _sox(talk / (np.abs(talk).max() + 1e-9) * 0.5, ["reverb", "60"])[:n]
+    return (talk / (np.sqrt(np.mean(talk**2)) + 1e-9) * 10 ** (level_db / 20)).astype(np.float32)
+
+
 def make_recording(
     path: str | Path,
     voice: str,
@@ -157,6 +189,7 @@ def make_recording(
     tail_s: float = 4.0,
     noise_db: float = -45.0,
     noise_color: str = "pink",
+    room_talk_db: float | None = None,
     bank: VoiceBank | None = None,
 ) -> Recording:
     bank = bank or VoiceBank()
@@ -175,6 +208,8 @@ def make_recording(
         regions.append((start / PIPELINE_RATE, pos / PIPELINE_RATE))
     total = max(p + a.size for p, a in pieces) + int(tail_s * PIPELINE_RATE)
     mix = noise(total, noise_db, color=noise_color)
+    if room_talk_db is not None:
+        mix += room_talk(total, room_talk_db)
     for p, a in pieces:
         mix[p : p + a.size] += a
     write_wav(path, mix, PIPELINE_RATE)

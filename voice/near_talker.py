@@ -1,0 +1,109 @@
+"""Other people talking in the room are not the candidate: keep the speech that stands out.
+
+Silero calls any voice speech. In a café or an open office, background talkers would barge in
+on the interviewer and keep a turn from ever ending (the "silence" after the answer is full of
+their speech). The candidate, at the microphone, is louder than they are. So once the room is
+heard to hold speech of its own, a speech frame counts as the candidate's only when it is
+margin_db above the room's level (to take the floor), or just above it during their turn
+(their weaker words), or follows such a frame closely (the weak syllables between loud ones).
+In a quiet room, or in steady noise (fans, hum, hiss: never speech to Silero), nothing changes.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+
+def frame_level_db(frame: np.ndarray) -> float:
+    """Mean power of a frame in dB full scale."""
+    power = float(np.mean(np.square(frame, dtype=np.float64)))
+    return 10.0 * np.log10(power + 1e-12)
+
+
+class NearTalkerGate:
+    """Pure logic on (level, VAD verdict, whose frame) per frame; no clock, no audio.
+
+    The room is heard in frames outside the candidate's turns, except where the interviewer's
+    own voice may echo into them. Its level is a high percentile of those over the last
+    window_frames; the gate is on while at least busy_fraction of them were speech to the VAD.
+    """
+
+    def __init__(
+        self,
+        margin_db: float = 5.0,
+        *,
+        # Once the candidate has the floor, speech just above the room's level is still theirs: an
+        # answer is not cut off at its quieter words (a gap that long ends the turn).
+        keep_margin_db: float = 2.0,
+        window_frames: int = 200,  # 6.4 s of 32 ms frames
+        percentile: float = 90.0,
+        busy_fraction: float = 0.2,
+        hangover_frames: int = 6,
+        min_frames: int = 32,
+    ) -> None:
+        self.margin_db = margin_db
+        self.keep_margin_db = keep_margin_db
+        self.percentile = percentile
+        self.busy_fraction = busy_fraction
+        self.hangover_frames = hangover_frames
+        self.min_frames = min_frames
+        self._levels: deque[float] = deque(maxlen=window_frames)
+        self._speech: deque[bool] = deque(maxlen=window_frames)
+        self._room_db: float | None = None
+        self._busy = False
+        self._left = 0
+        self._since_update = 0
+        self._frames = 0
+
+    @property
+    def busy(self) -> bool:
+        """The room holds other voices: the candidate's turn keeps only speech above them."""
+        return self._busy
+
+    @property
+    def room_db(self) -> float | None:
+        """The room's level (a high percentile of what it has sounded like), once known."""
+        return self._room_db
+
+    def update(
+        self, level_db: float, speech: bool, *, in_turn: bool, audible: bool = False
+    ) -> bool:
+        """Whether this frame is the candidate speaking. in_turn: the candidate has the floor;
+        audible: the interviewer's voice may be echoing into the microphone."""
+        self._frames += 1
+        if not in_turn and not audible:
+            self._hear_room(level_db, speech)
+        if not speech:
+            self._left = 0
+            return False
+        if self._frames <= self.min_frames:
+            return False  # the first second: the room is not known yet
+        # Taking the floor always needs speech that stands out (a first voice in a quiet room
+        # is no barge-in either); keeping it, only once the room is known to hold voices, so a
+        # turn in steady noise is judged by the VAD alone. A room never heard (a loudspeaker
+        # talking since the start) sets no bar.
+        room = self._room_db
+        if room is None or (in_turn and not self._busy):
+            bar = None
+        else:
+            bar = room + (self.keep_margin_db if in_turn else self.margin_db)
+        if bar is None or level_db >= bar:
+            self._left = self.hangover_frames
+            return True
+        if self._left > 0:
+            self._left -= 1
+            return True
+        return False
+
+    def _hear_room(self, level_db: float, speech: bool) -> None:
+        self._levels.append(level_db)
+        self._speech.append(speech)
+        self._since_update += 1
+        # A percentile over a few seconds need not be taken on every frame.
+        if self._since_update < 4 and len(self._levels) > self.min_frames:
+            return
+        self._since_update = 0
+        self._busy = sum(self._speech) >= self.busy_fraction * len(self._speech)
+        self._room_db = float(np.percentile(self._levels, self.percentile))
