@@ -78,10 +78,13 @@ def recordings(tmp_path_factory, voice_bank):
     return made
 
 
-def run_one_turn(models, rec, tmp_path, config=None):
+def run_one_turn(models, rec, tmp_path, config=None, *, loudspeaker=False):
     config = config or VoiceConfig()
-    port = FileAudioPort(rec.path, tmp_path / "out.wav")
-    conv = Conversation(port, models, config)
+    if loudspeaker:
+        port = EchoingFilePort(rec.path, tmp_path / "out.wav")
+        conv = Conversation(port, models, config, echo_gate=EchoGate())
+    else:
+        conv = Conversation(FileAudioPort(rec.path, tmp_path / "out.wav"), models, config)
     conv.begin_reply()
     conv.say(INTRO, "prompt")
     heard = conv.listen()
@@ -286,14 +289,17 @@ def test_after_one_early_okay_the_interviewer_waits_out_the_candidates_pauses(
     assert okays == [True, not learn]
 
 
-@pytest.mark.parametrize("ignore", [True, False])
+@pytest.mark.parametrize(
+    ("ignore", "loudspeaker"), [(True, False), (True, True), (False, False), (False, True)]
+)
 def test_people_talking_across_the_room_neither_cut_in_nor_keep_the_floor(
-    models, voice_bank, tmp_path, ignore
+    models, voice_bank, tmp_path, ignore, loudspeaker
 ):
     """A café: three other voices about 9 dB under the candidate, never all quiet at once. The
     interviewer talks over them, stops for the candidate, and replies once the candidate is
-    done while the others talk on. Taking every voice for the candidate's (ignore=False), they
-    cut in on the question within a second and the answer never ends."""
+    done while the others talk on, on headphones or with its own voice echoing back from a
+    loudspeaker. Taking every voice for the candidate's (ignore=False), they cut in on the
+    question within a second and the answer never ends."""
     rec = make_recording(
         tmp_path / "cafe.wav",
         "piper-slow",
@@ -302,7 +308,8 @@ def test_people_talking_across_the_room_neither_cut_in_nor_keep_the_floor(
         room_talk_db=-36.0,
         bank=voice_bank,
     )
-    heard, out = run_one_turn(models, rec, tmp_path, VoiceConfig(ignore_background_talk=ignore))
+    config = VoiceConfig(ignore_background_talk=ignore)
+    heard, out = run_one_turn(models, rec, tmp_path, config, loudspeaker=loudspeaker)
     figs = measure(read_wav_at(rec.path), out, rec.regions)
     if not ignore:
         assert not figs.barge_in_ms or heard.reason == "input_ended"

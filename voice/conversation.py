@@ -211,21 +211,21 @@ class Conversation:
         """(the candidate is speaking, the frame is only the interviewer's own voice)."""
         prob = self._vad.probability(frame)
         echo = self._echo
-        echoed = audible = False
+        echoed = False
         if echo is not None:
             lead = echo.max_delay / self.port.sample_rate
             # Echo reaches the mic a little after the speaker plays it, so it outlasts playback.
-            audible = t < self.port.playing_until() + lead
-            if audible:
+            if t < self.port.playing_until() + lead:
                 ref = self.port.reference(max(0.0, t - lead), frame.size + echo.max_delay)
                 echoed = echo.is_echo(frame, ref)
                 if echoed:
                     prob = 0.0
         speech = self._gate.update(prob)
         if self._near is not None:
-            speech = self._near.update(
-                frame_level_db(frame), speech, in_turn=self.turns.in_turn, audible=audible
-            )
+            level = frame_level_db(frame)
+            # A frame too quiet to hold anyone talking tells the room's level, echo or not.
+            loud_echo = echoed and echo is not None and level >= echo.quiet_dbfs
+            speech = self._near.update(level, speech, in_turn=self.turns.in_turn, echo=loud_echo)
         return speech, echoed
 
     def listen(

@@ -23,6 +23,7 @@ class EchoGate:
     ) -> None:
         self.max_delay = int(max_delay_ms * PIPELINE_RATE / 1000)
         self.threshold = threshold
+        self.quiet_dbfs = quiet_dbfs
         self.quiet_rms = 10 ** (quiet_dbfs / 20)
 
     def is_echo(self, mic: np.ndarray, reference: np.ndarray) -> bool:

@@ -25,8 +25,8 @@ def frame_level_db(frame: np.ndarray) -> float:
 class NearTalkerGate:
     """Pure logic on (level, VAD verdict, whose frame) per frame; no clock, no audio.
 
-    The room is heard in frames outside the candidate's turns, except where the interviewer's
-    own voice may echo into them. Its level is a high percentile of those over the last
+    The room is heard in frames outside the candidate's turns, except those that are the
+    interviewer's own voice (on headphones, none are). Its level is a high percentile of those over the last
     window_frames; the gate is on while at least busy_fraction of them were speech to the VAD.
     """
 
@@ -42,6 +42,8 @@ class NearTalkerGate:
         busy_fraction: float = 0.2,
         hangover_frames: int = 6,
         min_frames: int = 32,
+        # Past this, a room still not heard (its own voice echoing without a break) sets no bar.
+        patience_frames: int = 200,
     ) -> None:
         self.margin_db = margin_db
         self.keep_margin_db = keep_margin_db
@@ -49,6 +51,7 @@ class NearTalkerGate:
         self.busy_fraction = busy_fraction
         self.hangover_frames = hangover_frames
         self.min_frames = min_frames
+        self.patience_frames = patience_frames
         self._levels: deque[float] = deque(maxlen=window_frames)
         self._speech: deque[bool] = deque(maxlen=window_frames)
         self._room_db: float | None = None
@@ -67,24 +70,23 @@ class NearTalkerGate:
         """The room's level (a high percentile of what it has sounded like), once known."""
         return self._room_db
 
-    def update(
-        self, level_db: float, speech: bool, *, in_turn: bool, audible: bool = False
-    ) -> bool:
+    def update(self, level_db: float, speech: bool, *, in_turn: bool, echo: bool = False) -> bool:
         """Whether this frame is the candidate speaking. in_turn: the candidate has the floor;
-        audible: the interviewer's voice may be echoing into the microphone."""
+        echo: the frame is the interviewer's own voice, come back through a loudspeaker."""
         self._frames += 1
-        if not in_turn and not audible:
+        if not in_turn and not echo:
             self._hear_room(level_db, speech)
         if not speech:
             self._left = 0
             return False
-        if self._frames <= self.min_frames:
-            return False  # the first second: the room is not known yet
+        room = self._room_db
+        if room is None and self._frames <= self.patience_frames:
+            # The room is not known yet: its first second, and on a loudspeaker the moments
+            # between the interviewer's words, until there is a second of them.
+            return False
         # Taking the floor always needs speech that stands out (a first voice in a quiet room
         # is no barge-in either); keeping it, only once the room is known to hold voices, so a
-        # turn in steady noise is judged by the VAD alone. A room never heard (a loudspeaker
-        # talking since the start) sets no bar.
-        room = self._room_db
+        # turn in steady noise is judged by the VAD alone.
         if room is None or (in_turn and not self._busy):
             bar = None
         else:
@@ -101,8 +103,9 @@ class NearTalkerGate:
         self._levels.append(level_db)
         self._speech.append(speech)
         self._since_update += 1
-        # A percentile over a few seconds need not be taken on every frame.
-        if self._since_update < 4 and len(self._levels) > self.min_frames:
+        # A second of it, before its level is trusted (a candidate's first words are not it);
+        # a percentile over a few seconds need not be taken on every frame.
+        if len(self._levels) < self.min_frames or self._since_update < 4:
             return
         self._since_update = 0
         self._busy = sum(self._speech) >= self.busy_fraction * len(self._speech)
