@@ -361,8 +361,9 @@ def talkers(n, level=-36.0):
 
 def test_voices_across_the_room_neither_take_nor_keep_the_floor():
     gate = NearTalkerGate(margin_db=5.0)
-    # The first second: the room is not known yet, so nothing is the candidate's.
-    assert not any(feed_gate(gate, talkers(32)))
+    # From the first quarter second on, voices no louder than the room are the room's, even
+    # before the VAD calls them speech.
+    assert not any(feed_gate(gate, talkers(64)))
     assert not any(feed_gate(gate, talkers(100)))
     assert gate.busy and gate.room_db is not None
     # The candidate, clearly louder, takes the floor at once.
@@ -377,12 +378,16 @@ def test_voices_across_the_room_neither_take_nor_keep_the_floor():
 
 def test_in_steady_noise_the_vad_alone_judges_the_turn():
     gate = NearTalkerGate(margin_db=5.0)
+    # A candidate who starts within the first second, over a quiet room, has the floor.
+    feed_gate(gate, [(-60.0, False)] * 10)
+    assert feed_gate(gate, [(-30.0, True)]) == [True]
     # A fan: loud, steady, never speech to the VAD.
+    gate = NearTalkerGate(margin_db=5.0)
     feed_gate(gate, [(-30.0 + 0.3 * np.sin(k), False) for k in range(200)])
     assert not gate.busy
-    # Taking the floor needs speech that stands out from the fan; keeping it does not.
-    assert feed_gate(gate, [(-31.0, True)]) == [False]
-    assert feed_gate(gate, [(-20.0, True)]) == [True]
+    # Speech no louder than the fan (Silero's first frame of a word, before its energy rises)
+    # takes the floor and keeps it.
+    assert feed_gate(gate, [(-31.0, True)]) == [True]
     assert feed_gate(gate, [(-31.0, True)] * 20, in_turn=True) == [True] * 20
 
 

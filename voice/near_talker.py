@@ -26,22 +26,26 @@ class NearTalkerGate:
     """Pure logic on (level, VAD verdict, whose frame) per frame; no clock, no audio.
 
     The room is heard in frames outside the candidate's turns, except those that are the
-    interviewer's own voice (on headphones, none are). Its level is a high percentile of those over the last
-    window_frames; the gate is on while at least busy_fraction of them were speech to the VAD.
+    interviewer's own voice at an audible level (on headphones, none are). Its level is a high
+    percentile of those over the last window_frames; it holds voices while at least
+    busy_fraction of them were speech to the VAD.
     """
 
     def __init__(
         self,
         margin_db: float = 5.0,
         *,
-        # Once the candidate has the floor, speech just above the room's level is still theirs: an
-        # answer is not cut off at its quieter words (a gap that long ends the turn).
+        # Once the candidate has the floor, speech just above the room's level is still
+        # theirs: an answer is not cut off at its quieter words (a gap that long ends a turn).
         keep_margin_db: float = 2.0,
         window_frames: int = 200,  # 6.4 s of 32 ms frames
         percentile: float = 90.0,
         busy_fraction: float = 0.2,
         hangover_frames: int = 6,
-        min_frames: int = 32,
+        min_frames: int = 8,  # a quarter second of the room before its level means anything
+        # Silero takes a moment to call voices far off speech: for this long from the start,
+        # anything not above the room's level is taken for it, voices or not.
+        settle_frames: int = 64,
         # Past this, a room still not heard (its own voice echoing without a break) sets no bar.
         patience_frames: int = 200,
     ) -> None:
@@ -51,6 +55,7 @@ class NearTalkerGate:
         self.busy_fraction = busy_fraction
         self.hangover_frames = hangover_frames
         self.min_frames = min_frames
+        self.settle_frames = settle_frames
         self.patience_frames = patience_frames
         self._levels: deque[float] = deque(maxlen=window_frames)
         self._speech: deque[bool] = deque(maxlen=window_frames)
@@ -62,7 +67,7 @@ class NearTalkerGate:
 
     @property
     def busy(self) -> bool:
-        """The room holds other voices: the candidate's turn keeps only speech above them."""
+        """The room holds other voices: only speech above them is the candidate's."""
         return self._busy
 
     @property
@@ -80,17 +85,18 @@ class NearTalkerGate:
             self._left = 0
             return False
         room = self._room_db
-        if room is None and self._frames <= self.patience_frames:
-            # The room is not known yet: its first second, and on a loudspeaker the moments
-            # between the interviewer's words, until there is a second of them.
-            return False
-        # Taking the floor always needs speech that stands out (a first voice in a quiet room
-        # is no barge-in either); keeping it, only once the room is known to hold voices, so a
-        # turn in steady noise is judged by the VAD alone.
-        if room is None or (in_turn and not self._busy):
+        if room is None:
+            if self._frames <= self.patience_frames:
+                # Not heard yet: the very start, or on a loudspeaker the moments between
+                # the interviewer's words, until there is a quarter second of them.
+                return False
             bar = None
-        else:
+        elif self._busy or self._frames <= self.settle_frames:
             bar = room + (self.keep_margin_db if in_turn else self.margin_db)
+        else:
+            # A quiet room or steady noise: the VAD alone judges (Silero's first speech frame
+            # can come before the voice's energy rises; a bar would cut an "Okay." a frame late).
+            bar = None
         if bar is None or level_db >= bar:
             self._left = self.hangover_frames
             return True
@@ -103,9 +109,10 @@ class NearTalkerGate:
         self._levels.append(level_db)
         self._speech.append(speech)
         self._since_update += 1
-        # A second of it, before its level is trusted (a candidate's first words are not it);
-        # a percentile over a few seconds need not be taken on every frame.
-        if len(self._levels) < self.min_frames or self._since_update < 4:
+        # A percentile over a few seconds need not be taken on every frame once settled.
+        if len(self._levels) < self.min_frames or (
+            self._frames > self.settle_frames and self._since_update < 4
+        ):
             return
         self._since_update = 0
         self._busy = sum(self._speech) >= self.busy_fraction * len(self._speech)
