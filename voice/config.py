@@ -23,7 +23,7 @@ class VoiceConfig(BaseModel):
     # Other people talking nearby (a café, an open office): once the room is heard to hold
     # speech, only speech this many dB above it is the candidate's (voice/near_talker.py).
     ignore_background_talk: bool = True
-    background_talk_margin_db: float = 5.0
+    background_talk_margin_db: float = Field(default=5.0, ge=0.0)
     # Silence after a finished sentence that ends the turn; a candidate who goes on after longer
     # pauses raises it (their pause + 150 ms), up to max_end_of_turn_silence_ms.
     end_of_turn_silence_ms: int = 750

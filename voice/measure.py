@@ -1,11 +1,13 @@
 """Measure a spoken exam from the outside: IN.wav (the candidate), OUT.wav (the interviewer).
 
     python -m voice.measure --mic IN.wav --out OUT.wav --transcript T.json --reference REF.txt
+        [--clean CLEAN.wav]
 
 Four figures, as the issue defines them: barge-in (candidate onset -> interviewer silence),
 response (candidate end of speech -> interviewer audio), interviewer audio over the candidate,
 and the word error rate of the stored transcript. OUT.wav holds only the interviewer, so its
-activity is plain energy; the candidate's speech in IN.wav is found with Silero VAD (or given).
+activity is plain energy; the candidate's speech in IN.wav is found with Silero VAD (or given;
+or, when other voices were mixed in, found in the clean copy).
 """
 
 from __future__ import annotations

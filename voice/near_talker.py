@@ -6,7 +6,8 @@ their speech). The candidate, at the microphone, is louder than they are. So onc
 heard to hold speech of its own, a speech frame counts as the candidate's only when it is
 margin_db above the room's level (to take the floor), or just above it during their turn
 (their weaker words), or follows such a frame closely (the weak syllables between loud ones).
-In a quiet room, or in steady noise (fans, hum, hiss: never speech to Silero), nothing changes.
+In a quiet room, or in steady noise (fans, hum, hiss: never speech to Silero), nothing changes
+after the first two seconds.
 """
 
 from __future__ import annotations
