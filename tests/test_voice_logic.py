@@ -360,7 +360,7 @@ def talkers(n, level=-36.0):
 
 
 def test_voices_across_the_room_neither_take_nor_keep_the_floor():
-    gate = NearTalkerGate(margin_db=5.0)
+    gate = NearTalkerGate()
     # From the first quarter second on, voices no louder than the room are the room's, even
     # before the VAD calls them speech.
     assert not any(feed_gate(gate, talkers(64)))
@@ -377,12 +377,12 @@ def test_voices_across_the_room_neither_take_nor_keep_the_floor():
 
 
 def test_in_steady_noise_the_vad_alone_judges_the_turn():
-    gate = NearTalkerGate(margin_db=5.0)
+    gate = NearTalkerGate()
     # A candidate who starts within the first second, over a quiet room, has the floor.
     feed_gate(gate, [(-60.0, False)] * 10)
     assert feed_gate(gate, [(-30.0, True)]) == [True]
     # A fan: loud, steady, never speech to the VAD.
-    gate = NearTalkerGate(margin_db=5.0)
+    gate = NearTalkerGate()
     feed_gate(gate, [(-30.0 + 0.3 * np.sin(k), False) for k in range(200)])
     assert not gate.busy
     # Speech no louder than the fan (Silero's first frame of a word, before its energy rises)
@@ -392,7 +392,7 @@ def test_in_steady_noise_the_vad_alone_judges_the_turn():
 
 
 def test_what_the_interviewer_says_on_a_loudspeaker_is_not_taken_for_the_room():
-    gate = NearTalkerGate(margin_db=5.0)
+    gate = NearTalkerGate()
     # Its own voice, loud in the mic with no break since the start (the echo gate knows it
     # for its own, so the VAD was told it is no speech), is not learned as the room's level:
     # past a few seconds, a candidate speaking up over it still cuts in.
@@ -401,6 +401,6 @@ def test_what_the_interviewer_says_on_a_loudspeaker_is_not_taken_for_the_room():
     feed_gate(gate, [(-20.0, False)] * 200, echo=True)
     assert gate.room_db is None and feed_gate(gate, [(-24.0, True)]) == [True]
     # On headphones nothing echoes: voices in the room are learned while it talks.
-    gate = NearTalkerGate(margin_db=5.0)
+    gate = NearTalkerGate()
     feed_gate(gate, talkers(300))
     assert gate.busy and feed_gate(gate, [(-36.0, True)]) == [False]

@@ -28,7 +28,7 @@ from .frames import (
     SpeechTag,
     TurnStartedFrame,
 )
-from .near_talker import NearTalkerGate, frame_level_db
+from .near_talker import NearTalkerGate, RoomRules, frame_level_db
 from .ports import AudioPort
 from .speaker import Speaker, SpeechSynth
 from .tts import speech_pieces
@@ -112,7 +112,7 @@ class Conversation:
         self._vad.reset()
         self._gate = SpeechGate(config.vad_threshold)
         self._near = (
-            NearTalkerGate(config.background_talk_margin_db)
+            NearTalkerGate(RoomRules(margin_db=config.background_talk_margin_db))
             if config.ignore_background_talk
             else None
         )

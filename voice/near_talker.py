@@ -13,6 +13,7 @@ after the first two seconds.
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -21,6 +22,24 @@ def frame_level_db(frame: np.ndarray) -> float:
     """Mean power of a frame in dB full scale."""
     power = float(np.mean(np.square(frame, dtype=np.float64)))
     return 10.0 * np.log10(power + 1e-12)
+
+
+@dataclass(frozen=True)
+class RoomRules:
+    margin_db: float = 5.0  # above the room's level, to take the floor
+    # Once the candidate has the floor, speech just above the room's level is still theirs:
+    # an answer is not cut off at its quieter words (a gap that long ends a turn).
+    keep_margin_db: float = 2.0
+    window_frames: int = 200  # 6.4 s of 32 ms frames
+    percentile: float = 90.0
+    busy_fraction: float = 0.2
+    hangover_frames: int = 6
+    min_frames: int = 8  # a quarter second of the room before its level means anything
+    # Silero takes a moment to call voices far off speech: for this long from the start,
+    # anything not above the room's level is taken for it, voices or not.
+    settle_frames: int = 64
+    # Past this, a room still not heard (its own voice echoing without a break) sets no bar.
+    patience_frames: int = 200
 
 
 class NearTalkerGate:
@@ -32,34 +51,10 @@ class NearTalkerGate:
     busy_fraction of them were speech to the VAD.
     """
 
-    def __init__(
-        self,
-        margin_db: float = 5.0,
-        *,
-        # Once the candidate has the floor, speech just above the room's level is still
-        # theirs: an answer is not cut off at its quieter words (a gap that long ends a turn).
-        keep_margin_db: float = 2.0,
-        window_frames: int = 200,  # 6.4 s of 32 ms frames
-        percentile: float = 90.0,
-        busy_fraction: float = 0.2,
-        hangover_frames: int = 6,
-        min_frames: int = 8,  # a quarter second of the room before its level means anything
-        # Silero takes a moment to call voices far off speech: for this long from the start,
-        # anything not above the room's level is taken for it, voices or not.
-        settle_frames: int = 64,
-        # Past this, a room still not heard (its own voice echoing without a break) sets no bar.
-        patience_frames: int = 200,
-    ) -> None:
-        self.margin_db = margin_db
-        self.keep_margin_db = keep_margin_db
-        self.percentile = percentile
-        self.busy_fraction = busy_fraction
-        self.hangover_frames = hangover_frames
-        self.min_frames = min_frames
-        self.settle_frames = settle_frames
-        self.patience_frames = patience_frames
-        self._levels: deque[float] = deque(maxlen=window_frames)
-        self._speech: deque[bool] = deque(maxlen=window_frames)
+    def __init__(self, rules: RoomRules | None = None) -> None:
+        self.rules = r = rules or RoomRules()
+        self._levels: deque[float] = deque(maxlen=r.window_frames)
+        self._speech: deque[bool] = deque(maxlen=r.window_frames)
         self._room_db: float | None = None
         self._busy = False
         self._left = 0
@@ -87,19 +82,19 @@ class NearTalkerGate:
             return False
         room = self._room_db
         if room is None:
-            if self._frames <= self.patience_frames:
+            if self._frames <= self.rules.patience_frames:
                 # Not heard yet: the very start, or on a loudspeaker the moments between
                 # the interviewer's words, until there is a quarter second of them.
                 return False
             bar = None
-        elif self._busy or self._frames <= self.settle_frames:
-            bar = room + (self.keep_margin_db if in_turn else self.margin_db)
+        elif self._busy or self._frames <= self.rules.settle_frames:
+            bar = room + (self.rules.keep_margin_db if in_turn else self.rules.margin_db)
         else:
             # A quiet room or steady noise: the VAD alone judges (Silero's first speech frame
             # can come before the voice's energy rises; a bar would cut an "Okay." a frame late).
             bar = None
         if bar is None or level_db >= bar:
-            self._left = self.hangover_frames
+            self._left = self.rules.hangover_frames
             return True
         if self._left > 0:
             self._left -= 1
@@ -111,10 +106,10 @@ class NearTalkerGate:
         self._speech.append(speech)
         self._since_update += 1
         # A percentile over a few seconds need not be taken on every frame once settled.
-        if len(self._levels) < self.min_frames or (
-            self._frames > self.settle_frames and self._since_update < 4
+        if len(self._levels) < self.rules.min_frames or (
+            self._frames > self.rules.settle_frames and self._since_update < 4
         ):
             return
         self._since_update = 0
-        self._busy = sum(self._speech) >= self.busy_fraction * len(self._speech)
-        self._room_db = float(np.percentile(self._levels, self.percentile))
+        self._busy = sum(self._speech) >= self.rules.busy_fraction * len(self._speech)
+        self._room_db = float(np.percentile(self._levels, self.rules.percentile))
