@@ -71,10 +71,13 @@ class VoiceFace:
         interjection_max_words: int = 6,
         before_submit: Callable[[], None] | None = None,
         file_score_s: float = 0.0,
+        notices: Callable[[str], None] | None = None,
     ) -> None:
         # On a file read as fast as possible scoring takes no device time unless told otherwise
         # (tests give it some, to hear a candidate who goes on before the reply is ready).
         self._file_score_s = file_score_s
+        self._notices = notices
+        self._told_room = False
         self._before_submit = before_submit
         self.session = session
         self.conv = conversation
@@ -96,6 +99,7 @@ class VoiceFace:
             self.conv.set_context(getattr(reply.pending, "text", "") or "")
             # "Okay." the moment the turn ends: scoring and synthesis run behind it.
             heard = self.conv.listen(acknowledge=True)
+            self._tell_about_the_room()
             first_audio = self.conv.speaker.first_audio_ms
             if first_audio is not None and "tts_first_audio" not in self._question_timing:
                 self._question_timing["tts_first_audio"] = round(first_audio, 1)
@@ -216,6 +220,16 @@ class VoiceFace:
         if preface:
             self.conv.say(preface, "notice")
         self.conv.say_again(heard.unspoken)
+
+    def _tell_about_the_room(self) -> None:
+        """Once: a candidate in a café should know why soft speech may not be heard."""
+        if self._told_room or self._notices is None or not self.conv.hears_other_voices:
+            return
+        self._told_room = True
+        self._notices(
+            "other voices in the room: only speech louder than theirs is taken as yours "
+            "(sit closer to the microphone than they are)"
+        )
 
     def _caption(self, who: str, text: str) -> None:
         if self._captions is not None and text.strip():

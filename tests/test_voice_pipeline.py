@@ -515,9 +515,10 @@ def test_words_added_while_the_answer_is_scored_are_kept(models, voice_bank, tmp
     conv = Conversation(port, models, VoiceConfig())
     # The floor is given back 1.5 s into the pause and scoring takes 3 s: the candidate goes on
     # after 2 s, before the reply is ready.
-    result = VoiceFace(session, conv, file_score_s=3.0).run()
+    told: list[str] = []
+    result = VoiceFace(session, conv, file_score_s=3.0, notices=told.append).run()
     conv.close()
-    assert result.turns == 2
+    assert result.turns == 2 and not told  # a quiet room: nothing to say about it
     first, second = (a.lower() for a in session.answers)
     assert "roll back" in first and "page" not in first
     # Nothing the candidate said is lost: the words they added go with their next answer.
@@ -525,6 +526,31 @@ def test_words_added_while_the_answer_is_scored_are_kept(models, voice_bank, tmp
     # Nothing played over the candidate: the reply waited until they stopped.
     figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"))
     assert figs.overlap_ms == 0 and len(figs.response_ms) == 3  # each stretch answered
+
+
+def test_a_candidate_in_a_cafe_is_told_once_that_other_voices_are_heard(
+    models, voice_bank, tmp_path
+):
+    from agent.voice_face import VoiceFace
+
+    rec = make_recording(
+        tmp_path / "cafe_exam.wav",
+        "piper-slow",
+        [Answer(9.0, ANSWER, [0.45]), Answer(24.0, ["A canary with a latency gate."])],
+        tail_s=3.0,
+        room_talk_db=-36.0,
+        bank=voice_bank,
+    )
+    session = _ScriptedSession()
+    conv = Conversation(FileAudioPort(rec.path), models, VoiceConfig())
+    told: list[str] = []
+    result = VoiceFace(session, conv, notices=told.append).run()
+    conv.close()
+    # Both answers were heard as answers, the voices around them kept out.
+    assert result.finished and result.turns == 2
+    first, second = (a.lower() for a in session.answers)
+    assert "constraints" in first and "cost ceiling" in first and "canary" in second
+    assert len(told) == 1 and "other voices" in told[0]
 
 
 def test_words_added_after_the_last_answer_are_kept_when_the_input_ends(

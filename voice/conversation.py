@@ -179,6 +179,11 @@ class Conversation:
     def input_ended(self) -> bool:
         return self._input_ended
 
+    @property
+    def hears_other_voices(self) -> bool:
+        """The room holds voices besides the candidate's: only speech louder than theirs counts."""
+        return self._near is not None and self._near.busy
+
     def drain(self) -> None:
         """Let everything queued be said (or the input end); a barge-in just stops it."""
         self.turns.reset()

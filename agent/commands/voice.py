@@ -79,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         captions=sys.stdout,
         interjection_max_words=settings.voice.interjection_max_words,
         before_submit=warming.join,
+        notices=notice,
     )
     interrupted = False
     try:
