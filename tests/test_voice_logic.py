@@ -376,6 +376,18 @@ def test_voices_across_the_room_neither_take_nor_keep_the_floor():
     assert any(after[:6]) and not any(after[10:])
 
 
+def test_voices_the_vad_hears_only_now_and_then_keep_the_room_busy():
+    gate = NearTalkerGate()
+    feed_gate(gate, talkers(200))
+    assert gate.busy
+    # The same voices, but Silero calls one frame in a hundred speech: still the room's.
+    sparse = [(lv, k % 100 == 0) for k, (lv, _) in enumerate(talkers(400))]
+    assert not any(feed_gate(gate, sparse)) and gate.busy
+    # They leave: a whole window with no speech in it and the VAD alone judges again.
+    feed_gate(gate, [(-50.0, False)] * 200)
+    assert not gate.busy
+
+
 def test_in_steady_noise_the_vad_alone_judges_the_turn():
     gate = NearTalkerGate()
     # A candidate who starts within the first second, over a quiet room, has the floor.

@@ -33,6 +33,9 @@ class RoomRules:
     window_frames: int = 200  # 6.4 s of 32 ms frames
     percentile: float = 90.0
     busy_fraction: float = 0.2
+    # Silero hears far-off voices only now and then (1-2% of frames, for seconds): once busy,
+    # the room stays so until none of it has been speech for a whole window.
+    quiet_fraction: float = 0.005
     hangover_frames: int = 6
     min_frames: int = 8  # a quarter second of the room before its level means anything
     # Silero takes a moment to call voices far off speech: for this long from the start,
@@ -47,8 +50,8 @@ class NearTalkerGate:
 
     The room is heard in frames outside the candidate's turns, except those that are the
     interviewer's own voice at an audible level (on headphones, none are). Its level is a high
-    percentile of those over the last window_frames; it holds voices while at least
-    busy_fraction of them were speech to the VAD.
+    percentile of those over the last window_frames; it holds voices once at least
+    busy_fraction of them were speech to the VAD, until under quiet_fraction are.
     """
 
     def __init__(self, rules: RoomRules | None = None) -> None:
@@ -111,5 +114,8 @@ class NearTalkerGate:
         ):
             return
         self._since_update = 0
-        self._busy = sum(self._speech) >= self.rules.busy_fraction * len(self._speech)
+        share = sum(self._speech) / len(self._speech)
+        self._busy = share >= (
+            self.rules.quiet_fraction if self._busy else self.rules.busy_fraction
+        )
         self._room_db = float(np.percentile(self._levels, self.rules.percentile))
