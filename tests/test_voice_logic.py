@@ -403,6 +403,49 @@ def test_in_steady_noise_the_vad_alone_judges_the_turn():
     assert feed_gate(gate, [(-31.0, True)] * 20, in_turn=True) == [True] * 20
 
 
+def candidate(n, level=-22.0):
+    """The candidate at the microphone: speech with louder and softer syllables."""
+    return [(level + 6.0 * np.sin(0.7 * k), True) for k in range(n)]
+
+
+def test_a_cafe_filling_up_after_a_quiet_start_neither_takes_nor_keeps_the_floor():
+    gate = NearTalkerGate()
+    feed_gate(gate, [(-60.0, False)] * 100)
+    assert feed_gate(gate, candidate(1)) == [True]
+    # A first answer teaches the gate the candidate's level, soft words and all.
+    assert all(feed_gate(gate, candidate(200), in_turn=True))
+    assert gate.voice_db is not None and not gate.busy
+    feed_gate(gate, [(-60.0, False)] * 30)  # the turn ends on a silence
+    # Voices start up across the room while the interviewer asks the next question: far under
+    # the candidate's, they do not cut in (their first two frames pause it for a moment, as
+    # any onset does; a barge-in needs three), and the room is soon heard to hold them.
+    voices = feed_gate(gate, talkers(60, level=-35.0))
+    assert not any(voices[gate.rules.onset_grace_frames :])
+    assert gate.busy
+    # The candidate answers over them, with their soft words between the loud ones.
+    assert feed_gate(gate, candidate(1)) == [True]
+    answer = feed_gate(gate, candidate(100), in_turn=True)
+    assert sum(answer) >= 90
+    # When they stop, the voices do not keep the turn going.
+    assert not any(feed_gate(gate, talkers(60, level=-35.0), in_turn=True)[10:])
+
+
+def test_a_cafe_filling_up_during_an_answer_does_not_keep_it_going():
+    gate = NearTalkerGate()
+    feed_gate(gate, [(-60.0, False)] * 100)
+    assert all(feed_gate(gate, candidate(200), in_turn=True))
+    feed_gate(gate, [(-60.0, False)] * 50)
+    # The voices start while the candidate talks; the candidate keeps the floor throughout.
+    pairs = zip(candidate(100), talkers(100, -35.0), strict=True)
+    mixed = [(max(c, t), True) for (c, _), (t, _) in pairs]
+    assert all(feed_gate(gate, mixed, in_turn=True))
+    # They stop; the voices' speech counts as theirs only for a moment (a soft last word), then
+    # is heard as the room's, so the turn ends and the room holds voices.
+    after = feed_gate(gate, talkers(150, level=-35.0), in_turn=True)
+    assert not any(after[gate.rules.near_recency_frames + 1 :])
+    assert gate.busy
+
+
 def test_what_the_interviewer_says_on_a_loudspeaker_is_not_taken_for_the_room():
     gate = NearTalkerGate()
     # Its own voice, loud in the mic with no break since the start (the echo gate knows it

@@ -553,6 +553,34 @@ def test_a_candidate_in_a_cafe_is_told_once_that_other_voices_are_heard(
     assert len(told) == 1 and "other voices" in told[0]
 
 
+def test_a_cafe_filling_up_after_the_first_answer_does_not_take_the_second(
+    models, voice_bank, tmp_path
+):
+    from agent.voice_face import VoiceFace
+
+    # The voices start while the interviewer asks the second question, in a room that was quiet.
+    rec = make_recording(
+        tmp_path / "cafe_fills_up.wav",
+        "piper-slow",
+        [Answer(9.0, ANSWER, [0.45]), Answer(24.0, ["A canary with a latency gate."])],
+        tail_s=5.0,
+        room_talk_db=-36.0,
+        room_talk_from_s=19.0,
+        bank=voice_bank,
+    )
+    session = _ScriptedSession()
+    conv = Conversation(FileAudioPort(rec.path), models, VoiceConfig())
+    told: list[str] = []
+    result = VoiceFace(session, conv, notices=told.append).run()
+    conv.close()
+    # They neither cut in on the question nor became the second answer, and the candidate's
+    # turn ended while they talked on.
+    assert result.finished and result.turns == 2
+    first, second = (a.lower() for a in session.answers)
+    assert "constraints" in first and "canary" in second and len(second.split()) <= 10
+    assert len(told) == 1
+
+
 def test_words_added_after_the_last_answer_are_kept_when_the_input_ends(
     models, voice_bank, tmp_path
 ):

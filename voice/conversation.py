@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .asr import StreamingTranscriber, Transcriber
-from .audio import PIPELINE_RATE
+from .audio import FRAME_SAMPLES, PIPELINE_RATE
 from .config import VoiceConfig
 from .echo import EchoGate
 from .frames import (
@@ -35,6 +35,8 @@ from .tts import speech_pieces
 from .turn import TranscriptView, TurnPolicy, TurnTaker
 from .vad import SileroVad, SpeechGate
 from .words import ends_unfinished, spoken_form
+
+_FRAME_MS = FRAME_SAMPLES * 1000 // PIPELINE_RATE  # 32
 
 
 @dataclass
@@ -112,7 +114,13 @@ class Conversation:
         self._vad.reset()
         self._gate = SpeechGate(config.vad_threshold)
         self._near = (
-            NearTalkerGate(RoomRules(margin_db=config.background_talk_margin_db))
+            NearTalkerGate(
+                RoomRules(
+                    margin_db=config.background_talk_margin_db,
+                    # Fewer frames than a barge-in needs: a far voice's onset cannot cut in.
+                    onset_grace_frames=max(0, (config.min_barge_in_ms - 1) // _FRAME_MS),
+                )
+            )
             if config.ignore_background_talk
             else None
         )

@@ -6,8 +6,10 @@ their speech). The candidate, at the microphone, is louder than they are. So onc
 heard to hold speech of its own, a speech frame counts as the candidate's only when it is
 margin_db above the room's level (to take the floor), or just above it during their turn
 (their weaker words), or follows such a frame closely (the weak syllables between loud ones).
-In a quiet room, or in steady noise (fans, hum, hiss: never speech to Silero), nothing changes
-after the first two seconds.
+In a quiet room, or in steady noise (fans, hum, hiss: never speech to Silero), the VAD alone
+judges after the first two seconds, with one exception: once the candidate's own level is known
+from their answers, voices far under it (a café filling up after a quiet start) neither take the
+floor nor keep a turn going, so the room can be heard to hold them.
 """
 
 from __future__ import annotations
@@ -43,6 +45,18 @@ class RoomRules:
     settle_frames: int = 64
     # Past this, a room still not heard (its own voice echoing without a break) sets no bar.
     patience_frames: int = 200
+    # The candidate's voice: a high percentile of their speech in their turns. Until the room
+    # is heard to hold voices, speech this far under it is someone farther off: it does not
+    # take the floor, and in a turn it is the candidate's only within near_recency_frames of
+    # speech that was not (a soft word between loud ones; not a café talking on after them).
+    far_db: float = 10.0
+    voice_frames: int = 600  # about 19 s of the candidate's speech
+    voice_min_frames: int = 60  # two seconds of it before their level means anything
+    near_recency_frames: int = 47  # 1.5 s
+    # Silero's first frames of a word can come before its energy rises: the first of a run
+    # are let through (a barge-in stops the interviewer at once), but no voice far under the
+    # candidate's can take the floor, which needs min_barge_in_ms (three frames).
+    onset_grace_frames: int = 2
 
 
 class NearTalkerGate:
@@ -63,6 +77,11 @@ class NearTalkerGate:
         self._left = 0
         self._since_update = 0
         self._frames = 0
+        self._voice: deque[float] = deque(maxlen=r.voice_frames)
+        self._voice_db: float | None = None
+        self._voice_heard = 0
+        self._since_near = r.near_recency_frames + 1
+        self._run = 0  # speech frames in a row
 
     @property
     def busy(self) -> bool:
@@ -74,6 +93,11 @@ class NearTalkerGate:
         """The room's level (a high percentile of what it has sounded like), once known."""
         return self._room_db
 
+    @property
+    def voice_db(self) -> float | None:
+        """The candidate's level (a high percentile of their speech in turns), once known."""
+        return self._voice_db
+
     def update(self, level_db: float, speech: bool, *, in_turn: bool, echo: bool = False) -> bool:
         """Whether this frame is the candidate speaking. in_turn: the candidate has the floor;
         echo: the frame is the interviewer's own voice, come back through a loudspeaker."""
@@ -82,27 +106,65 @@ class NearTalkerGate:
             self._hear_room(level_db, speech)
         if not speech:
             self._left = 0
+            self._run = 0
+            return False
+        self._run += 1
+        if self._voice_db is not None:
+            near = level_db >= self._voice_db - self.rules.far_db
+            self._since_near = 0 if near else self._since_near + 1
+        mine = self._judge(level_db, in_turn=in_turn)
+        if in_turn:
+            if self._voice_db is None or self._since_near <= self.rules.hangover_frames:
+                if mine:
+                    self._hear_voice(level_db)
+            elif not mine and not echo:
+                # Speech far under theirs, long past their last near word: the room's, heard as
+                # such now, not only once they stop (a café filling up during an answer).
+                self._hear_room(level_db, speech)
+        return mine
+
+    def _judge(self, level_db: float, *, in_turn: bool) -> bool:
+        r = self.rules
+        if in_turn and self._voice_db is not None and self._since_near > r.near_recency_frames:
+            # Their softer words come between louder ones; a café talking on after them does not.
+            self._left = 0
             return False
         room = self._room_db
         if room is None:
-            if self._frames <= self.rules.patience_frames:
+            if self._frames <= r.patience_frames:
                 # Not heard yet: the very start, or on a loudspeaker the moments between
                 # the interviewer's words, until there is a quarter second of them.
                 return False
             bar = None
-        elif self._busy or self._frames <= self.rules.settle_frames:
-            bar = room + (self.rules.keep_margin_db if in_turn else self.rules.margin_db)
+        elif self._busy or self._frames <= r.settle_frames:
+            bar = room + (r.keep_margin_db if in_turn else r.margin_db)
+            if self._voice_db is not None and not in_turn:
+                # While the room's level is still rising to theirs (it lags, learned over
+                # seconds), the peaks of newly heard voices are not near enough to take the floor.
+                bar = max(bar, self._voice_db - r.far_db)
+        elif self._voice_db is not None and not in_turn:
+            # A quiet room: far-off voices (a café filling up) do not take the floor, so the
+            # room is heard to hold them before they can.
+            if self._since_near >= self._run and self._run <= r.onset_grace_frames:
+                return True
+            bar = self._voice_db - r.far_db
         else:
             # A quiet room or steady noise: the VAD alone judges (Silero's first speech frame
             # can come before the voice's energy rises; a bar would cut an "Okay." a frame late).
             bar = None
         if bar is None or level_db >= bar:
-            self._left = self.rules.hangover_frames
+            self._left = r.hangover_frames
             return True
         if self._left > 0:
             self._left -= 1
             return True
         return False
+
+    def _hear_voice(self, level_db: float) -> None:
+        self._voice.append(level_db)
+        self._voice_heard += 1
+        if len(self._voice) >= self.rules.voice_min_frames and self._voice_heard % 8 == 0:
+            self._voice_db = float(np.percentile(self._voice, self.rules.percentile))
 
     def _hear_room(self, level_db: float, speech: bool) -> None:
         self._levels.append(level_db)

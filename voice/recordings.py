@@ -190,8 +190,10 @@ def make_recording(
     noise_db: float = -45.0,
     noise_color: str = "pink",
     room_talk_db: float | None = None,
+    room_talk_from_s: float = 0.0,
     bank: VoiceBank | None = None,
 ) -> Recording:
+    """room_talk_from_s: people start talking across the room then (a café filling up)."""
     bank = bank or VoiceBank()
     pieces: list[tuple[int, np.ndarray]] = []
     regions: list[tuple[float, float]] = []
@@ -209,7 +211,9 @@ def make_recording(
     total = max(p + a.size for p, a in pieces) + int(tail_s * PIPELINE_RATE)
     mix = noise(total, noise_db, color=noise_color)
     if room_talk_db is not None:
-        mix += room_talk(total, room_talk_db)
+        start = int(room_talk_from_s * PIPELINE_RATE)
+        fade_in = np.clip(np.arange(total - start) / (0.3 * PIPELINE_RATE), 0.0, 1.0)
+        mix[start:] += room_talk(total, room_talk_db)[start:] * fade_in.astype(np.float32)
     for p, a in pieces:
         mix[p : p + a.size] += a
     write_wav(path, mix, PIPELINE_RATE)
