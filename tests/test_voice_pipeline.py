@@ -528,27 +528,36 @@ def test_words_added_while_the_answer_is_scored_are_kept(models, voice_bank, tmp
     assert figs.overlap_ms == 0 and len(figs.response_ms) == 3  # each stretch answered
 
 
-def test_a_candidate_in_a_cafe_is_told_once_that_other_voices_are_heard(
-    models, voice_bank, tmp_path
-):
+def _exam_in_a_cafe(models, voice_bank, path, **room):
+    """Two answers through the voice face with people talking in the room; returns the
+    exam's result, the answers the session got and the notices the candidate was given."""
     from agent.voice_face import VoiceFace
 
     rec = make_recording(
-        tmp_path / "cafe_exam.wav",
+        path,
         "piper-slow",
         [Answer(9.0, ANSWER, [0.45]), Answer(24.0, ["A canary with a latency gate."])],
-        tail_s=3.0,
         room_talk_db=-36.0,
         bank=voice_bank,
+        **room,
     )
     session = _ScriptedSession()
     conv = Conversation(FileAudioPort(rec.path), models, VoiceConfig())
     told: list[str] = []
     result = VoiceFace(session, conv, notices=told.append).run()
     conv.close()
+    return result, [a.lower() for a in session.answers], told
+
+
+def test_a_candidate_in_a_cafe_is_told_once_that_other_voices_are_heard(
+    models, voice_bank, tmp_path
+):
+    result, answers, told = _exam_in_a_cafe(
+        models, voice_bank, tmp_path / "cafe_exam.wav", tail_s=3.0
+    )
     # Both answers were heard as answers, the voices around them kept out.
     assert result.finished and result.turns == 2
-    first, second = (a.lower() for a in session.answers)
+    first, second = answers
     assert "constraints" in first and "cost ceiling" in first and "canary" in second
     assert len(told) == 1 and "other voices" in told[0]
 
@@ -556,27 +565,14 @@ def test_a_candidate_in_a_cafe_is_told_once_that_other_voices_are_heard(
 def test_a_cafe_filling_up_after_the_first_answer_does_not_take_the_second(
     models, voice_bank, tmp_path
 ):
-    from agent.voice_face import VoiceFace
-
     # The voices start while the interviewer asks the second question, in a room that was quiet.
-    rec = make_recording(
-        tmp_path / "cafe_fills_up.wav",
-        "piper-slow",
-        [Answer(9.0, ANSWER, [0.45]), Answer(24.0, ["A canary with a latency gate."])],
-        tail_s=5.0,
-        room_talk_db=-36.0,
-        room_talk_from_s=19.0,
-        bank=voice_bank,
+    result, answers, told = _exam_in_a_cafe(
+        models, voice_bank, tmp_path / "cafe_fills_up.wav", tail_s=5.0, room_talk_from_s=19.0
     )
-    session = _ScriptedSession()
-    conv = Conversation(FileAudioPort(rec.path), models, VoiceConfig())
-    told: list[str] = []
-    result = VoiceFace(session, conv, notices=told.append).run()
-    conv.close()
     # They neither cut in on the question nor became the second answer, and the candidate's
     # turn ended while they talked on.
     assert result.finished and result.turns == 2
-    first, second = (a.lower() for a in session.answers)
+    first, second = answers
     assert "constraints" in first and "canary" in second and len(second.split()) <= 10
     assert len(told) == 1
 
