@@ -57,6 +57,8 @@ ANSWER = [
 CUT_IN = "Sorry, let me add one thing: the privacy limits decide where the model can run."
 ECHO_DELAY_BLOCKS = 2
 ECHO_GAIN = 0.5
+CARD_BUFFER_BLOCKS = 2  # how far the card's playback may trail what it has written
+BLOCK_BYTES = FRAME_SAMPLES * 2  # S16_LE
 
 
 def _samples(raw: bytes) -> np.ndarray:
@@ -99,17 +101,19 @@ class Room:
         raw = self.speaker.read_bytes()
         return _samples(raw[: len(raw) // 2 * 2])
 
-    def _played_block(self, k: int) -> np.ndarray | None:
-        """The speaker's k-th block, once the card has written it."""
+    def _played_since(self, pos: int) -> tuple[bytes, int]:
+        """What the card has written to the speaker from byte pos on, in whole blocks, and the
+        position after it (from the start again when the card reopened the file)."""
         try:
             with open(self.speaker, "rb") as f:
-                f.seek(k * FRAME_SAMPLES * 2)
-                raw = f.read(FRAME_SAMPLES * 2)
+                if f.seek(0, os.SEEK_END) < pos:
+                    pos = 0
+                f.seek(pos)
+                raw = f.read()
         except FileNotFoundError:
-            return None
-        if len(raw) < FRAME_SAMPLES * 2:
-            return None
-        return _samples(raw)
+            return b"", 0
+        raw = raw[: len(raw) // (BLOCK_BYTES) * BLOCK_BYTES]
+        return raw, pos + len(raw)
 
     def stop(self) -> None:
         self._stop.set()
@@ -132,14 +136,34 @@ class Room:
     def _feed(self, fd: int) -> None:
         hiss = noise(PIPELINE_RATE * 60, -50.0, seed=3)
         start, fed = time.monotonic(), 0
+        # The echo follows what the card has played, ECHO_DELAY_BLOCKS later. The speaker file is
+        # not aligned block for block with this feed (the output starts a block or two late and
+        # is written in bursts; read by index, a block not yet written was silently no echo at
+        # all), so it is read as it grows and played back one block per block fed.
+        played, line = 0, deque()
         while not self._stop.is_set():
             with self._lock:
                 block = self._say.popleft() if self._say else np.zeros(FRAME_SAMPLES, np.float32)
             at = (fed * FRAME_SAMPLES) % (hiss.size - FRAME_SAMPLES)
             block = block + hiss[at : at + FRAME_SAMPLES]
-            if self.echo and fed >= ECHO_DELAY_BLOCKS:
-                echo = self._played_block(fed - ECHO_DELAY_BLOCKS)
-                if echo is not None:
+            if self.echo:
+                raw, played = self._played_since(played)
+                # A card's microphone and speaker share its clock: do not run ahead of what it
+                # has played (a busy machine lets the pipe fill up, and the echo would come back
+                # seconds late, which no room does).
+                deadline = time.monotonic() + 0.5
+                while fed - played // BLOCK_BYTES > CARD_BUFFER_BLOCKS and not self._stop.is_set():
+                    if time.monotonic() > deadline:
+                        break  # the card has stopped playing (the exam is over)
+                    time.sleep(0.002)
+                    more, played = self._played_since(played)
+                    raw += more
+                for k in range(0, len(raw), BLOCK_BYTES):
+                    line.append((fed, _samples(raw[k : k + BLOCK_BYTES])))
+                while len(line) > ECHO_DELAY_BLOCKS + CARD_BUFFER_BLOCKS:
+                    line.popleft()  # a burst (the output's first fill) played late, not forever
+                if line and line[0][0] <= fed - ECHO_DELAY_BLOCKS:
+                    echo = line.popleft()[1]
                     block = block + ECHO_GAIN * echo
                     self.echoed_blocks += int(np.abs(echo).max() > 0.05)
             os.write(fd, (np.clip(block, -1, 1) * 32767).astype("<i2").tobytes())
