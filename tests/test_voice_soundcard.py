@@ -112,8 +112,23 @@ class Room:
                 raw = f.read()
         except FileNotFoundError:
             return b"", 0
-        raw = raw[: len(raw) // (BLOCK_BYTES) * BLOCK_BYTES]
+        raw = raw[: len(raw) // BLOCK_BYTES * BLOCK_BYTES]
         return raw, pos + len(raw)
+
+    def _played_by(self, fed: int, pos: int) -> tuple[bytes, int]:
+        """_played_since(pos), once the card has played up to CARD_BUFFER_BLOCKS short of the
+        fed-th block. A card's microphone and speaker share its clock: the feed does not run
+        ahead of what it has played (on a busy machine the pipe filled up, and the echo came back
+        seconds late, which no room does)."""
+        raw = b""
+        deadline = time.monotonic() + 0.5  # past it, the card has stopped (the exam is over)
+        while True:
+            more, pos = self._played_since(pos)
+            raw += more
+            caught_up = fed - pos // BLOCK_BYTES <= CARD_BUFFER_BLOCKS
+            if caught_up or self._stop.is_set() or time.monotonic() > deadline:
+                return raw, pos
+            time.sleep(0.002)
 
     def stop(self) -> None:
         self._stop.set()
@@ -147,17 +162,7 @@ class Room:
             at = (fed * FRAME_SAMPLES) % (hiss.size - FRAME_SAMPLES)
             block = block + hiss[at : at + FRAME_SAMPLES]
             if self.echo:
-                raw, played = self._played_since(played)
-                # A card's microphone and speaker share its clock: do not run ahead of what it
-                # has played (a busy machine lets the pipe fill up, and the echo would come back
-                # seconds late, which no room does).
-                deadline = time.monotonic() + 0.5
-                while fed - played // BLOCK_BYTES > CARD_BUFFER_BLOCKS and not self._stop.is_set():
-                    if time.monotonic() > deadline:
-                        break  # the card has stopped playing (the exam is over)
-                    time.sleep(0.002)
-                    more, played = self._played_since(played)
-                    raw += more
+                raw, played = self._played_by(fed, played)
                 for k in range(0, len(raw), BLOCK_BYTES):
                     line.append((fed, _samples(raw[k : k + BLOCK_BYTES])))
                 while len(line) > ECHO_DELAY_BLOCKS + CARD_BUFFER_BLOCKS:
