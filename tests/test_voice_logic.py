@@ -459,3 +459,43 @@ def test_what_the_interviewer_says_on_a_loudspeaker_is_not_taken_for_the_room():
     gate = NearTalkerGate()
     feed_gate(gate, talkers(300))
     assert gate.busy and feed_gate(gate, [(-36.0, True)]) == [False]
+
+
+def _band_db(audio, lo, hi):
+    spec = np.abs(np.fft.rfft(audio)) ** 2
+    freqs = np.fft.rfftfreq(audio.size, 1 / PIPELINE_RATE)
+    return 10 * np.log10(spec[(freqs >= lo) & (freqs < hi)].mean() + 1e-20)
+
+
+def _hiss_then_voice():
+    rng = np.random.default_rng(3)
+    answer = (rng.standard_normal(PIPELINE_RATE * 2) * 0.02).astype(np.float32)
+    t = np.arange(PIPELINE_RATE) / PIPELINE_RATE
+    answer[PIPELINE_RATE:] += (0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    return answer
+
+
+def test_steady_hiss_is_lowered_for_the_transcript_and_the_voice_over_it_is_kept():
+    from voice.denoise import lower_steady_noise
+
+    answer = _hiss_then_voice()
+    out = lower_steady_noise(answer)
+    hiss, voice = slice(0, PIPELINE_RATE), slice(PIPELINE_RATE, None)
+    assert out.size == answer.size
+    assert _band_db(out[hiss], 1000, 7000) < _band_db(answer[hiss], 1000, 7000) - 0.5
+    assert abs(_band_db(out[voice], 430, 450) - _band_db(answer[voice], 430, 450)) < 0.1
+    # Frames blanked as the interviewer's echo (digital silence) do not hide the room's hiss.
+    blanked = np.concatenate([np.zeros(PIPELINE_RATE, np.float32), answer])
+    out = lower_steady_noise(blanked)[PIPELINE_RATE:]
+    assert _band_db(out[hiss], 1000, 7000) < _band_db(answer[hiss], 1000, 7000) - 0.5
+
+
+def test_a_quiet_room_leaves_the_answer_as_it_was():
+    from voice.denoise import lower_steady_noise
+
+    answer = _hiss_then_voice()
+    answer[:PIPELINE_RATE] *= 1e-4  # a quiet room: the pauses are near silent
+    out = lower_steady_noise(answer)
+    assert np.max(np.abs(out[PIPELINE_RATE:] - answer[PIPELINE_RATE:])) < 1e-3
+    short = answer[:1000]
+    assert np.array_equal(lower_steady_noise(short), short)

@@ -26,6 +26,7 @@ import numpy as np
 
 from .audio import FRAME_SAMPLES, PIPELINE_RATE
 from .config import VoiceConfig
+from .denoise import lower_steady_noise
 
 # Words of this exam that tiny.en gets wrong without a hint (Whisper's prompt is "earlier text").
 DOMAIN_TERMS = (
@@ -192,8 +193,14 @@ class StreamingTranscriber:
         preroll_ms: int = 256,
         min_speech_ms: int = 96,
         commit_s: float = 20.0,
+        denoise: bool = True,
     ) -> None:
         self._asr = transcriber
+        # The stored transcript is made from the answer with the room's steady noise lowered
+        # (voice/denoise.py); the fast words, which only decide the end of the turn, hear it raw.
+        self._denoise = denoise
+        if denoise:
+            import scipy.signal  # noqa: F401 - loaded here, not first inside a worker thread
         self._pause_frames = max(1, round(pause_ms * PIPELINE_RATE / 1000 / FRAME_SAMPLES))
         self._preroll: deque[np.ndarray] = deque(
             maxlen=max(1, round(preroll_ms * PIPELINE_RATE / 1000 / FRAME_SAMPLES))
@@ -390,6 +397,8 @@ class StreamingTranscriber:
                 committed = self._committed_text
             audio = req.audio[skip * FRAME_SAMPLES :]
             text = ""
+            if audio.size and self._denoise:
+                audio = lower_steady_noise(audio)
             if audio.size:
                 text = self._asr.transcribe(
                     audio, self._prompt(committed), beam_size=self._asr.final_beam_size

@@ -127,7 +127,9 @@ class Conversation:
         self._echo = echo_gate
         self.speaker = Speaker(models.synth, port)
         self._acks = list(models.acks.items())
-        self.stt = StreamingTranscriber(models.transcriber, min_speech_ms=config.min_barge_in_ms)
+        self.stt = StreamingTranscriber(
+            models.transcriber, min_speech_ms=config.min_barge_in_ms, denoise=config.asr_denoise
+        )
         self.turns = TurnTaker(policy_from(config))
         self._deterministic = bool(getattr(port, "deterministic", False))
         self._utterance = 0
