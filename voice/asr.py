@@ -397,9 +397,9 @@ class StreamingTranscriber:
                 committed = self._committed_text
             audio = req.audio[skip * FRAME_SAMPLES :]
             text = ""
-            if audio.size and self._denoise:
-                audio = lower_steady_noise(audio)
             if audio.size:
+                if self._denoise:
+                    audio = lower_steady_noise(audio)
                 text = self._asr.transcribe(
                     audio, self._prompt(committed), beam_size=self._asr.final_beam_size
                 )
