@@ -319,6 +319,24 @@ def test_the_echo_gate_tells_the_interviewers_voice_from_the_candidates():
     assert not gate.is_echo(echo, np.zeros_like(reference))
 
 
+def test_a_late_bluetooth_echo_is_caught_once_the_echo_delay_setting_is_raised(tmp_path):
+    from agent.settings import load_settings
+    from voice.echo import EchoGate
+
+    rng = np.random.default_rng(6)
+    played = (rng.standard_normal(2 * PIPELINE_RATE) * 0.2).astype(np.float32)
+    at, delay = 16000, int(0.45 * PIPELINE_RATE)  # a Bluetooth speaker: 450 ms late
+    echo = 0.5 * played[at - delay : at - delay + FRAME_SAMPLES]
+
+    def heard_as_echo(gate: EchoGate) -> bool:
+        return gate.is_echo(echo, played[at - gate.max_delay : at + FRAME_SAMPLES])
+
+    assert not heard_as_echo(EchoGate(load_settings().voice.echo_max_delay_ms))
+    config = tmp_path / "config.toml"
+    config.write_text("[voice]\necho_max_delay_ms = 600\n")
+    assert heard_as_echo(EchoGate(load_settings(config).voice.echo_max_delay_ms))
+
+
 def test_a_candidate_who_pauses_longer_between_sentences_is_not_cut_off_at_the_next_stop():
     taker = TurnTaker(POLICY)
     # 0.58 s after a finished sentence, then more: not the end, and now known to be their pause.

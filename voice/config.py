@@ -45,4 +45,7 @@ class VoiceConfig(BaseModel):
     end_phrases: list[str] = Field(
         default_factory=lambda: ["that's my answer", "that is my answer", "i'm done", "that's all"]
     )
+    # How late the interviewer's own voice may reach the mic through a loudspeaker: ~100 ms on a
+    # laptop, more through Bluetooth speakers (raise it if the interviewer interrupts itself).
+    echo_max_delay_ms: int = Field(default=300, ge=50, le=2000)
     keep_audio: bool = False

@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
 
     models = Models.load(settings.voice)
     # A file has no echo; a loudspeaker does (headphones avoid it).
-    echo = None if args.mic_file else EchoGate()
+    echo = None if args.mic_file else EchoGate(settings.voice.echo_max_delay_ms)
     if not args.mic_file:
         notice("headphones recommended: the interviewer ignores its own voice, but not perfectly")
     try:
