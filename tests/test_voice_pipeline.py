@@ -627,3 +627,17 @@ def test_closing_while_the_models_are_busy_lets_the_process_exit_cleanly(tmp_pat
     )
     assert done.returncode == 0, done.stderr[-500:]
     assert done.stdout.strip() == "closed" and "terminate called" not in done.stderr
+
+
+def test_a_spoken_id_stays_id_in_the_stored_transcript(models, voice_bank):
+    """tiny.en writes "I'd build" as "I build" unless its prompt speaks in contractions."""
+    from voice.asr import glossary_prompt
+
+    said = (
+        "I'd build a streaming cascade: voice activity detection, streaming recognition, and "
+        "streaming speech out. I'd roll out with a small canary and go back if it hurts."
+    )
+    audio = voice_bank.speak("espeak-us-f", said)
+    question = "Design the voice assistant. What would you build first?"
+    text = models.transcriber.transcribe(audio, glossary_prompt(question), beam_size=5)
+    assert text.count("I'd") == 2, text
