@@ -641,3 +641,54 @@ def test_a_spoken_id_stays_id_in_the_stored_transcript(models, voice_bank):
     question = "Design the voice assistant. What would you build first?"
     text = models.transcriber.transcribe(audio, glossary_prompt(question), beam_size=5)
     assert text.count("I'd") == 2, text
+
+
+class _HeardAudio:
+    """The real transcriber, noting the audio each stored-transcript call was given."""
+
+    def __init__(self, real) -> None:
+        self._real = real
+        self.final_beam_size = real.final_beam_size
+        self.whole: list[np.ndarray] = []
+
+    def transcribe_fast(self, audio, prompt=""):
+        return self._real.transcribe_fast(audio, prompt)
+
+    def transcribe(self, audio, prompt="", *, beam_size=0):
+        self.whole.append(np.array(audio))
+        return self._real.transcribe(audio, prompt, beam_size=beam_size)
+
+
+@pytest.mark.parametrize("other_voices", [False, True])
+def test_steady_noise_is_lowered_for_the_transcript_but_other_voices_are_not(
+    models, voice_bank, other_voices
+):
+    """A fan's hiss is lowered before the stored transcript is made. A café's talk is not
+    steady, and lowering it cost words, so with other voices in the room the answer goes as heard."""
+    from voice.asr import StreamingTranscriber
+    from voice.audio import FRAME_SAMPLES
+    from voice.recordings import noise
+
+    said = voice_bank.speak("piper-slow", "I would roll back first.")
+    hiss = noise(PIPELINE_RATE, -40.0)
+    audio = np.concatenate([hiss, said + noise(said.size, -40.0, seed=2), hiss])
+    spy = _HeardAudio(models.transcriber)
+    stt = StreamingTranscriber(spy)
+    stt.other_voices = other_voices
+    for k in range(audio.size // FRAME_SAMPLES):
+        frame = audio[k * FRAME_SAMPLES : (k + 1) * FRAME_SAMPLES]
+        speech = PIPELINE_RATE <= k * FRAME_SAMPLES < PIPELINE_RATE + said.size
+        stt.push(frame, speech)
+    text = stt.final()
+    stt.close()
+    assert "roll back" in text.lower()
+    heard = spy.whole[-1]
+    # The answer's audio runs from a short pre-roll before the speech to the pause after it.
+    first = -(-PIPELINE_RATE // FRAME_SAMPLES) - stt._preroll.maxlen
+    original = audio[first * FRAME_SAMPLES : first * FRAME_SAMPLES + heard.size]
+    if other_voices:
+        assert np.array_equal(heard, original)
+    else:
+        # The breath before the answer is the room's hiss alone: lowered (mildly, on purpose).
+        lowered_db = 10 * np.log10(np.mean(original[:4000] ** 2) / np.mean(heard[:4000] ** 2))
+        assert lowered_db > 0.5
