@@ -214,9 +214,6 @@ class StreamingTranscriber:
         )
         self._commit_frames = int(commit_s * PIPELINE_RATE / FRAME_SAMPLES)
         self.context = ""  # what the interviewer asked: Whisper's prompt
-        # Set by the loop while the room holds other voices. Their talk is not the steady noise
-        # the denoiser is for: lowering it cost words (babble at -38 dBFS: WER 0.178 -> 0.184).
-        self.other_voices = False
         self._jobs: queue.Queue[tuple[int, int, np.ndarray] | None] = queue.Queue()
         self._lock = threading.Lock()
         self._done = threading.Condition(self._lock)
@@ -405,7 +402,7 @@ class StreamingTranscriber:
             audio = req.audio[skip * FRAME_SAMPLES :]
             text = ""
             if audio.size:
-                if self._denoise and not self.other_voices:
+                if self._denoise:
                     audio = lower_steady_noise(audio)
                 text = self._asr.transcribe(
                     audio, self._prompt(committed), beam_size=self._asr.final_beam_size

@@ -332,7 +332,6 @@ class Conversation:
             # On a loudspeaker, a frame that is only the interviewer's own voice goes to Whisper
             # as silence: it would write the "Okay." into the answer (the candidate's onset over
             # it is not an echo, and is kept).
-            self.stt.other_voices = self.hears_other_voices
             self.stt.push(np.zeros_like(frame) if echoed and not speech else frame, speech)
             if self.key_pressed is not None and self.key_pressed() and self.turns.in_turn:
                 eot = self.turns.force_end(t, "key")
