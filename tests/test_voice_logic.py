@@ -517,3 +517,23 @@ def test_a_quiet_room_leaves_the_answer_as_it_was():
     assert np.max(np.abs(out[PIPELINE_RATE:] - answer[PIPELINE_RATE:])) < 1e-3
     short = answer[:1000]
     assert np.array_equal(lower_steady_noise(short), short)
+
+
+def test_a_lone_peak_of_far_voices_does_not_cut_in_on_the_interviewer():
+    gate = NearTalkerGate()
+    feed_gate(gate, [(-60.0, False)] * 100)
+    feed_gate(gate, candidate(1))
+    feed_gate(gate, candidate(200), in_turn=True)  # the candidate's level: about -16 dBFS
+    feed_gate(gate, [(-60.0, False)] * 30)
+    bar = gate.voice_db - gate.rules.far_db
+    # Three talkers start while the interviewer speaks (levels as replayed from a recording):
+    # one frame just reaches the bar, the rest stay under it. No three frames in a row are theirs.
+    onset = [bar - 2.3, bar + 0.1, bar - 2.5, bar - 4.3, bar - 5.5, bar - 5.3, bar - 4.6]
+    heard = feed_gate(gate, [(lv, True) for lv in onset])
+    assert heard[:3] != [True] * 3 and not any(heard[3:])
+    # A candidate cutting in at their own level takes the floor at once, soft onset and all.
+    feed_gate(gate, [(-60.0, False)] * 5)
+    assert (
+        feed_gate(gate, [(gate.voice_db - 14, True), (gate.voice_db - 8, True)] + candidate(4))
+        == [True] * 6
+    )

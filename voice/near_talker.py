@@ -82,6 +82,7 @@ class NearTalkerGate:
         self._voice_heard = 0
         self._since_near = r.near_recency_frames + 1
         self._run = 0  # speech frames in a row
+        self._was_near = False  # the last frame reached the far-voice bar
 
     @property
     def busy(self) -> bool:
@@ -107,6 +108,7 @@ class NearTalkerGate:
         if not speech:
             self._left = 0
             self._run = 0
+            self._was_near = False
             return False
         self._run += 1
         if self._voice_db is not None:
@@ -145,9 +147,16 @@ class NearTalkerGate:
         elif self._voice_db is not None and not in_turn:
             # A quiet room: far-off voices (a café filling up) do not take the floor, so the
             # room is heard to hold them before they can.
+            bar = self._voice_db - r.far_db
+            near, was_near = level_db >= bar, self._was_near
+            self._was_near = near
             if self._since_near >= self._run and self._run <= r.onset_grace_frames:
                 return True
-            bar = self._voice_db - r.far_db
+            if near and not was_near:
+                # One peak of three talkers reaches the bar now and then: it passes, but only a
+                # second near frame in a row starts the hangover that carries the softer ones
+                # (else a lone peak became a barge-in: peak plus hangover made three frames).
+                return True
         else:
             # A quiet room or steady noise: the VAD alone judges (Silero's first speech frame
             # can come before the voice's energy rises; a bar would cut an "Okay." a frame late).
