@@ -82,7 +82,7 @@ class NearTalkerGate:
         self._voice_heard = 0
         self._since_near = r.near_recency_frames + 1
         self._run = 0  # speech frames in a row
-        self._was_near = False  # the last frame reached the far-voice bar
+        self._near_run = 0  # speech frames in a row near the candidate's level
 
     @property
     def busy(self) -> bool:
@@ -108,12 +108,13 @@ class NearTalkerGate:
         if not speech:
             self._left = 0
             self._run = 0
-            self._was_near = False
+            self._near_run = 0
             return False
         self._run += 1
         if self._voice_db is not None:
             near = level_db >= self._voice_db - self.rules.far_db
             self._since_near = 0 if near else self._since_near + 1
+            self._near_run = self._near_run + 1 if near else 0
         mine = self._judge(level_db, in_turn=in_turn)
         if in_turn:
             if self._voice_db is None or self._since_near <= self.rules.hangover_frames:
@@ -147,12 +148,10 @@ class NearTalkerGate:
         elif self._voice_db is not None and not in_turn:
             # A quiet room: far-off voices (a café filling up) do not take the floor, so the
             # room is heard to hold them before they can.
-            bar = self._voice_db - r.far_db
-            near, was_near = level_db >= bar, self._was_near
-            self._was_near = near
             if self._since_near >= self._run and self._run <= r.onset_grace_frames:
                 return True
-            if near and not was_near:
+            bar = self._voice_db - r.far_db
+            if self._near_run == 1:
                 # One peak of three talkers reaches the bar now and then: it passes, but only a
                 # second near frame in a row starts the hangover that carries the softer ones
                 # (else a lone peak became a barge-in: peak plus hangover made three frames).
