@@ -519,6 +519,26 @@ def test_a_quiet_room_leaves_the_answer_as_it_was():
     assert np.array_equal(lower_steady_noise(short), short)
 
 
+def test_an_answer_spoken_well_under_the_last_one_is_still_the_candidates_to_its_end():
+    gate = NearTalkerGate()
+    feed_gate(gate, [(-60.0, False)] * 100)
+    feed_gate(gate, candidate(200), in_turn=True)  # the first answer: about -16 dBFS at its peaks
+    feed_gate(gate, [(-60.0, False)] * 30)
+    # The candidate sits back (or another voice reads the next answer): 14 dB down, every
+    # frame of it far under the level learned from the first answer.
+    quieter = candidate(300, level=-36.0)
+    assert max(lv for lv, _ in quieter) < gate.voice_db - gate.rules.far_db
+    # Once the answer has a second of speech its own level is the bar: none of it is taken
+    # for the room (else its turn ended after 1.5 s and the interviewer talked over the rest).
+    assert all(feed_gate(gate, quieter, in_turn=True))
+    assert not gate.busy
+    # The next answer, at the first one's level again, still keeps voices 14 dB under it out.
+    feed_gate(gate, [(-60.0, False)] * 30)
+    feed_gate(gate, candidate(60), in_turn=True)
+    after = feed_gate(gate, talkers(150, level=-36.0), in_turn=True)
+    assert not any(after[gate.rules.near_recency_frames + 1 :])
+
+
 def test_a_lone_peak_of_far_voices_does_not_cut_in_on_the_interviewer():
     gate = NearTalkerGate()
     feed_gate(gate, [(-60.0, False)] * 100)

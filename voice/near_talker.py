@@ -9,7 +9,9 @@ margin_db above the room's level (to take the floor), or just above it during th
 In a quiet room, or in steady noise (fans, hum, hiss: never speech to Silero), the VAD alone
 judges after the first two seconds, with one exception: once the candidate's own level is known
 from their answers, voices far under it (a café filling up after a quiet start) neither take the
-floor nor keep a turn going, so the room can be heard to hold them.
+floor nor keep a turn going, so the room can be heard to hold them. Within a turn, "far under"
+is measured from the lower of that level and the turn's own (an answer spoken softer throughout
+is still theirs).
 """
 
 from __future__ import annotations
@@ -53,6 +55,10 @@ class RoomRules:
     voice_frames: int = 600  # about 19 s of the candidate's speech
     voice_min_frames: int = 60  # two seconds of it before their level means anything
     near_recency_frames: int = 47  # 1.5 s
+    # A candidate who sits back or speaks up less in one answer (or another voice reads it) is
+    # still the one at the microphone: once a turn has this much of their speech, its own level
+    # sets the bar when that is lower (else a whole answer 14 dB down was the room's by 1.5 s).
+    turn_min_frames: int = 31  # 1 s
     # Silero's first frames of a word can come before its energy rises: the first of a run
     # are let through (a barge-in stops the interviewer at once), but no voice far under the
     # candidate's can take the floor, which needs min_barge_in_ms (three frames).
@@ -83,6 +89,10 @@ class NearTalkerGate:
         self._since_near = r.near_recency_frames + 1
         self._run = 0  # speech frames in a row
         self._near_run = 0  # speech frames in a row near the candidate's level
+        self._turn: deque[float] = deque(maxlen=r.voice_frames)  # their speech this turn
+        self._turn_heard = 0
+        self._turn_db: float | None = None
+        self._was_in_turn = False
 
     @property
     def busy(self) -> bool:
@@ -103,6 +113,11 @@ class NearTalkerGate:
         """Whether this frame is the candidate speaking. in_turn: the candidate has the floor;
         echo: the frame is the interviewer's own voice, come back through a loudspeaker."""
         self._frames += 1
+        if in_turn and not self._was_in_turn:
+            self._turn.clear()
+            self._turn_heard = 0
+            self._turn_db = None
+        self._was_in_turn = in_turn
         if not in_turn and not echo:
             self._hear_room(level_db, speech)
         if not speech:
@@ -112,10 +127,12 @@ class NearTalkerGate:
             return False
         self._run += 1
         if self._voice_db is not None:
-            near = level_db >= self._voice_db - self.rules.far_db
+            near = level_db >= self._near_reference(in_turn) - self.rules.far_db
             self._since_near = 0 if near else self._since_near + 1
             self._near_run = self._near_run + 1 if near else 0
         mine = self._judge(level_db, in_turn=in_turn)
+        if in_turn and mine and not echo:
+            self._hear_turn(level_db)
         if in_turn:
             if self._voice_db is None or self._since_near <= self.rules.hangover_frames:
                 if mine:
@@ -167,6 +184,20 @@ class NearTalkerGate:
             self._left -= 1
             return True
         return False
+
+    def _near_reference(self, in_turn: bool) -> float:
+        """The candidate's level that 'near' is measured from (their voice, or this turn's)."""
+        assert self._voice_db is not None
+        if in_turn and self._turn_db is not None:
+            return min(self._voice_db, self._turn_db)
+        return self._voice_db
+
+    def _hear_turn(self, level_db: float) -> None:
+        self._turn.append(level_db)
+        self._turn_heard += 1
+        n = self._turn_heard
+        if n >= self.rules.turn_min_frames and n % 8 == 0:
+            self._turn_db = float(np.percentile(self._turn, self.rules.percentile))
 
     def _hear_voice(self, level_db: float) -> None:
         self._voice.append(level_db)
