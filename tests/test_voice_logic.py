@@ -539,6 +539,44 @@ def test_an_answer_spoken_well_under_the_last_one_is_still_the_candidates_to_its
     assert not any(after[gate.rules.near_recency_frames + 1 :])
 
 
+def peaky_talkers(n, room_db, every=12):
+    """Voices across the room as the VAD hears them: speech throughout, a peak 2-3 dB over the
+    room's level (its 90th percentile) every `every` frames."""
+    return [(room_db + 2.5 if k % every == 0 else room_db - 4.0, True) for k in range(n)]
+
+
+def test_voices_crossing_the_rooms_bar_do_not_hold_the_floor_after_the_answer():
+    gate = NearTalkerGate()
+    feed_gate(gate, talkers(200, level=-38.0))  # a café from the start, 16 dB under the candidate
+    assert gate.busy
+    feed_gate(gate, candidate(1))
+    assert sum(feed_gate(gate, candidate(300), in_turn=True)) >= 290
+    room = gate.room_db
+    # The candidate stops; the talkers go on, a peak over the room's bar every 0.4 s. Each used
+    # to count as the candidate's (with its hangover) for 1.5 s after their last loud word: the
+    # turn ran on, and the talkers' words made it look unfinished (a 2.9 s wait to reply).
+    after = feed_gate(gate, peaky_talkers(60, room), in_turn=True)
+    assert not any(after[gate.rules.busy_recency_frames + 1 :])
+
+
+def test_voices_the_vad_calls_speech_at_the_rooms_level_do_not_hold_the_floor():
+    gate = NearTalkerGate()
+    # Far-off voices the VAD calls speech only now and then: the room is not taken to hold them.
+    feed_gate(gate, [(-38.0 + 3.0 * np.sin(k), k % 40 == 0) for k in range(200)])
+    assert not gate.busy
+    feed_gate(gate, candidate(1))
+    assert all(feed_gate(gate, candidate(300), in_turn=True))
+    room = gate.room_db
+    # After the answer the VAD hears them throughout: at the room's level they are not the
+    # candidate's once past a short tail; louder speech still is for the usual 1.5 s.
+    after = feed_gate(gate, [(room - 1.0, True)] * 40, in_turn=True)
+    assert not any(after[gate.rules.busy_recency_frames + 1 :])
+    feed_gate(gate, [(-60.0, False)] * 30)
+    feed_gate(gate, candidate(60), in_turn=True)
+    soft = feed_gate(gate, [(room + 6.0, True)] * 40, in_turn=True)
+    assert all(soft)
+
+
 def test_a_lone_peak_of_far_voices_does_not_cut_in_on_the_interviewer():
     gate = NearTalkerGate()
     feed_gate(gate, [(-60.0, False)] * 100)

@@ -577,6 +577,36 @@ def test_a_cafe_filling_up_after_the_first_answer_does_not_take_the_second(
     assert len(told) == 1
 
 
+def test_in_a_cafe_from_the_start_the_interviewer_replies_once_each_answer_ends(
+    models, voice_bank, tmp_path
+):
+    """Voices across the room 16 dB under the candidate from the first second: their peaks
+    cross the room's bar now and then. Counted as the candidate's after the answer, they ran
+    its turn on and their words made it look unfinished (a 3 s wait to reply)."""
+    from agent.voice_face import VoiceFace
+
+    second = ["I would put a canary in front of the rollout.", "It watches the errors by region."]
+    rec = make_recording(
+        tmp_path / "cafe_from_start.wav",
+        "espeak-us-f",
+        [Answer(6.0, ANSWER, [0.45]), Answer(22.0, second, [0.4])],
+        tail_s=5.0,
+        noise_db=-50.0,
+        room_talk_db=-38.0,
+        bank=voice_bank,
+    )
+    session = _ScriptedSession()
+    conv = Conversation(FileAudioPort(rec.path, tmp_path / "out.wav"), models, VoiceConfig())
+    result = VoiceFace(session, conv, notices=lambda _: None).run()
+    conv.close()
+    assert result.finished and len(session.answers) == 2
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
+    assert len(figs.response_ms) == 2 and max(figs.response_ms) <= 1200
+    assert figs.overlap_ms == 0
+    assert "cost ceiling" in session.answers[0].lower()
+    assert session.answers[1].lower().rstrip(". ").endswith("by region")
+
+
 def test_words_added_after_the_last_answer_are_kept_when_the_input_ends(
     models, voice_bank, tmp_path
 ):

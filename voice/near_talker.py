@@ -11,7 +11,8 @@ judges after the first two seconds, with one exception: once the candidate's own
 from their answers, voices far under it (a café filling up after a quiet start) neither take the
 floor nor keep a turn going, so the room can be heard to hold them. Within a turn, "far under"
 is measured from the lower of that level and the turn's own (an answer spoken softer throughout
-is still theirs).
+is still theirs); past half a second after the candidate's last word near their level, other
+voices' peaks over the room's bar no longer count as theirs (else they ran the turn on).
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ class RoomRules:
     voice_frames: int = 600  # about 19 s of the candidate's speech
     voice_min_frames: int = 60  # two seconds of it before their level means anything
     near_recency_frames: int = 47  # 1.5 s
+    # Other voices cross the room's bar now and then: after the candidate's last near frame,
+    # only this long is theirs (a soft tail, the onset after a pause) in a room known to hold
+    # voices, or at the room's own level in one not (the VAD calls far voices speech only
+    # at times).
+    busy_recency_frames: int = 16  # 0.5 s
     # A candidate who sits back or speaks up less in one answer (or another voice reads it) is
     # still the one at the microphone: once a turn has this much of their speech, its own level
     # sets the bar when that is lower (else a whole answer 14 dB down was the room's by 1.5 s).
@@ -145,11 +151,11 @@ class NearTalkerGate:
 
     def _judge(self, level_db: float, *, in_turn: bool) -> bool:
         r = self.rules
-        if in_turn and self._voice_db is not None and self._since_near > r.near_recency_frames:
+        room = self._room_db
+        if in_turn and self._voice_db is not None and self._far_past_near(level_db, room):
             # Their softer words come between louder ones; a café talking on after them does not.
             self._left = 0
             return False
-        room = self._room_db
         if room is None:
             if self._frames <= r.patience_frames:
                 # Not heard yet: the very start, or on a loudspeaker the moments between
@@ -185,10 +191,25 @@ class NearTalkerGate:
             return True
         return False
 
+    def _far_past_near(self, level_db: float, room: float | None) -> bool:
+        """Speech far under the candidate's, too long after their last near frame to be theirs.
+
+        In a busy room, anything past a short tail. In a quiet one, 1.5 s, or that short tail
+        for speech no louder than the room (voices the VAD only sometimes calls speech)."""
+        r = self.rules
+        if self._since_near > r.near_recency_frames:
+            return True
+        if self._since_near <= r.busy_recency_frames:
+            return False
+        return self._busy or (room is not None and level_db < room + r.keep_margin_db)
+
     def _near_reference(self, in_turn: bool) -> float:
-        """The candidate's level that 'near' is measured from (their voice, or this turn's)."""
+        """The candidate's level that 'near' is measured from (their voice, or this turn's).
+
+        Only in a room not known to hold voices: in one that does, the turn's level takes in
+        their speech between the candidate's words, and would let it count as near."""
         assert self._voice_db is not None
-        if in_turn and self._turn_db is not None:
+        if in_turn and self._turn_db is not None and not self._busy:
             return min(self._voice_db, self._turn_db)
         return self._voice_db
 
