@@ -380,6 +380,49 @@ def test_a_long_answer_is_transcribed_in_committed_parts(models, recordings):
     assert "constraints" in text.lower() and "cost ceiling" in text.lower()
 
 
+def test_a_run_on_answer_leaves_a_short_stretch_for_the_end_of_turn_words(
+    models, voice_bank, tmp_path
+):
+    """One long sentence strung together with commas has no pause of 0.2 s. As one stretch, the
+    words that decide its end cost a whole window once it stops (over a second on two busy
+    cores); past 5 s a gap between words closes the stretch, so the last one is short."""
+    from voice.asr import StreamingTranscriber
+    from voice.audio import FRAME_SAMPLES
+    from voice.vad import SpeechGate
+
+    sentence = (
+        "So first I'd want to know who is actually calling, and what they are trying to get "
+        "done, and how much traffic we expect, and what the peak looks like, and how fast the "
+        "reply needs to start, and what we are allowed to store from the calls, and what a "
+        "good word error rate target would be, and that is where I'd start."
+    )
+    rec = one_answer(voice_bank, tmp_path / "run_on.wav", "espeak-gb-m", [sentence], [])
+    audio = read_wav_at(rec.path)
+    stretches: list[float] = []
+
+    class Spy:  # the real model, with the length of each stretch it is given noted down
+        def __getattr__(self, name):  # noqa: ANN001, ANN204
+            return getattr(models.transcriber, name)
+
+        def transcribe_fast(self, stretch, prompt=""):  # noqa: ANN001, ANN201
+            stretches.append(stretch.size / PIPELINE_RATE)
+            return models.transcriber.transcribe_fast(stretch, prompt)
+
+    stt = StreamingTranscriber(Spy())  # type: ignore[arg-type]
+    models.vad.reset()
+    gate = SpeechGate()
+    for k in range(audio.size // FRAME_SAMPLES):
+        frame = audio[k * FRAME_SAMPLES : (k + 1) * FRAME_SAMPLES].copy()
+        stt.push(frame, gate.update(models.vad.probability(frame)))
+        stt.wait_idle()
+    text = stt.final()
+    stt.close()
+    assert sum(stretches) > 14.0 and len(stretches) >= 2 and stretches[-1] < 8.0
+    # The stored transcript is still the whole answer.
+    assert word_error_rate(rec.reference, text) <= 0.2
+    assert text.lower().startswith("so first") and "where i'd start" in text.lower()
+
+
 def test_record_output_matches_the_mic_file_length_and_rate(models, recordings, tmp_path):
     rec = recordings["piper-slow"]
     run_one_turn(models, rec, tmp_path)

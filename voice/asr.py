@@ -194,6 +194,8 @@ class StreamingTranscriber:
         transcriber: Transcriber,
         *,
         pause_ms: int = 192,
+        long_segment_s: float = 5.0,
+        long_pause_ms: int = 64,
         preroll_ms: int = 256,
         min_speech_ms: int = 96,
         commit_s: float = 20.0,
@@ -206,6 +208,13 @@ class StreamingTranscriber:
         if denoise:
             import scipy.signal  # noqa: F401 - loaded here, not first inside a worker thread
         self._pause_frames = max(1, round(pause_ms * PIPELINE_RATE / 1000 / FRAME_SAMPLES))
+        # A run-on answer (commas, no real pauses) would be one stretch, and its fast words,
+        # which decide the end of the turn, would cost a whole window once it stops (1-1.2 s
+        # for 23 s on two busy cores): past long_segment_s a word gap closes the stretch.
+        self._long_frames = int(long_segment_s * PIPELINE_RATE / FRAME_SAMPLES)
+        self._long_pause_frames = max(
+            1, round(long_pause_ms * PIPELINE_RATE / 1000 / FRAME_SAMPLES)
+        )
         self._preroll: deque[np.ndarray] = deque(
             maxlen=max(1, round(preroll_ms * PIPELINE_RATE / 1000 / FRAME_SAMPLES))
         )
@@ -261,7 +270,8 @@ class StreamingTranscriber:
             seg.trailing_silence = 0
             return
         seg.trailing_silence += 1
-        if seg.trailing_silence >= self._pause_frames:
+        long = len(seg.frames) >= self._long_frames
+        if seg.trailing_silence >= (self._long_pause_frames if long else self._pause_frames):
             self.close_segment()
 
     def close_segment(self) -> None:
