@@ -11,9 +11,12 @@ No PortAudio or no sound card: one line says why and the text exam runs instead.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import subprocess
 import sys
 import threading
+from pathlib import Path
 
 from . import CliError, add_common, bank_from, notice, parse_prompt_ids, settings_from
 
@@ -119,7 +122,8 @@ def _warm_scorer(settings, bank) -> threading.Thread:  # noqa: ANN001
             from ..settings import data_home
 
             index_dir = data_home() / "index"
-            ensure_index(bank, index_dir, progress=False)
+            _build_index_aside(settings.exam.bank_path or "", index_dir)
+            ensure_index(bank, index_dir, progress=False)  # opens it (builds it if that failed)
             score_answer(bank.prompts[0], "warming up", bank=bank, index_dir=index_dir)
         except Exception:  # noqa: BLE001 - warming is best effort; the real call reports errors
             pass
@@ -127,6 +131,34 @@ def _warm_scorer(settings, bank) -> threading.Thread:  # noqa: ANN001
     thread = threading.Thread(target=warm, name="warm-scorer", daemon=True)
     thread.start()
     return thread
+
+
+_BUILD_INDEX = """
+import os, sys
+from pathlib import Path
+os.nice(10)
+from question_bank import load_bank
+from rubric.index import ensure_index
+ensure_index(load_bank(sys.argv[1] or None), Path(sys.argv[2]), progress=False)
+"""
+
+
+def _build_index_aside(bank_path: str, index_dir: Path) -> None:
+    """Build the retrieval index (first run, or a changed bank) in a child process.
+
+    In this one, chromadb held the interpreter for up to a second at a time while it wrote
+    (~10 s in all): the audio loop stalled, and a candidate cutting in on the opening question
+    was talked over. A child at a lower priority holds nothing the loop needs.
+    """
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        subprocess.run(
+            [sys.executable, "-c", _BUILD_INDEX, bank_path, str(index_dir)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=300,
+            check=False,
+        )
 
 
 def _open_port(args: argparse.Namespace):  # -> AudioPort | None
