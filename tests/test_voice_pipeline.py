@@ -358,16 +358,12 @@ def test_on_a_loudspeaker_the_okays_echo_stays_out_of_the_answer(models, voice_b
     assert not any(ack.lower().rstrip(".") in text for ack in ACK_PHRASES), heard.text
 
 
-def test_a_long_answer_is_transcribed_in_committed_parts(models, recordings):
-    """Answers longer than the commit length are transcribed part by part while they go on."""
-    from voice.asr import StreamingTranscriber
+def stream_through(models, stt, audio) -> str:
+    """Feed a recording to a StreamingTranscriber frame by frame, with the real VAD deciding
+    speech, waiting for each stretch's words; returns the stored-transcript text."""
     from voice.audio import FRAME_SAMPLES
     from voice.vad import SpeechGate
 
-    rec = recordings["piper-slow"]
-    audio = read_wav_at(rec.path)
-    stt = StreamingTranscriber(models.transcriber, commit_s=2.0)
-    stt.context = "Before you draw a single architecture box, what do you pin down first?"
     models.vad.reset()
     gate = SpeechGate()
     for k in range(audio.size // FRAME_SAMPLES):
@@ -376,6 +372,18 @@ def test_a_long_answer_is_transcribed_in_committed_parts(models, recordings):
         stt.wait_idle()
     text = stt.final()
     stt.close()
+    return text
+
+
+def test_a_long_answer_is_transcribed_in_committed_parts(models, recordings):
+    """Answers longer than the commit length are transcribed part by part while they go on."""
+    from voice.asr import StreamingTranscriber
+
+    rec = recordings["piper-slow"]
+    audio = read_wav_at(rec.path)
+    stt = StreamingTranscriber(models.transcriber, commit_s=2.0)
+    stt.context = "Before you draw a single architecture box, what do you pin down first?"
+    text = stream_through(models, stt, audio)
     assert word_error_rate(rec.reference, text) <= 0.1
     assert "constraints" in text.lower() and "cost ceiling" in text.lower()
 
@@ -387,8 +395,6 @@ def test_a_run_on_answer_leaves_a_short_stretch_for_the_end_of_turn_words(
     words that decide its end cost a whole window once it stops (over a second on two busy
     cores); past 5 s a gap between words closes the stretch, so the last one is short."""
     from voice.asr import StreamingTranscriber
-    from voice.audio import FRAME_SAMPLES
-    from voice.vad import SpeechGate
 
     sentence = (
         "So first I'd want to know who is actually calling, and what they are trying to get "
@@ -409,14 +415,7 @@ def test_a_run_on_answer_leaves_a_short_stretch_for_the_end_of_turn_words(
             return models.transcriber.transcribe_fast(stretch, prompt)
 
     stt = StreamingTranscriber(Spy())  # type: ignore[arg-type]
-    models.vad.reset()
-    gate = SpeechGate()
-    for k in range(audio.size // FRAME_SAMPLES):
-        frame = audio[k * FRAME_SAMPLES : (k + 1) * FRAME_SAMPLES].copy()
-        stt.push(frame, gate.update(models.vad.probability(frame)))
-        stt.wait_idle()
-    text = stt.final()
-    stt.close()
+    text = stream_through(models, stt, audio)
     assert sum(stretches) > 14.0 and len(stretches) >= 2 and stretches[-1] < 8.0
     # The stored transcript is still the whole answer.
     assert word_error_rate(rec.reference, text) <= 0.2
