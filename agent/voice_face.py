@@ -86,6 +86,7 @@ class VoiceFace:
         self._captions = captions
         self._interjection_max_words = interjection_max_words
         self._carry = ""  # interjections waiting to be put in front of the next answer
+        self._scoring: threading.Thread | None = None  # the answer being submitted, if any
         self._question_timing: dict[str, float] = {}
         self.heard: list[HeardTurn] = []
 
@@ -149,6 +150,12 @@ class VoiceFace:
             self.conv.drain()
         return VoiceExamResult(self.session.session_id, finished, submitted)
 
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait for an answer still being scored (Ctrl+C lands mid-submit): the session is
+        then paused and closed with no graph step writing to it from another thread."""
+        if self._scoring is not None:
+            self._scoring.join(timeout)
+
     def _submit_listening(
         self, answer: str, timing: dict[str, float], input_ended: bool
     ) -> tuple[Any, HeardTurn | None, float]:
@@ -170,7 +177,8 @@ class VoiceFace:
             finally:
                 done.set()
 
-        threading.Thread(target=work, name="voice-submit", daemon=True).start()
+        self._scoring = threading.Thread(target=work, name="voice-submit", daemon=True)
+        self._scoring.start()
         ready = done.is_set
         if input_ended or self.conv.deterministic:
             # A file read as fast as possible: scoring takes a fixed device time (repeatable).

@@ -91,6 +91,9 @@ def run(args: argparse.Namespace) -> int:
         result, interrupted = None, True
     finally:
         conv.close()
+    if interrupted:
+        with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl+C: stop waiting
+            face.settle()
     if not interrupted:
         # The scorer's models must not be torn down mid-call at exit (the process would abort).
         warming.join(30.0)
