@@ -71,6 +71,29 @@ class RoomRules:
     onset_grace_frames: int = 2
 
 
+class _Level:
+    """A speaker's level: a high percentile of their recent speech frames, once there are enough
+    (taken every 8 frames; a percentile over hundreds need not be taken on every one)."""
+
+    def __init__(self, frames: int, min_frames: int, percentile: float) -> None:
+        self._levels: deque[float] = deque(maxlen=frames)
+        self._heard = 0
+        self._min_frames = min_frames
+        self._percentile = percentile
+        self.db: float | None = None
+
+    def reset(self) -> None:
+        self._levels.clear()
+        self._heard = 0
+        self.db = None
+
+    def hear(self, level_db: float) -> None:
+        self._levels.append(level_db)
+        self._heard += 1
+        if self._heard >= self._min_frames and self._heard % 8 == 0:
+            self.db = float(np.percentile(self._levels, self._percentile))
+
+
 class NearTalkerGate:
     """Pure logic on (level, VAD verdict, whose frame) per frame; no clock, no audio.
 
@@ -89,15 +112,11 @@ class NearTalkerGate:
         self._left = 0
         self._since_update = 0
         self._frames = 0
-        self._voice: deque[float] = deque(maxlen=r.voice_frames)
-        self._voice_db: float | None = None
-        self._voice_heard = 0
+        self._voice = _Level(r.voice_frames, r.voice_min_frames, r.percentile)
         self._since_near = r.near_recency_frames + 1
         self._run = 0  # speech frames in a row
         self._near_run = 0  # speech frames in a row near the candidate's level
-        self._turn: deque[float] = deque(maxlen=r.voice_frames)  # their speech this turn
-        self._turn_heard = 0
-        self._turn_db: float | None = None
+        self._turn = _Level(r.voice_frames, r.turn_min_frames, r.percentile)  # this turn's
         self._was_in_turn = False
 
     @property
@@ -113,16 +132,14 @@ class NearTalkerGate:
     @property
     def voice_db(self) -> float | None:
         """The candidate's level (a high percentile of their speech in turns), once known."""
-        return self._voice_db
+        return self._voice.db
 
     def update(self, level_db: float, speech: bool, *, in_turn: bool, echo: bool = False) -> bool:
         """Whether this frame is the candidate speaking. in_turn: the candidate has the floor;
         echo: the frame is the interviewer's own voice, come back through a loudspeaker."""
         self._frames += 1
         if in_turn and not self._was_in_turn:
-            self._turn.clear()
-            self._turn_heard = 0
-            self._turn_db = None
+            self._turn.reset()
         self._was_in_turn = in_turn
         if not in_turn and not echo:
             self._hear_room(level_db, speech)
@@ -132,17 +149,17 @@ class NearTalkerGate:
             self._near_run = 0
             return False
         self._run += 1
-        if self._voice_db is not None:
+        if self._voice.db is not None:
             near = level_db >= self._near_reference(in_turn) - self.rules.far_db
             self._since_near = 0 if near else self._since_near + 1
             self._near_run = self._near_run + 1 if near else 0
         mine = self._judge(level_db, in_turn=in_turn)
         if in_turn and mine and not echo:
-            self._hear_turn(level_db)
+            self._turn.hear(level_db)
         if in_turn:
-            if self._voice_db is None or self._since_near <= self.rules.hangover_frames:
+            if self._voice.db is None or self._since_near <= self.rules.hangover_frames:
                 if mine:
-                    self._hear_voice(level_db)
+                    self._voice.hear(level_db)
             elif not mine and not echo:
                 # Speech far under theirs, long past their last near word: the room's, heard as
                 # such now, not only once they stop (a café filling up during an answer).
@@ -152,7 +169,7 @@ class NearTalkerGate:
     def _judge(self, level_db: float, *, in_turn: bool) -> bool:
         r = self.rules
         room = self._room_db
-        if in_turn and self._voice_db is not None and self._far_past_near(level_db, room):
+        if in_turn and self._voice.db is not None and self._far_past_near(level_db, room):
             # Their softer words come between louder ones; a café talking on after them does not.
             self._left = 0
             return False
@@ -164,16 +181,16 @@ class NearTalkerGate:
             bar = None
         elif self._busy or self._frames <= r.settle_frames:
             bar = room + (r.keep_margin_db if in_turn else r.margin_db)
-            if self._voice_db is not None and not in_turn:
+            if self._voice.db is not None and not in_turn:
                 # While the room's level is still rising to theirs (it lags, learned over
                 # seconds), the peaks of newly heard voices are not near enough to take the floor.
-                bar = max(bar, self._voice_db - r.far_db)
-        elif self._voice_db is not None and not in_turn:
+                bar = max(bar, self._voice.db - r.far_db)
+        elif self._voice.db is not None and not in_turn:
             # A quiet room: far-off voices (a café filling up) do not take the floor, so the
             # room is heard to hold them before they can.
             if self._since_near >= self._run and self._run <= r.onset_grace_frames:
                 return True
-            bar = self._voice_db - r.far_db
+            bar = self._voice.db - r.far_db
             if self._near_run == 1:
                 # One peak of three talkers reaches the bar now and then: it passes, but only a
                 # second near frame in a row starts the hangover that carries the softer ones
@@ -208,23 +225,10 @@ class NearTalkerGate:
 
         Only in a room not known to hold voices: in one that does, the turn's level takes in
         their speech between the candidate's words, and would let it count as near."""
-        assert self._voice_db is not None
-        if in_turn and self._turn_db is not None and not self._busy:
-            return min(self._voice_db, self._turn_db)
-        return self._voice_db
-
-    def _hear_turn(self, level_db: float) -> None:
-        self._turn.append(level_db)
-        self._turn_heard += 1
-        n = self._turn_heard
-        if n >= self.rules.turn_min_frames and n % 8 == 0:
-            self._turn_db = float(np.percentile(self._turn, self.rules.percentile))
-
-    def _hear_voice(self, level_db: float) -> None:
-        self._voice.append(level_db)
-        self._voice_heard += 1
-        if len(self._voice) >= self.rules.voice_min_frames and self._voice_heard % 8 == 0:
-            self._voice_db = float(np.percentile(self._voice, self.rules.percentile))
+        assert self._voice.db is not None
+        if in_turn and self._turn.db is not None and not self._busy:
+            return min(self._voice.db, self._turn.db)
+        return self._voice.db
 
     def _hear_room(self, level_db: float, speech: bool) -> None:
         self._levels.append(level_db)

@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     if interrupted:
         with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl+C: stop waiting
             face.settle()
-    if not interrupted:
+    else:
         # The scorer's models must not be torn down mid-call at exit (the process would abort).
         warming.join(30.0)
     if args.keep_audio or settings.voice.keep_audio:
