@@ -595,3 +595,56 @@ def test_a_lone_peak_of_far_voices_does_not_cut_in_on_the_interviewer():
         feed_gate(gate, [(gate.voice_db - 14, True), (gate.voice_db - 8, True)] + candidate(4))
         == [True] * 6
     )
+
+
+# -- the stored transcript keeps every stretch said ---------------------------------------------
+STRETCHES = [
+    "I'd ask who the users are and what they need from it,",
+    "what load to expect at the peak.",
+    "I'd check whether we may store the recordings.",
+    "Then I'd start sketching the pipeline.",
+]
+
+
+def test_a_last_sentence_the_whole_window_left_out_is_put_back():
+    from voice.coverage import restore_dropped
+
+    whole = (
+        "I'd ask who the user and what they need from it, what load to expect at the peak. "
+        "I'd check where that we may store the recordings."
+    )
+    assert restore_dropped(whole, STRETCHES) == f"{whole} Then I'd start sketching the pipeline."
+
+
+def test_a_stretch_in_the_middle_with_no_word_in_common_is_not_added():
+    from voice.coverage import restore_dropped
+
+    # Whisper invents a phrase for a short unclear stretch; the whole window heard it right.
+    parts = [STRETCHES[0], "I'm not going to do it.", STRETCHES[3]]
+    whole = (
+        "I'd ask who the users are and what they need from it, latency budget, failover. "
+        "Then I'd start sketching the pipeline."
+    )
+    assert restore_dropped(whole, parts) == whole
+
+
+def test_words_the_whole_window_heard_differently_are_not_said_twice():
+    from voice.coverage import restore_dropped
+
+    # Each stretch shares a word with the whole text: heard, not dropped.
+    whole = (
+        "I'd ask who the user and what they need from it, what loads to expect at the beak. "
+        "I'd check where that we may store the recording. Then I start sketching a pipe line."
+    )
+    assert restore_dropped(whole, STRETCHES) == whole
+    # A stretch of a word or three may be a stray the whole window rightly left out.
+    assert restore_dropped("Step one, halt the rollout.", ["you", "Step one,"]) == (
+        "Step one, halt the rollout."
+    )
+    # Nothing in common at all: the two heard different things, not fewer.
+    assert restore_dropped("I built a streaming cascade.", ["I've built us dream in cus kid."]) == (
+        "I built a streaming cascade."
+    )
+    # The whole text goes on past its last word in common: it heard the later stretch too.
+    whole = "I'd check whether we may store the recordings. Post-launch metrics."
+    assert restore_dropped(whole, [STRETCHES[2], "most unch matrix, both on-ch matrix,"]) == whole

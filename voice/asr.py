@@ -26,6 +26,7 @@ import numpy as np
 
 from .audio import FRAME_SAMPLES, PIPELINE_RATE
 from .config import VoiceConfig
+from .coverage import restore_dropped
 from .denoise import lower_steady_noise
 
 # Words of this exam that tiny.en gets wrong without a hint (Whisper's prompt is "earlier text").
@@ -235,6 +236,7 @@ class StreamingTranscriber:
         self._turn: list[np.ndarray] = []
         self._committed_text = ""
         self._committed_upto = 0
+        self._committed_segments = 0
         self._whole_req: _WholeRequest | None = None
         self._whole_text = ""
         self._whole_covers = 0  # segments the whole text covers (after the committed part)
@@ -354,6 +356,7 @@ class StreamingTranscriber:
             self._whole_covers = 0
             self._committed_text = ""
             self._committed_upto = 0
+            self._committed_segments = 0
         self._open = None
         self._turn = []
         self._preroll.clear()
@@ -409,6 +412,9 @@ class StreamingTranscriber:
                     continue
                 skip = max(0, self._committed_upto - req.start)
                 committed = self._committed_text
+                # The fast words of the stretches this window covers (all in by now).
+                parts = [self._results[k] for k in sorted(self._results)]
+                parts = parts[self._committed_segments : req.segments]
             audio = req.audio[skip * FRAME_SAMPLES :]
             text = ""
             if audio.size:
@@ -417,12 +423,14 @@ class StreamingTranscriber:
                 text = self._asr.transcribe(
                     audio, self._prompt(committed), beam_size=self._asr.final_beam_size
                 )
+                text = restore_dropped(text, parts)
             with self._done:
                 if req.epoch == self._epoch:
                     if req.end - max(req.start, self._committed_upto) >= self._commit_frames:
                         # Long answer: keep this part; later requests start after it.
                         self._committed_text = f"{self._committed_text} {text}".strip()
                         self._committed_upto = req.end
+                        self._committed_segments = req.segments
                         self._whole_text = ""
                     else:
                         self._whole_text = text

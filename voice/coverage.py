@@ -1,0 +1,56 @@
+"""Whole-window text checked against the stretch-by-stretch words: nothing said is left out.
+
+On a long window, Whisper now and then ends its text early: the last sentence of an 18 s
+answer was missing from the stored transcript, although the stretch it was said in had its own
+(fast) words. When the whole text ends with the words of an earlier stretch, the later
+stretches' fast words are added after it.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+# A stretch this short ("you", "Step two,") can be missing for good reason: Whisper joins or
+# drops a hallucinated word; the whole text is trusted for it.
+MIN_DROPPED_WORDS = 4
+# The whole text may end a word past its last word in common with the fast words (the two hear
+# the stretch's last word differently). Two or more, and it may have heard the next stretch in
+# other words ("post-launch metrics" for fast words "most unch matrix, both on-ch matrix").
+_TAIL_SLACK = 1
+
+
+def _key(token: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9']+", token.lower()))
+
+
+def restore_dropped(whole: str, parts: list[str]) -> str:
+    """The whole text, with the last stretches' fast words added if it ended before them.
+
+    parts are the stretches' fast words in the order said; together they cover the whole
+    text's audio. Dropped: the stretches after the last one with a word in the whole text (in
+    order), at least MIN_DROPPED_WORDS words, while the whole text itself ends where that one
+    does. A stretch in the middle with no word in common is not taken for dropped: there the
+    fast words were more often the ones astray (a phrase Whisper invents for a short unclear
+    stretch: "I'm not going to do it.").
+    """
+    tokens = whole.split()
+    keys = [_key(t) for t in tokens]
+    part_keys: list[str] = []
+    owner: list[int] = []  # which part each fast word belongs to
+    for i, part in enumerate(parts):
+        for token in part.split():
+            if k := _key(token):
+                part_keys.append(k)
+                owner.append(i)
+    matcher = SequenceMatcher(None, keys, part_keys, autojunk=False)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    if not blocks:
+        return whole  # nothing in common: the two heard different things, not fewer
+    last = blocks[-1]
+    heard_upto = owner[last.b + last.size - 1]  # the last stretch the whole text has words of
+    unmatched_tail = len(tokens) - (last.a + last.size)
+    dropped = [p.strip() for p in parts[heard_upto + 1 :] if p.strip()]
+    if unmatched_tail > _TAIL_SLACK or sum(len(p.split()) for p in dropped) < MIN_DROPPED_WORDS:
+        return whole
+    return " ".join([whole.strip(), *dropped])
