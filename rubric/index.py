@@ -25,7 +25,6 @@ from .embedder import MODEL_NAME, get_embedder
 from .text import split_units
 
 COLLECTION = "rubric_passages"
-VERSION_FILE = "version"  # the version last built, readable without opening Chroma
 SCHEMA = "3"  # bump when the layout of entries changes
 ALL_PROMPTS = "*"
 
@@ -60,14 +59,6 @@ def index_version(bank) -> str:
     for part in (SCHEMA, bank.version, _examples_text(), MODEL_NAME, get_embedder().fingerprint):
         digest.update(part.encode())
     return digest.hexdigest()[:12]
-
-
-def index_is_current(bank, index_dir: Path) -> bool:
-    """Whether the index in index_dir was built for this bank (its marker file; no chromadb)."""
-    try:
-        return (Path(index_dir) / VERSION_FILE).read_text("utf-8").strip() == index_version(bank)
-    except OSError:
-        return False
 
 
 def _entries(bank) -> list[tuple[str, str, str, str]]:
@@ -139,8 +130,6 @@ def ensure_index(bank, index_dir: Path, progress: bool = True) -> str:
         meta = coll.metadata or {}
         if meta.get("version") != version or coll.count() == 0:
             _rebuild(index_dir, bank, version, progress)
-        if not index_is_current(bank, index_dir):
-            (index_dir / VERSION_FILE).write_text(version, "utf-8")
         _ready[str(index_dir)] = version
     return version
 

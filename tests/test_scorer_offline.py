@@ -10,7 +10,6 @@ from scorer_support import labelled
 from question_bank import bundled_bank_dir, load_bank_dir
 from rubric import EmptyAnswerError, Scorecard, ensure_index, missed_criteria, score_answer
 from rubric.config import ScoringConfig
-from rubric.index import index_is_current
 
 RANK = {"failing": 0, "weak": 1, "adequate": 2, "strong": 3}
 
@@ -245,11 +244,8 @@ def test_index_is_rebuilt_when_the_bank_changes(tmp_path):
     bank_dir = tmp_path / "bank"
     shutil.copytree(bundled_bank_dir(), bank_dir)
     index = tmp_path / "index"
-    assert not index_is_current(load_bank_dir(bank_dir), index)
     first = ensure_index(load_bank_dir(bank_dir), index, progress=False)
     assert any(index.iterdir())
-    # A voice session skips its index-building child when the marker says this bank's index.
-    assert index_is_current(load_bank_dir(bank_dir), index)
     assert ensure_index(load_bank_dir(bank_dir), index, progress=False) == first
     path = bank_dir / "prompts" / "04_r2.accent_regression.yaml"
     text = path.read_text("utf-8").replace(
@@ -259,9 +255,7 @@ def test_index_is_rebuilt_when_the_bank_changes(tmp_path):
     )
     path.write_text(text, "utf-8")
     changed = load_bank_dir(bank_dir)
-    assert not index_is_current(changed, index)
     second = ensure_index(changed, index, progress=False)
-    assert index_is_current(changed, index)
     assert second != first
     card = score_answer(
         changed.prompt("r2.accent_regression"),

@@ -121,13 +121,11 @@ def _warm_scorer(settings, bank) -> threading.Thread:  # noqa: ANN001
     def warm() -> None:
         try:
             from rubric import ensure_index, score_answer
-            from rubric.index import index_is_current
 
             from ..settings import data_home
 
             index_dir = data_home() / "index"
-            if not index_is_current(bank, index_dir):
-                _build_index_aside(settings.exam.bank_path or "", index_dir)
+            _build_index_aside(settings.exam.bank_path or "", index_dir)
             ensure_index(bank, index_dir, progress=False)  # opens it (builds it if that failed)
             score_answer(bank.prompts[0], "warming up", bank=bank, index_dir=index_dir)
         except Exception:  # noqa: BLE001 - warming is best effort; the real call reports errors
