@@ -15,7 +15,6 @@ Two jobs run beside the listening loop, each on its own thread (the model has tw
 from __future__ import annotations
 
 import queue
-import re
 import threading
 import time
 import zlib
@@ -28,6 +27,7 @@ from .audio import FRAME_SAMPLES, PIPELINE_RATE
 from .config import VoiceConfig
 from .coverage import restore_dropped
 from .denoise import lower_steady_noise
+from .words import normalise
 
 # Words of this exam that tiny.en gets wrong without a hint (Whisper's prompt is "earlier text").
 DOMAIN_TERMS = (
@@ -69,7 +69,7 @@ def _drop_repeats(text: str) -> str:
     and the copy ends as a sentence (the speech ended there).
     """
     words = text.split()
-    keys = [_norm(w) for w in words]
+    keys = [normalise(w) for w in words]
     n = len(words)
     for i in range(n):
         for p in range(1, (n - i - 1) // 2 + 1):
@@ -80,10 +80,6 @@ def _drop_repeats(text: str) -> str:
                 kept = " ".join(words[: i + p]).rstrip(",;:- ")
                 return kept if kept.endswith((".", "!", "?")) else kept + "."
     return text
-
-
-def _norm(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
 
 
 class Transcriber:

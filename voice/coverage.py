@@ -8,8 +8,9 @@ stretches' fast words are added after it.
 
 from __future__ import annotations
 
-import re
 from difflib import SequenceMatcher
+
+from .words import normalise
 
 # A stretch this short ("you", "Step two,") can be missing for good reason: Whisper joins or
 # drops a hallucinated word; the whole text is trusted for it.
@@ -18,10 +19,6 @@ MIN_DROPPED_WORDS = 4
 # the stretch's last word differently). Two or more, and it may have heard the next stretch in
 # other words ("post-launch metrics" for fast words "most unch matrix, both on-ch matrix").
 _TAIL_SLACK = 1
-
-
-def _key(token: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9']+", token.lower()))
 
 
 def restore_dropped(whole: str, parts: list[str]) -> str:
@@ -35,12 +32,12 @@ def restore_dropped(whole: str, parts: list[str]) -> str:
     stretch: "I'm not going to do it.").
     """
     tokens = whole.split()
-    keys = [_key(t) for t in tokens]
+    keys = [normalise(t) for t in tokens]
     part_keys: list[str] = []
     owner: list[int] = []  # which part each fast word belongs to
     for i, part in enumerate(parts):
         for token in part.split():
-            if k := _key(token):
+            if k := normalise(token):
                 part_keys.append(k)
                 owner.append(i)
     matcher = SequenceMatcher(None, keys, part_keys, autojunk=False)

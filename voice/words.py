@@ -72,7 +72,8 @@ ENDINGS_THAT_MAY_TRAIL = frozenset(
 _WORD = re.compile(r"[a-z0-9']+")
 
 
-def _normalise(text: str) -> str:
+def normalise(text: str) -> str:
+    """Lower-case words, punctuation dropped: "It’s the roll-out." -> "it's the roll out"."""
     return " ".join(_WORD.findall(text.lower().replace("’", "'")))
 
 
@@ -83,7 +84,7 @@ def ends_unfinished(text: str) -> bool:
         return True
     if stripped.endswith(("...", "…", ",", "-", "—", ";", ":")):
         return True
-    words = _normalise(stripped).split()
+    words = normalise(stripped).split()
     return not words or _trails_off(words, full_stop=stripped.endswith((".", "?", "!")))
 
 
@@ -103,7 +104,7 @@ def ends_on_a_stray_comma(text: str) -> bool:
     stripped = text.rstrip()
     if not stripped.endswith((",", ";")):  # a colon announces more
         return False
-    words = _normalise(stripped).split()
+    words = normalise(stripped).split()
     return bool(words) and not _trails_off(words, full_stop=False)
 
 
@@ -114,9 +115,9 @@ def ends_sentence(text: str) -> bool:
 
 def find_end_phrase(text: str, phrases: list[str]) -> str | None:
     """The end phrase ("that's my answer") if the candidate's last words are one."""
-    tail = _normalise(text)
+    tail = normalise(text)
     for phrase in phrases:
-        norm = _normalise(phrase)
+        norm = normalise(phrase)
         if norm and (tail == norm or tail.endswith(" " + norm)):
             return phrase
     return None
@@ -139,4 +140,4 @@ def spoken_form(text: str) -> str:
 
 
 def word_count(text: str) -> int:
-    return len(_normalise(text).split())
+    return len(normalise(text).split())
