@@ -113,16 +113,30 @@ def test_a_late_full_transcript_ends_the_turn_when_it_arrives():
     assert ends[0].t_decided == pytest.approx(61 * FRAME_S)
 
 
-def test_a_stray_comma_ends_the_turn_at_the_review_while_the_full_transcript_runs():
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a canary would catch this before launch,",
+        # Whisper's ellipsis when a short last stretch stops on a word it is unsure of.
+        "Never by pulling people's calls...",
+        "and then the dashboards…",
+    ],
+)
+def test_stray_punctuation_ends_the_turn_at_the_review_while_the_full_transcript_runs(text):
     taker = TurnTaker(POLICY)
     # A long answer: its full transcript is not ready at the review point (0.8 s).
-    events = drive(taker, "s" * 20 + "." * 70, text="a canary would catch this before launch,")
+    events = drive(taker, "s" * 20 + "." * 70, text=text)
     ends = end_frames(events)
     assert ends and ends[0].reason == "finished_on_review"
     assert 0.8 <= ends[0].t_decided - ends[0].t_speech_end < 0.9
-    # A real trailing off still waits for the long silence.
+
+
+@pytest.mark.parametrize(
+    "text", ["then we compare the slices and,", "we pin the regions to...", "because…"]
+)
+def test_a_real_trailing_off_still_waits_for_the_long_silence(text):
     taker = TurnTaker(POLICY)
-    events = drive(taker, "s" * 20 + "." * 70, text="then we compare the slices and,")
+    events = drive(taker, "s" * 20 + "." * 70, text=text)
     ends = end_frames(events)
     assert ends and ends[0].reason == "silence"
 

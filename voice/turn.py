@@ -19,7 +19,7 @@ from .frames import (
     ResumePlaybackFrame,
     TurnStartedFrame,
 )
-from .words import ends_on_a_stray_comma, ends_sentence, find_end_phrase
+from .words import ends_on_stray_punctuation, ends_sentence, find_end_phrase
 
 FRAME_S = FRAME_SAMPLES / PIPELINE_RATE
 
@@ -155,9 +155,9 @@ class TurnTaker:
             if transcript.full_text:
                 if ends_sentence(transcript.full_text):
                     reason = "finished_on_review"
-            elif transcript.up_to_date and ends_on_a_stray_comma(transcript.text):
+            elif transcript.up_to_date and ends_on_stray_punctuation(transcript.text):
                 # The full transcript is still running (a long answer): the fast words are
-                # done but for a comma, and this much silence says the same. If the full
+                # done but for a comma or an ellipsis, and this much silence says the same. If the full
                 # transcript then trails off, the conversation gives the floor back.
                 reason = "finished_on_review"
         if reason is None and silence_ms >= self.policy.unfinished_turn_silence_ms:

@@ -95,14 +95,17 @@ def _trails_off(words: list[str], *, full_stop: bool) -> bool:
     return last in UNFINISHED_ENDINGS
 
 
-def ends_on_a_stray_comma(text: str) -> bool:
-    """Unfinished only by its punctuation ("...before launch,"): the words themselves are done.
+def ends_on_stray_punctuation(text: str) -> bool:
+    """Unfinished only by its punctuation ("...before launch,", "...people's calls..."): the
+    words themselves are done.
 
-    Whisper on a short window often ends a finished sentence with a comma; a real trailing off
-    ends on a word like "and" or "because", which this does not forgive.
+    Whisper on a short window often ends a finished sentence with a comma, or with an ellipsis
+    when the speech stops on a word it is unsure of; a real trailing off ends on a word like
+    "and" or "because", which this does not forgive.
     """
     stripped = text.rstrip()
-    if not stripped.endswith((",", ";")):  # a colon announces more
+    # A colon or a dash announces more.
+    if not stripped.endswith((",", ";", "...", "…")):
         return False
     words = normalise(stripped).split()
     return bool(words) and not _trails_off(words, full_stop=False)
