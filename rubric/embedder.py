@@ -14,6 +14,10 @@ MODEL_NAME = "all-MiniLM-L6-v2-int8"
 MAX_TOKENS = 256
 DIM = 384
 _CACHE_SIZE = 4096
+# A batch is padded to its longest text: one 680-character sentence among 28 short ones made a
+# spoken answer's 29 texts cost 1.8 s in one batch, 0.17 s in batches of at most this many
+# padded characters (texts sorted by length, so each batch is of like lengths).
+BATCH_CHARS = 512
 
 
 class Embedder:
@@ -63,10 +67,7 @@ class Embedder:
                 else:
                     self._cache.move_to_end(text)
                     out[i] = hit
-        # Sort by length so each batch pads little.
-        todo.sort(key=lambda i: len(texts[i]))
-        for start in range(0, len(todo), batch_size):
-            idx = todo[start : start + batch_size]
+        for idx in _batches(todo, texts, batch_size):
             vecs = self._run([texts[i] for i in idx])
             with self._lock:
                 for i, vec in zip(idx, vecs, strict=True):
@@ -88,6 +89,20 @@ class Embedder:
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+def _batches(todo: list[int], texts: list[str], batch_size: int) -> list[list[int]]:
+    """The texts to embed, shortest first, in batches that pad little (BATCH_CHARS)."""
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    for i in sorted(todo, key=lambda i: len(texts[i])):
+        if batch and (len(batch) == batch_size or (len(batch) + 1) * len(texts[i]) > BATCH_CHARS):
+            batches.append(batch)
+            batch = []
+        batch.append(i)
+    if batch:
+        batches.append(batch)
+    return batches
 
 
 _shared: Embedder | None = None
