@@ -599,6 +599,40 @@ def test_words_added_while_the_answer_is_scored_are_kept(models, voice_bank, tmp
     assert figs.overlap_ms == 0 and len(figs.response_ms) == 3  # each stretch answered
 
 
+@pytest.mark.parametrize(
+    ("voice", "seed"), [("espeak-us-f", 0), ("piper-slow", 4), ("piper-slow", 5)]
+)
+def test_a_candidate_who_starts_before_the_interviewer_is_heard_not_talked_over(
+    models, tmp_path, voice, seed
+):
+    """Speech from the first half second, before the opening plays: it was taken for the room
+    (its level set the bar), the interviewer read its opening over the answer and the
+    candidate was told of other voices. With Piper's seeds 4 and 5, a few soft syllables
+    heard as the room's made a fifth of its first moments speech (a room that holds voices)."""
+    from agent.voice_face import VoiceFace
+
+    voice_bank = VoiceBank(seed=seed)
+
+    rec = make_recording(
+        tmp_path / "early.wav",
+        voice,
+        [Answer(0.4, ANSWER, [0.45]), Answer(16.0, ["A canary with a latency gate."])],
+        tail_s=3.0,
+        noise_db=-45.0,
+        bank=voice_bank,
+    )
+    session = _ScriptedSession()
+    conv = Conversation(FileAudioPort(rec.path, tmp_path / "out.wav"), models, VoiceConfig())
+    told: list[str] = []
+    result = VoiceFace(session, conv, notices=told.append).run()
+    conv.close()
+    assert result.turns == 2 and not told
+    first, second = (a.lower() for a in session.answers)
+    assert "constraints" in first and "cost ceiling" in first and "canary" in second
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
+    assert figs.overlap_ms == 0 and len(figs.response_ms) == 2
+
+
 def _exam_in_a_cafe(models, voice_bank, path, **room):
     """Two answers through the voice face with people talking in the room; returns the
     exam's result, the answers the session got and the notices the candidate was given."""

@@ -226,11 +226,12 @@ class Conversation:
         """(the candidate is speaking, the frame is only the interviewer's own voice)."""
         prob = self._vad.probability(frame)
         echo = self._echo
-        echoed = False
+        echoed = playing = False
         if echo is not None:
             lead = echo.max_delay / self.port.sample_rate
             # Echo reaches the mic a little after the speaker plays it, so it outlasts playback.
-            if t < self.port.playing_until() + lead:
+            playing = t < self.port.playing_until() + lead
+            if playing:
                 ref = self.port.reference(max(0.0, t - lead), frame.size + echo.max_delay)
                 echoed = echo.is_echo(frame, ref)
                 if echoed:
@@ -240,7 +241,9 @@ class Conversation:
             level = frame_level_db(frame)
             # A frame too quiet to hold anyone talking tells the room's level, echo or not.
             loud_echo = echoed and echo is not None and level >= echo.quiet_dbfs
-            speech = self._near.update(level, speech, in_turn=self.turns.in_turn, echo=loud_echo)
+            speech = self._near.update(
+                level, speech, in_turn=self.turns.in_turn, echo=loud_echo, may_echo=playing
+            )
         return speech, echoed
 
     def listen(

@@ -13,6 +13,9 @@ floor nor keep a turn going, so the room can be heard to hold them. Within a tur
 is measured from the lower of that level and the turn's own (an answer spoken softer throughout
 is still theirs); past half a second after the candidate's last word near their level, other
 voices' peaks over the room's bar no longer count as theirs (else they ran the turn on).
+Until the candidate's level is known, speech standing far above the room's quiet moments is
+someone at the microphone: a candidate who talks before the interviewer has said anything is not
+taken for the room (its level would be theirs, and no word of theirs could clear it).
 """
 
 from __future__ import annotations
@@ -38,6 +41,10 @@ class RoomRules:
     window_frames: int = 200  # 6.4 s of 32 ms frames
     percentile: float = 90.0
     busy_fraction: float = 0.2
+    # A second of the room before a share of speech in it means anything: a candidate who
+    # starts at once leaves only their first moments' noise in it, and a few of their soft
+    # syllables (heard as the room's) were a fifth of that.
+    busy_min_frames: int = 32
     # Silero hears far-off voices only now and then (1-2% of frames, for seconds): once busy,
     # the room stays so until none of it has been speech for a whole window.
     quiet_fraction: float = 0.005
@@ -69,6 +76,11 @@ class RoomRules:
     # are let through (a barge-in stops the interviewer at once), but no voice far under the
     # candidate's can take the floor, which needs min_barge_in_ms (three frames).
     onset_grace_frames: int = 2
+    # Before the candidate's voice is known: speech this far above the room's quiet moments is
+    # someone at the microphone, whatever the room was heard to hold (the voices of a café fill
+    # its gaps: their speech stood at most 7 dB above them, a candidate's 17-25 dB).
+    near_contrast_db: float = 12.0
+    floor_frames: int = 100  # the room's quiet moments: the median of these non-speech frames
 
 
 class _Level:
@@ -118,6 +130,8 @@ class NearTalkerGate:
         self._near_run = 0  # speech frames in a row near the candidate's level
         self._turn = _Level(r.voice_frames, r.turn_min_frames, r.percentile)  # this turn's
         self._was_in_turn = False
+        self._floor = _Level(r.floor_frames, r.min_frames, 50.0)
+        self._near_left = 0  # hangover of a near talker's frames (their weaker syllables)
 
     @property
     def busy(self) -> bool:
@@ -134,14 +148,24 @@ class NearTalkerGate:
         """The candidate's level (a high percentile of their speech in turns), once known."""
         return self._voice.db
 
-    def update(self, level_db: float, speech: bool, *, in_turn: bool, echo: bool = False) -> bool:
+    def update(
+        self,
+        level_db: float,
+        speech: bool,
+        *,
+        in_turn: bool,
+        echo: bool = False,
+        may_echo: bool = False,
+    ) -> bool:
         """Whether this frame is the candidate speaking. in_turn: the candidate has the floor;
-        echo: the frame is the interviewer's own voice, come back through a loudspeaker."""
+        echo: the frame is the interviewer's own voice, come back through a loudspeaker;
+        may_echo: the interviewer is playing on a loudspeaker (echo not caught may be in it)."""
         self._frames += 1
         if in_turn and not self._was_in_turn:
             self._turn.reset()
         self._was_in_turn = in_turn
-        if not in_turn and not echo:
+        at_mic = self._at_the_microphone(level_db, speech, echo=echo or may_echo)
+        if not in_turn and not echo and not at_mic:
             self._hear_room(level_db, speech)
         if not speech:
             self._left = 0
@@ -153,7 +177,7 @@ class NearTalkerGate:
             near = level_db >= self._near_reference(in_turn) - self.rules.far_db
             self._since_near = 0 if near else self._since_near + 1
             self._near_run = self._near_run + 1 if near else 0
-        mine = self._judge(level_db, in_turn=in_turn)
+        mine = at_mic or self._judge(level_db, in_turn=in_turn)
         if in_turn and mine and not echo:
             self._turn.hear(level_db)
         if in_turn:
@@ -165,6 +189,27 @@ class NearTalkerGate:
                 # such now, not only once they stop (a café filling up during an answer).
                 self._hear_room(level_db, speech)
         return mine
+
+    def _at_the_microphone(self, level_db: float, speech: bool, *, echo: bool) -> bool:
+        """Before the candidate's voice is known: speech standing near_contrast_db above the
+        room's quiet moments (and the weaker syllables right after it). A candidate who starts
+        before the interviewer does is heard, not taken for the room."""
+        r = self.rules
+        if not speech:
+            if not echo:
+                self._floor.hear(level_db)
+            self._near_left = 0
+            return False
+        if echo or self._voice.db is not None or self._floor.db is None:
+            self._near_left = 0
+            return False
+        if level_db >= self._floor.db + r.near_contrast_db:
+            self._near_left = r.hangover_frames
+            return True
+        if self._near_left > 0:
+            self._near_left -= 1
+            return True
+        return False
 
     def _judge(self, level_db: float, *, in_turn: bool) -> bool:
         r = self.rules
@@ -241,7 +286,7 @@ class NearTalkerGate:
             return
         self._since_update = 0
         share = sum(self._speech) / len(self._speech)
-        self._busy = share >= (
+        self._busy = len(self._speech) >= self.rules.busy_min_frames and share >= (
             self.rules.quiet_fraction if self._busy else self.rules.busy_fraction
         )
         self._room_db = float(np.percentile(self._levels, self.rules.percentile))
