@@ -106,6 +106,27 @@ class _Level:
             self.db = float(np.percentile(self._levels, self._percentile))
 
 
+class _Hangover:
+    """A frame over the bar passes, and so do the next few under it (the softer syllables
+    between a voice's louder ones); a frame with no speech ends it."""
+
+    def __init__(self, frames: int) -> None:
+        self._frames = frames
+        self._left = 0
+
+    def reset(self) -> None:
+        self._left = 0
+
+    def passes(self, over_the_bar: bool) -> bool:
+        if over_the_bar:
+            self._left = self._frames
+            return True
+        if self._left > 0:
+            self._left -= 1
+            return True
+        return False
+
+
 class NearTalkerGate:
     """Pure logic on (level, VAD verdict, whose frame) per frame; no clock, no audio.
 
@@ -121,7 +142,7 @@ class NearTalkerGate:
         self._speech: deque[bool] = deque(maxlen=r.window_frames)
         self._room_db: float | None = None
         self._busy = False
-        self._left = 0
+        self._hangover = _Hangover(r.hangover_frames)
         self._since_update = 0
         self._frames = 0
         self._voice = _Level(r.voice_frames, r.voice_min_frames, r.percentile)
@@ -131,7 +152,7 @@ class NearTalkerGate:
         self._turn = _Level(r.voice_frames, r.turn_min_frames, r.percentile)  # this turn's
         self._was_in_turn = False
         self._floor = _Level(r.floor_frames, r.min_frames, 50.0)
-        self._near_left = 0  # hangover of a near talker's frames (their weaker syllables)
+        self._near_hangover = _Hangover(r.hangover_frames)  # a near talker's, before their level
 
     @property
     def busy(self) -> bool:
@@ -168,7 +189,7 @@ class NearTalkerGate:
         if not in_turn and not echo and not at_mic:
             self._hear_room(level_db, speech)
         if not speech:
-            self._left = 0
+            self._hangover.reset()
             self._run = 0
             self._near_run = 0
             return False
@@ -198,25 +219,19 @@ class NearTalkerGate:
         if not speech:
             if not echo:
                 self._floor.hear(level_db)
-            self._near_left = 0
+            self._near_hangover.reset()
             return False
         if echo or self._voice.db is not None or self._floor.db is None:
-            self._near_left = 0
+            self._near_hangover.reset()
             return False
-        if level_db >= self._floor.db + r.near_contrast_db:
-            self._near_left = r.hangover_frames
-            return True
-        if self._near_left > 0:
-            self._near_left -= 1
-            return True
-        return False
+        return self._near_hangover.passes(level_db >= self._floor.db + r.near_contrast_db)
 
     def _judge(self, level_db: float, *, in_turn: bool) -> bool:
         r = self.rules
         room = self._room_db
         if in_turn and self._voice.db is not None and self._far_past_near(level_db, room):
             # Their softer words come between louder ones; a café talking on after them does not.
-            self._left = 0
+            self._hangover.reset()
             return False
         if room is None:
             if self._frames <= r.patience_frames:
@@ -245,13 +260,7 @@ class NearTalkerGate:
             # A quiet room or steady noise: the VAD alone judges (Silero's first speech frame
             # can come before the voice's energy rises; a bar would cut an "Okay." a frame late).
             bar = None
-        if bar is None or level_db >= bar:
-            self._left = r.hangover_frames
-            return True
-        if self._left > 0:
-            self._left -= 1
-            return True
-        return False
+        return self._hangover.passes(bar is None or level_db >= bar)
 
     def _far_past_near(self, level_db: float, room: float | None) -> bool:
         """Speech far under the candidate's, too long after their last near frame to be theirs.
