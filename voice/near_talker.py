@@ -84,8 +84,9 @@ class RoomRules:
 
 
 class _Level:
-    """A speaker's level: a high percentile of their recent speech frames, once there are enough
-    (taken every 8 frames; a percentile over hundreds need not be taken on every one)."""
+    """A percentile of the recent frames heard (a speaker's level, or the room's quiet moments),
+    once there are enough (taken every 8 frames; a percentile over hundreds need not be taken
+    on every one)."""
 
     def __init__(self, frames: int, min_frames: int, percentile: float) -> None:
         self._levels: deque[float] = deque(maxlen=frames)
@@ -216,12 +217,14 @@ class NearTalkerGate:
         room's quiet moments (and the weaker syllables right after it). A candidate who starts
         before the interviewer does is heard, not taken for the room."""
         r = self.rules
+        if self._voice.db is not None:
+            return False  # known for good: the floor is no longer needed
         if not speech:
             if not echo:
                 self._floor.hear(level_db)
             self._near_hangover.reset()
             return False
-        if echo or self._voice.db is not None or self._floor.db is None:
+        if echo or self._floor.db is None:
             self._near_hangover.reset()
             return False
         return self._near_hangover.passes(level_db >= self._floor.db + r.near_contrast_db)

@@ -157,8 +157,8 @@ class TurnTaker:
                     reason = "finished_on_review"
             elif transcript.up_to_date and ends_on_stray_punctuation(transcript.text):
                 # The full transcript is still running (a long answer): the fast words are
-                # done but for a comma or an ellipsis, and this much silence says the same. If the full
-                # transcript then trails off, the conversation gives the floor back.
+                # done but for a comma or an ellipsis, and this much silence says the same. If
+                # the full transcript then trails off, the conversation gives the floor back.
                 reason = "finished_on_review"
         if reason is None and silence_ms >= self.policy.unfinished_turn_silence_ms:
             reason = "silence"
