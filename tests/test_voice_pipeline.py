@@ -388,6 +388,55 @@ def test_a_long_answer_is_transcribed_in_committed_parts(models, recordings):
     assert "constraints" in text.lower() and "cost ceiling" in text.lower()
 
 
+def test_a_transcript_that_fell_behind_is_caught_up_in_windows_that_end_at_pauses(
+    models, voice_bank, tmp_path
+):
+    """When the full-window job falls behind (a slow machine, a file replayed fast), the audio
+    waiting for it can pass Whisper's 30 s window, where its text comes in chunks cut mid-word
+    and a chunk can come back empty (25 s of a 63 s answer were missing). It is caught up in
+    parts no longer than the window, each ending at a pause, and nothing is lost."""
+    from voice.asr import StreamingTranscriber
+    from voice.vad import SpeechGate
+
+    sentences = [
+        "First I would pin down who the users are.",
+        "Then the traffic and its peak hour.",
+        "Then the latency budget for each stage.",
+        "Privacy and retention come next.",
+        "Then the word error rate target.",
+        "And last the cost ceiling.",
+    ]
+    rec = one_answer(voice_bank, tmp_path / "six.wav", "piper-fast", sentences, [0.5] * 5)
+    audio = read_wav_at(rec.path)
+    fed = threading.Event()
+    windows: list[float] = []
+
+    class Spy:  # the real model; the first full-window call is held until all audio is in
+        def __getattr__(self, name):  # noqa: ANN001, ANN204
+            return getattr(models.transcriber, name)
+
+        def transcribe(self, window, prompt="", *, beam_size=0):  # noqa: ANN001, ANN201
+            if beam_size == models.transcriber.final_beam_size:
+                fed.wait(timeout=60)
+                windows.append(window.size / PIPELINE_RATE)
+            return models.transcriber.transcribe(window, prompt, beam_size=beam_size)
+
+    stt = StreamingTranscriber(Spy(), commit_s=2.0, max_window_s=5.0)  # type: ignore[arg-type]
+    stt.context = "Before you draw a single architecture box, what do you pin down first?"
+    models.vad.reset()
+    gate = SpeechGate()
+    for k in range(audio.size // FRAME_SAMPLES):
+        frame = audio[k * FRAME_SAMPLES : (k + 1) * FRAME_SAMPLES].copy()
+        stt.push(frame, gate.update(models.vad.probability(frame)))
+        stt.wait_idle()
+    fed.set()
+    text = stt.final()
+    stt.close()
+    assert len(windows) >= 3 and max(windows[1:]) <= 5.0, windows
+    assert word_error_rate(rec.reference, text) <= 0.1, text
+    assert text.lower().startswith("first") and "cost ceiling" in text.lower()
+
+
 def test_a_run_on_answer_leaves_a_short_stretch_for_the_end_of_turn_words(
     models, voice_bank, tmp_path
 ):

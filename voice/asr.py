@@ -181,6 +181,9 @@ class _WholeRequest:
     end: int
     segments: int  # how many segments this covers
     audio: np.ndarray
+    # Where each stretch in it ended: (frame index into the turn, segments covered by then).
+    bounds: list[tuple[int, int]] = field(default_factory=list)
+    commit: bool = False  # a part cut from a longer request: kept whatever its length
 
 
 class StreamingTranscriber:
@@ -196,6 +199,7 @@ class StreamingTranscriber:
         preroll_ms: int = 256,
         min_speech_ms: int = 96,
         commit_s: float = 20.0,
+        max_window_s: float = 28.0,
         denoise: bool = True,
     ) -> None:
         self._asr = transcriber
@@ -219,6 +223,12 @@ class StreamingTranscriber:
             1, round(min_speech_ms * PIPELINE_RATE / 1000 / FRAME_SAMPLES)
         )
         self._commit_frames = int(commit_s * PIPELINE_RATE / FRAME_SAMPLES)
+        # Past Whisper's 30 s window its text is made in 30 s chunks cut mid-word, and a chunk
+        # can come back empty: 25 s of a 63 s request were missing from one stored transcript.
+        # A request that long (the whole job fell behind: a slow machine, a file replayed fast)
+        # is transcribed in parts that end at the candidate's pauses.
+        self._max_window_frames = int(max_window_s * PIPELINE_RATE / FRAME_SAMPLES)
+        self._bounds: list[tuple[int, int]] = []
         self.context = ""  # what the interviewer asked: Whisper's prompt
         self._jobs: queue.Queue[tuple[int, int, np.ndarray] | None] = queue.Queue()
         self._lock = threading.Lock()
@@ -288,7 +298,15 @@ class StreamingTranscriber:
         self._jobs.put((epoch, seg.index, np.concatenate(seg.frames)))
         # The pause has started: transcribe the whole turn so far, in case it is the end.
         end = len(self._turn)
-        req = _WholeRequest(epoch, start, end, covered, np.concatenate(self._turn[start:end]))
+        self._bounds.append((end, covered))
+        req = _WholeRequest(
+            epoch,
+            start,
+            end,
+            covered,
+            np.concatenate(self._turn[start:end]),
+            [b for b in self._bounds if b[0] > start],
+        )
         with self._done:
             self._whole_req = req
             self._done.notify_all()
@@ -355,6 +373,7 @@ class StreamingTranscriber:
             self._committed_segments = 0
         self._open = None
         self._turn = []
+        self._bounds = []
         self._preroll.clear()
 
     def close(self, timeout: float = 30.0) -> None:
@@ -406,6 +425,7 @@ class StreamingTranscriber:
                 assert req is not None
                 if req.epoch != self._epoch:
                     continue
+                whole_req, req = req, self._first_part(req)
                 skip = max(0, self._committed_upto - req.start)
                 committed = self._committed_text
                 # The fast words of the stretches this window covers (all in by now).
@@ -422,7 +442,8 @@ class StreamingTranscriber:
                 text = restore_dropped(text, parts)
             with self._done:
                 if req.epoch == self._epoch:
-                    if req.end - max(req.start, self._committed_upto) >= self._commit_frames:
+                    long = req.end - max(req.start, self._committed_upto) >= self._commit_frames
+                    if req.commit or long:
                         # Long answer: keep this part; later requests start after it.
                         self._committed_text = f"{self._committed_text} {text}".strip()
                         self._committed_upto = req.end
@@ -431,4 +452,23 @@ class StreamingTranscriber:
                     else:
                         self._whole_text = text
                     self._whole_covers = req.segments
+                    if req is not whole_req and self._whole_req is None:
+                        self._whole_req = whole_req  # the rest, after the part just kept
                 self._done.notify_all()
+
+    def _first_part(self, req: _WholeRequest) -> _WholeRequest:
+        """req, or (past max_window_s) its first part that ends at a pause within the window.
+        Called with the lock held."""
+        base = max(req.start, self._committed_upto)
+        if req.end - base <= self._max_window_frames:
+            return req
+        fits = [
+            (end, covered)
+            for end, covered in req.bounds
+            if base < end <= base + self._max_window_frames and covered > self._committed_segments
+        ]
+        if not fits:
+            return req  # one stretch longer than the window: Whisper's own chunks it is
+        end, covered = fits[-1]
+        audio = req.audio[: (end - req.start) * FRAME_SAMPLES]
+        return _WholeRequest(req.epoch, req.start, end, covered, audio, commit=True)
