@@ -461,6 +461,26 @@ def test_a_candidate_who_talks_before_anyone_has_the_floor_is_not_taken_for_the_
     assert not gate.update(bar - 1.0, True, in_turn=False, may_echo=True)
 
 
+def test_a_candidate_talking_from_the_first_moment_is_heard_not_taken_for_the_room():
+    """A recording that starts with the answer leaves no quiet moments to measure the room by:
+    the lowest of everything heard stands in for them (one voice at the microphone dips to the
+    room's hiss between its words; a café's voices fill each other's gaps, see above)."""
+
+    def speaking(n):  # to the VAD all speech: no pause long enough to be anything else
+        return [(-46.0 if k % 9 == 8 else -22.0 + 6.0 * np.sin(0.7 * k), True) for k in range(n)]
+
+    gate = NearTalkerGate()
+    heard = feed_gate(gate, [(-46.0, False)] * 2 + speaking(14))
+    # Theirs from the gate's first judgement (the interviewer's first words wait for it).
+    assert True in heard and heard.index(True) <= 9
+    answer = feed_gate(gate, speaking(150), in_turn=True)
+    assert sum(answer) >= 145 and gate.voice_db is not None
+    assert not gate.busy
+    # A pause after the answer; they take the floor again at once.
+    feed_gate(gate, [(-46.0, False)] * 30)
+    assert feed_gate(gate, speaking(3)) == [True, True, True]
+
+
 def test_a_cafe_filling_up_after_a_quiet_start_neither_takes_nor_keeps_the_floor():
     gate = NearTalkerGate()
     feed_gate(gate, [(-60.0, False)] * 100)

@@ -37,6 +37,10 @@ from .vad import SileroVad, SpeechGate
 from .words import ends_unfinished, spoken_form
 
 _FRAME_MS = FRAME_SAMPLES * 1000 // PIPELINE_RATE  # 32
+# The interviewer's first words wait until the mic has been heard this long: a candidate who is
+# already talking (a recording that starts with the answer) is heard before it talks over them.
+# The near-talker gate first judges a voice from its eighth frame.
+_OPENING_LISTEN_FRAMES = 10  # 320 ms
 
 
 @dataclass
@@ -135,11 +139,16 @@ class Conversation:
         self._utterance = 0
         self._piece = 0
         self._input_ended = False
+        self._frames_heard = 0
+        self._opening_hold = False
         self.key_pressed = None  # set by a face: a callable returning True once a key ends the turn
         port.start()
 
     # -- speaking ---------------------------------------------------------------------------
     def say(self, text: str, kind: str = "", *, split_first: bool = True) -> list[SpeechTag]:
+        if self._frames_heard < _OPENING_LISTEN_FRAMES and not self._opening_hold:
+            self._opening_hold = True
+            self.speaker.queue_frame(PausePlaybackFrame(self.port.frame_time()))
         tags = []
         for piece in speech_pieces(text, split_first=split_first):
             tag = SpeechTag(utterance=self._utterance, piece=self._piece, text=piece, kind=kind)
@@ -224,6 +233,11 @@ class Conversation:
 
     def _hear(self, frame, t: float) -> tuple[bool, bool]:  # noqa: ANN001
         """(the candidate is speaking, the frame is only the interviewer's own voice)."""
+        self._frames_heard += 1
+        if self._opening_hold and self._frames_heard >= _OPENING_LISTEN_FRAMES:
+            self._opening_hold = False
+            if not self.turns.paused and not self.turns.in_turn:
+                self.speaker.queue_frame(ResumePlaybackFrame(t))
         prob = self._vad.probability(frame)
         echo = self._echo
         echoed = playing = False

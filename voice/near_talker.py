@@ -15,7 +15,10 @@ is still theirs); past half a second after the candidate's last word near their 
 voices' peaks over the room's bar no longer count as theirs (else they ran the turn on).
 Until the candidate's level is known, speech standing far above the room's quiet moments is
 someone at the microphone: a candidate who talks before the interviewer has said anything is not
-taken for the room (its level would be theirs, and no word of theirs could clear it).
+taken for the room (its level would be theirs, and no word of theirs could clear it). One who
+talks from the very first moment leaves no quiet moments to measure: the lowest tenth of all
+that is heard stands in for them, with a wider margin, and the room's frames they already filled
+are forgotten.
 """
 
 from __future__ import annotations
@@ -81,6 +84,13 @@ class RoomRules:
     # its gaps: their speech stood at most 7 dB above them, a candidate's 17-25 dB).
     near_contrast_db: float = 12.0
     floor_frames: int = 100  # the room's quiet moments: the median of these non-speech frames
+    # A candidate talking from the first moment leaves no quiet moments to measure: until there
+    # are, the lowest tenth of every frame heard stands in for them, with a wider margin (the
+    # gaps between one near talker's syllables are deep; a café's voices fill each other's:
+    # on 8 recordings none of its speech stood 13 dB over that tenth, a candidate's 22-28 dB).
+    early_contrast_db: float = 16.0
+    early_percentile: float = 10.0
+    onset_frames: int = 16  # half a second
 
 
 class _Level:
@@ -153,6 +163,10 @@ class NearTalkerGate:
         self._turn = _Level(r.voice_frames, r.turn_min_frames, r.percentile)  # this turn's
         self._was_in_turn = False
         self._floor = _Level(r.floor_frames, r.min_frames, 50.0)
+        self._early_floor = _Level(r.floor_frames, r.min_frames, r.early_percentile)
+        self._early_low = np.inf
+        self._room_run = 0  # speech frames in a row last heard as the room's
+        self._forgotten_over = np.inf  # the lowest bar the room's frames were checked at
         self._near_hangover = _Hangover(r.hangover_frames)  # a near talker's, before their level
 
     @property
@@ -187,8 +201,15 @@ class NearTalkerGate:
             self._turn.reset()
         self._was_in_turn = in_turn
         at_mic = self._at_the_microphone(level_db, speech, echo=echo or may_echo)
+        if at_mic and 0 < self._room_run <= self.rules.onset_frames:
+            # A run of speech that reaches the bar soon was theirs from its first frame (not one
+            # that ran on for longer: the voices of a café before the candidate's).
+            self._forget_last_room_frames(self._room_run)
+        if not speech:
+            self._room_run = 0
         if not in_turn and not echo and not at_mic:
             self._hear_room(level_db, speech)
+            self._room_run += speech
         if not speech:
             self._hangover.reset()
             self._run = 0
@@ -206,9 +227,11 @@ class NearTalkerGate:
             if self._voice.db is None or self._since_near <= self.rules.hangover_frames:
                 if mine:
                     self._voice.hear(level_db)
-            elif not mine and not echo:
+            elif not mine and not echo and self._room_db is not None:
                 # Speech far under theirs, long past their last near word: the room's, heard as
-                # such now, not only once they stop (a café filling up during an answer).
+                # such now, not only once they stop (a café filling up during an answer). Not
+                # before the room has been heard on its own: from a candidate who talked from the
+                # first moment, these are the tails of their words.
                 self._hear_room(level_db, speech)
         return mine
 
@@ -216,18 +239,58 @@ class NearTalkerGate:
         """Before the candidate's voice is known: speech standing near_contrast_db above the
         room's quiet moments (and the weaker syllables right after it). A candidate who starts
         before the interviewer does is heard, not taken for the room."""
-        r = self.rules
         if self._voice.db is not None:
             return False  # known for good: the floor is no longer needed
-        if not speech:
-            if not echo:
+        if not echo:
+            self._early_floor.hear(level_db)
+            if not speech:
                 self._floor.hear(level_db)
+        bar = self._contrast_bar()
+        if not speech or echo or bar is None:
             self._near_hangover.reset()
             return False
-        if echo or self._floor.db is None:
-            self._near_hangover.reset()
-            return False
-        return self._near_hangover.passes(level_db >= self._floor.db + r.near_contrast_db)
+        return self._near_hangover.passes(level_db >= bar)
+
+    def _contrast_bar(self) -> float | None:
+        """The level that marks someone at the microphone, before their voice is known."""
+        r = self.rules
+        if self._floor.db is not None:
+            bar = self._floor.db + r.near_contrast_db
+        elif self._early_floor.db is not None:
+            # The lowest it has been: a candidate talking on fills the frames it is taken from.
+            low = self._early_low = min(self._early_low, self._early_floor.db)
+            bar = low + r.early_contrast_db
+        else:
+            return None
+        if bar < self._forgotten_over:
+            # The moments before it was known (or this low) went to the room: speech over the
+            # bar among them was the candidate's (else their level is the room's, and no word
+            # of theirs clears it).
+            self._forgotten_over = bar
+            self._forget_room_speech_over(bar)
+        return bar
+
+    def _forget_last_room_frames(self, n: int) -> None:
+        self._room_run = 0
+        kept = list(zip(self._levels, self._speech, strict=True))[: max(0, len(self._levels) - n)]
+        self._keep_room_frames(kept)
+
+    def _forget_room_speech_over(self, bar: float) -> None:
+        kept = [
+            (lv, sp)
+            for lv, sp in zip(self._levels, self._speech, strict=True)
+            if not (sp and lv >= bar)
+        ]
+        if len(kept) < len(self._levels):
+            self._keep_room_frames(kept)
+
+    def _keep_room_frames(self, kept: list[tuple[float, bool]]) -> None:
+        self._levels = deque((lv for lv, _ in kept), maxlen=self.rules.window_frames)
+        self._speech = deque((sp for _, sp in kept), maxlen=self.rules.window_frames)
+        self._busy = False
+        self._room_db = None
+        if len(self._levels) >= self.rules.min_frames:
+            self._update_room()
 
     def _judge(self, level_db: float, *, in_turn: bool) -> bool:
         r = self.rules
@@ -237,11 +300,16 @@ class NearTalkerGate:
             self._hangover.reset()
             return False
         if room is None:
-            if self._frames <= r.patience_frames:
+            if self._voice.db is not None:
+                # The room not heard yet (the candidate talked from the start, with hardly a
+                # pause): speech near their level is theirs.
+                bar = self._voice.db - r.far_db
+            elif self._frames <= r.patience_frames:
                 # Not heard yet: the very start, or on a loudspeaker the moments between
                 # the interviewer's words, until there is a quarter second of them.
                 return False
-            bar = None
+            else:
+                bar = None
         elif self._busy or self._frames <= r.settle_frames:
             bar = room + (r.keep_margin_db if in_turn else r.margin_db)
             if self._voice.db is not None and not in_turn:
@@ -296,6 +364,9 @@ class NearTalkerGate:
             self._frames > self.rules.settle_frames and self._since_update < 4
         ):
             return
+        self._update_room()
+
+    def _update_room(self) -> None:
         self._since_update = 0
         share = sum(self._speech) / len(self._speech)
         self._busy = len(self._speech) >= self.rules.busy_min_frames and share >= (
