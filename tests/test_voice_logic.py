@@ -612,6 +612,11 @@ def test_voices_crossing_the_rooms_bar_do_not_hold_the_floor_after_the_answer():
     # turn ran on, and the talkers' words made it look unfinished (a 2.9 s wait to reply).
     after = feed_gate(gate, peaky_talkers(60, room), in_turn=True)
     assert not any(after[gate.rules.busy_recency_frames + 1 :])
+    # Nor within that short tail once their soft syllables are over: a peak 2.5 dB over the
+    # room is no word of theirs (it ran one answer in a café on by 0.3 s).
+    feed_gate(gate, candidate(40), in_turn=True)
+    tail = feed_gate(gate, peaky_talkers(16, gate.room_db, every=9)[1:], in_turn=True)
+    assert not any(tail[gate.rules.hangover_frames :])
 
 
 def test_voices_the_vad_calls_speech_at_the_rooms_level_do_not_hold_the_floor():

@@ -311,7 +311,10 @@ class NearTalkerGate:
             else:
                 bar = None
         elif self._busy or self._frames <= r.settle_frames:
-            bar = room + (r.keep_margin_db if in_turn else r.margin_db)
+            # In their turn, their softer words just above the room; past their last word near
+            # their level, the room's own peaks reach that, so the full margin again.
+            soft = in_turn and (self._voice.db is None or self._since_near <= r.hangover_frames)
+            bar = room + (r.keep_margin_db if soft else r.margin_db)
             if self._voice.db is not None and not in_turn:
                 # While the room's level is still rising to theirs (it lags, learned over
                 # seconds), the peaks of newly heard voices are not near enough to take the floor.
