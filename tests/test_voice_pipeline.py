@@ -358,9 +358,10 @@ def test_on_a_loudspeaker_the_okays_echo_stays_out_of_the_answer(models, voice_b
     assert not any(ack.lower().rstrip(".") in text for ack in ACK_PHRASES), heard.text
 
 
-def stream_through(models, stt, audio) -> str:
+def stream_through(models, stt, audio, *, fed=None) -> str:
     """Feed a recording to a StreamingTranscriber frame by frame, with the real VAD deciding
-    speech, waiting for each stretch's words; returns the stored-transcript text."""
+    speech, waiting for each stretch's words; returns the stored-transcript text. fed: an
+    event set once the last frame is in."""
     from voice.audio import FRAME_SAMPLES
     from voice.vad import SpeechGate
 
@@ -370,6 +371,8 @@ def stream_through(models, stt, audio) -> str:
         frame = audio[k * FRAME_SAMPLES : (k + 1) * FRAME_SAMPLES].copy()
         stt.push(frame, gate.update(models.vad.probability(frame)))
         stt.wait_idle()
+    if fed is not None:
+        fed.set()
     text = stt.final()
     stt.close()
     return text
@@ -396,7 +399,6 @@ def test_a_transcript_that_fell_behind_is_caught_up_in_windows_that_end_at_pause
     and a chunk can come back empty (25 s of a 63 s answer were missing). It is caught up in
     parts no longer than the window, each ending at a pause, and nothing is lost."""
     from voice.asr import StreamingTranscriber
-    from voice.vad import SpeechGate
 
     sentences = [
         "First I would pin down who the users are.",
@@ -423,15 +425,7 @@ def test_a_transcript_that_fell_behind_is_caught_up_in_windows_that_end_at_pause
 
     stt = StreamingTranscriber(Spy(), commit_s=2.0, max_window_s=5.0)  # type: ignore[arg-type]
     stt.context = "Before you draw a single architecture box, what do you pin down first?"
-    models.vad.reset()
-    gate = SpeechGate()
-    for k in range(audio.size // FRAME_SAMPLES):
-        frame = audio[k * FRAME_SAMPLES : (k + 1) * FRAME_SAMPLES].copy()
-        stt.push(frame, gate.update(models.vad.probability(frame)))
-        stt.wait_idle()
-    fed.set()
-    text = stt.final()
-    stt.close()
+    text = stream_through(models, stt, audio, fed=fed)
     assert len(windows) >= 3 and max(windows[1:]) <= 5.0, windows
     assert word_error_rate(rec.reference, text) <= 0.1, text
     assert text.lower().startswith("first") and "cost ceiling" in text.lower()
