@@ -242,7 +242,8 @@ class NearTalkerGate:
         if self._voice.db is not None:
             return False  # known for good: the floor is no longer needed
         if not echo:
-            self._early_floor.hear(level_db)
+            if self._floor.db is None:  # only stands in until the quiet moments are known
+                self._early_floor.hear(level_db)
             if not speech:
                 self._floor.hear(level_db)
         bar = self._contrast_bar()
@@ -272,8 +273,10 @@ class NearTalkerGate:
 
     def _forget_last_room_frames(self, n: int) -> None:
         self._room_run = 0
-        kept = list(zip(self._levels, self._speech, strict=True))[: max(0, len(self._levels) - n)]
-        self._keep_room_frames(kept)
+        for _ in range(min(n, len(self._levels))):
+            self._levels.pop()
+            self._speech.pop()
+        self._room_frames_changed()
 
     def _forget_room_speech_over(self, bar: float) -> None:
         kept = [
@@ -282,11 +285,12 @@ class NearTalkerGate:
             if not (sp and lv >= bar)
         ]
         if len(kept) < len(self._levels):
-            self._keep_room_frames(kept)
+            self._levels = deque((lv for lv, _ in kept), maxlen=self.rules.window_frames)
+            self._speech = deque((sp for _, sp in kept), maxlen=self.rules.window_frames)
+            self._room_frames_changed()
 
-    def _keep_room_frames(self, kept: list[tuple[float, bool]]) -> None:
-        self._levels = deque((lv for lv, _ in kept), maxlen=self.rules.window_frames)
-        self._speech = deque((sp for _, sp in kept), maxlen=self.rules.window_frames)
+    def _room_frames_changed(self) -> None:
+        """The room's level and busyness, taken again from the frames now kept."""
         self._busy = False
         self._room_db = None
         if len(self._levels) >= self.rules.min_frames:
