@@ -32,6 +32,8 @@ from voice.conversation import Conversation, HeardTurn
 from voice.words import word_count
 
 QUESTION_KINDS = ("prompt", "follow_up")
+# Said once per question to a candidate who thought aloud and then went quiet.
+TAKE_YOUR_TIME = "Take your time."
 
 
 class SessionLike(Protocol):
@@ -86,6 +88,7 @@ class VoiceFace:
         self._captions = captions
         self._interjection_max_words = interjection_max_words
         self._carry = ""  # interjections waiting to be put in front of the next answer
+        self._nudged = False  # "Take your time." was said for the question being answered
         self._scoring: threading.Thread | None = None  # the answer being submitted, if any
         self._question_timing: dict[str, float] = {}
         self.heard: list[HeardTurn] = []
@@ -117,6 +120,16 @@ class VoiceFace:
             if self._is_interjection(heard) and not heard.input_ended:
                 self._carry = f"{self._carry} {heard.text}".strip()
                 self._say_rest(heard, preface="As I was saying:")
+                continue
+            if heard.reason == "thinking" and not heard.input_ended:
+                # "Okay, let me think." and a long silence: no answer yet. Those words go in
+                # front of it; one gentle word per question, then the interviewer just waits.
+                self._carry = f"{self._carry} {heard.text}".strip()
+                if not self._nudged:
+                    self._nudged = True
+                    self.conv.begin_reply()
+                    self._caption("interviewer", TAKE_YOUR_TIME)
+                    self.conv.say(TAKE_YOUR_TIME, "notice")
                 continue
             answer = f"{self._carry} {heard.text}".strip()
             self._carry = ""
@@ -185,7 +198,9 @@ class VoiceFace:
             done.wait()
             ready_at = self.conv.port.frame_time() + self._file_score_s
             ready = lambda: self.conv.port.frame_time() >= ready_at  # noqa: E731
-        more = None if input_ended else self.conv.listen(acknowledge=True, until=ready)
+        # "So, yeah." after the answer closes it: no waiting for more there.
+        listen = self.conv.listen
+        more = None if input_ended else listen(acknowledge=True, until=ready, thinking_aloud=False)
         done.wait()
         if "error" in result:
             raise result["error"]
@@ -206,6 +221,7 @@ class VoiceFace:
         return bool(reply.finished) or reply.pending is None
 
     def _speak(self, reply: Any, *, score_ms: float, acked: bool = False) -> None:
+        self._nudged = False
         self.conv.begin_reply()
         for i, utt in enumerate(reply.utterances):
             self._caption("interviewer", utt.text)

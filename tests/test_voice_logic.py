@@ -21,7 +21,7 @@ from voice.near_talker import NearTalkerGate
 from voice.ports import FileAudioPort
 from voice.tts import speech_pieces
 from voice.turn import FRAME_S, TranscriptView, TurnPolicy, TurnTaker
-from voice.words import ends_unfinished, find_end_phrase, spoken_form
+from voice.words import ends_unfinished, find_end_phrase, only_thinking, spoken_form
 
 POLICY = TurnPolicy(
     end_of_turn_silence_ms=600,
@@ -74,7 +74,7 @@ def test_a_thinking_pause_inside_an_answer_does_not_end_it():
 
 
 @pytest.mark.parametrize(
-    "text", ["I would check the slices and", "so", "because...", "we add the,", "for example:"]
+    "text", ["I would check the slices and", "and so", "because...", "we add the,", "for example:"]
 )
 def test_a_trailing_and_waits_for_the_long_silence(text):
     taker = TurnTaker(POLICY)
@@ -181,6 +181,81 @@ def test_a_spoken_end_phrase_ends_the_turn_at_once():
     assert ends[0].t_decided - ends[0].t_speech_end < 0.1
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Okay, let me think.",
+        "Hmm. Good question.",
+        "Right.",
+        "That's a good question, give me a second.",
+        "Mm-hmm. Let's see.",
+    ],
+)
+def test_thinking_aloud_is_not_the_answer_the_turn_waits_for_it(text):
+    """A finished sentence and 3 s of silence, but no answer yet: the turn stays open, and the
+    answer that follows is the same turn, ended as usual."""
+    taker = TurnTaker(POLICY)
+    assert not end_frames(drive(taker, "s" * 20 + "." * 100, text=text))
+    # Going on: the first frame of speech still has only the thinking words transcribed.
+    assert not end_frames(drive(taker, "s", text=text, t0=120 * FRAME_S))
+    more = f"{text} I would roll back first."
+    ends = end_frames(drive(taker, "s" * 29 + "." * 30, text=more, t0=121 * FRAME_S))
+    assert ends and ends[0].reason == "finished_sentence"
+    # The 3 s spent thinking is not taken for how long this candidate pauses in an answer.
+    assert taker.finished_silence_ms == POLICY.end_of_turn_silence_ms
+
+
+def test_thinking_aloud_then_a_long_silence_ends_the_turn_as_thinking():
+    taker = TurnTaker(POLICY)
+    ends = end_frames(drive(taker, "s" * 20 + "." * 170, text="Okay, let me think."))
+    assert ends and ends[0].reason == "thinking"
+    assert 5.0 <= ends[0].t_decided - ends[0].t_speech_end < 5.1
+
+
+@pytest.mark.parametrize(
+    ("full", "reason", "after_s"),
+    [
+        # The full transcript, 0.7 s into the pause, says it was only thinking: no end.
+        ("Okay, let me think.", None, None),
+        # It says it was an answer: the turn ends then.
+        ("Okay, that is what I would check.", "finished_sentence", 0.7),
+        # It never comes: the fast words decide, half a second later than usual.
+        (None, "finished_sentence", 1.1),
+    ],
+)
+def test_a_short_turn_with_thinking_words_waits_for_the_full_transcript(full, reason, after_s):
+    """The fast words of a short stretch can hear "Okay, let me think." as "Okay? What do you
+    think?", a finished question that would end the turn and draw a follow-up on it."""
+    taker = TurnTaker(POLICY)
+    events = drive(
+        taker,
+        "s" * 20 + "." * 60,
+        text="Okay? What do you think?",
+        full=lambda k: full if k >= 42 else None,
+    )
+    ends = end_frames(events)
+    assert (ends[0].reason if ends else None) == reason
+    if ends:
+        assert ends[0].t_decided - ends[0].t_speech_end == pytest.approx(after_s, abs=0.04)
+
+
+def test_yeah_over_the_interviewer_is_a_backchannel_not_thinking():
+    """Cutting the interviewer off with "Yeah." ends as usual, so the interviewer goes on."""
+    taker = TurnTaker(POLICY)
+    events = drive(taker, "s" * 10 + "." * 30, bot=True, text="Yeah.")
+    ends = end_frames(events)
+    assert ends and ends[0].reason == "finished_sentence"
+
+
+def test_after_an_answer_so_yeah_closes_it_and_is_not_waited_on():
+    """While the last answer is scored, "So, yeah." is the end of it, not someone about to
+    answer: the reply is not held back five seconds for it."""
+    taker = TurnTaker(POLICY)
+    taker.thinking_aloud = False
+    ends = end_frames(drive(taker, "s" * 20 + "." * 30, text="So, yeah."))
+    assert ends and ends[0].reason == "finished_sentence"
+
+
 def test_speech_over_the_interviewer_pauses_it_then_interrupts():
     taker = TurnTaker(POLICY)
     events = drive(taker, "..sss", bot=True)
@@ -220,6 +295,24 @@ def test_end_phrases_and_unfinished_endings():
 )
 def test_a_word_that_may_trail_off_ends_the_turn_after_a_full_stop(text, unfinished):
     assert ends_unfinished(text) is unfinished
+
+
+@pytest.mark.parametrize(
+    ("text", "thinking"),
+    [
+        ("HMM, good question.", True),
+        ("Okay. Let me think about that.", True),
+        ("Yeah, so.", True),
+        ("Sure, one second.", True),
+        ("", False),
+        ("Yes.", False),
+        ("Okay, I would roll back first.", False),
+        ("So first, freeze it.", False),
+        ("A canary.", False),
+    ],
+)
+def test_thinking_words_are_told_from_an_answer(text, thinking):
+    assert only_thinking(text) is thinking
 
 
 def test_the_stored_transcript_spells_small_numbers_as_they_were_said():

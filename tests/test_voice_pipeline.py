@@ -8,6 +8,7 @@ shows is the pipeline's own behaviour, repeatably.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import subprocess
@@ -828,3 +829,44 @@ def test_a_spoken_id_stays_id_in_the_stored_transcript(models, voice_bank):
     question = "Design the voice assistant. What would you build first?"
     text = models.transcriber.transcribe(audio, glossary_prompt(question), beam_size=5)
     assert text.count("I'd") == 2, text
+
+
+@pytest.mark.parametrize("pause", [3.0, 6.5])
+def test_thinking_aloud_before_the_answer_is_waited_out_not_scored(
+    models, voice_bank, tmp_path, pause
+):
+    """ "Okay, let me think." and a silence to think in: the interviewer neither says "Okay."
+    nor scores those words as the answer (it used to probe them: 'You focused on "Okay, let me
+    think"'). Past 5 s it says "Take your time." once and goes on waiting; the thinking words
+    stay in front of the answer."""
+    from agent.voice_face import TAKE_YOUR_TIME, VoiceFace
+
+    first = Answer(
+        5.0,
+        ["Okay, let me think.", "I would roll back first.", "Then I would page the model owner."],
+        [pause, 0.4],
+    )
+    rec = make_recording(
+        tmp_path / "think.wav",
+        "piper-slow",
+        [first, Answer(19.0 + pause, ["A canary with a latency gate."])],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    session = _ScriptedSession()
+    port = FileAudioPort(rec.path, tmp_path / "out.wav")
+    conv = Conversation(port, models, VoiceConfig())
+    captions = io.StringIO()
+    result = VoiceFace(session, conv, captions=captions).run()
+    conv.close()
+    assert result.turns == 2
+    answer = session.answers[0].lower()
+    assert "think" in answer and "roll back" in answer and "page" in answer
+    assert "canary" in session.answers[1].lower()
+    said = captions.getvalue()
+    assert said.count(TAKE_YOUR_TIME) == (1 if pause > 5.0 else 0)
+    # Nothing from the interviewer while the candidate thinks, until the nudge (if any).
+    (think_start, think_end), (answer_start, _) = speech_regions(read_wav_at(rec.path))[:2]
+    out = activity(read_wav_at(tmp_path / "out.wav"))
+    quiet_until = min(answer_start, think_end + 4.8)
+    assert not out[int(think_start / WIN_S) : int(quiet_until / WIN_S)].any()

@@ -359,6 +359,13 @@ class StreamingTranscriber:
         with self._done:
             self._done.wait_for(lambda: self._submitted <= len(self._results), timeout=timeout)
 
+    def wait_full(self, timeout: float = 60.0) -> None:
+        """Block until the full-window text covers every closed stretch (deterministic runs)."""
+        with self._done:
+            self._done.wait_for(
+                lambda: self._closed or self._whole_covers >= self._submitted, timeout=timeout
+            )
+
     def reset(self) -> None:
         """A new turn: forget text and audio (in-flight work from the old turn is discarded)."""
         with self._lock:

@@ -38,6 +38,10 @@ class VoiceConfig(BaseModel):
     # from the end of speech: a candidate who goes on after a thinking pause continues the same
     # answer. The reply (scored question) waits for it; "that's my answer" or Enter skip it.
     continuation_grace_ms: int = 1500
+    # A turn of only "Hmm, good question." or "Okay, let me think." is not an answer: the
+    # interviewer waits this long in silence for it, then says "Take your time." and goes on
+    # listening (those words go in front of the answer).
+    thinking_silence_ms: int = 5000
     min_barge_in_ms: int = 96
     # A barge-in this short ("sorry, could you repeat?") before the question was fully asked is
     # not the answer: the interviewer finishes the question.

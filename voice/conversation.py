@@ -97,6 +97,7 @@ def policy_from(config: VoiceConfig) -> TurnPolicy:
         end_of_turn_silence_ms=config.end_of_turn_silence_ms,
         max_end_of_turn_silence_ms=config.max_end_of_turn_silence_ms,
         unfinished_turn_silence_ms=config.unfinished_turn_silence_ms,
+        thinking_silence_ms=config.thinking_silence_ms,
         review_silence_ms=config.review_silence_ms,
         min_barge_in_ms=config.min_barge_in_ms,
         end_phrases=tuple(config.end_phrases),
@@ -230,6 +231,8 @@ class Conversation:
         if self._deterministic:
             self.speaker.wait_synthesized()
             self.stt.wait_idle()
+            if self.turns.awaiting_full_text:
+                self.stt.wait_full()
 
     def _hear(self, frame, t: float) -> tuple[bool, bool]:  # noqa: ANN001
         """(the candidate is speaking, the frame is only the interviewer's own voice)."""
@@ -261,13 +264,19 @@ class Conversation:
         return speech, echoed
 
     def listen(
-        self, *, acknowledge: bool = False, until: Callable[[], bool] | None = None
+        self,
+        *,
+        acknowledge: bool = False,
+        until: Callable[[], bool] | None = None,
+        thinking_aloud: bool = True,
     ) -> HeardTurn | None:
         """Until the candidate's turn ends. None when the input ended with nothing said.
 
         acknowledge: say "Okay." the moment a turn with words ends, before its final transcript.
         until: stop listening (None) once this is true while no one has started speaking: how
         the loop keeps hearing the mic, barge-in included, while an answer is being scored.
+        thinking_aloud: a turn of only "Okay, let me think." waits for the answer after it
+        (TurnPolicy.thinking_silence_ms). Off after an answer, where "So, yeah." closes it.
 
         A turn ended by silence after a finished sentence leaves the floor open a little longer
         (continuation_grace_ms from the end of speech): the "Okay." was a backchannel if the
@@ -277,6 +286,7 @@ class Conversation:
         say the answer is over. When the full transcript does keep the "and", the floor stays
         open until the long silence (unfinished_turn_silence_ms).
         """
+        self.turns.thinking_aloud = thinking_aloud
         heard = self._listen_turn(acknowledge, until)
         while heard is not None and heard.provisional:
             deadline = self._floor_open_until(heard)
@@ -375,7 +385,13 @@ class Conversation:
                     if learn_from is not None:
                         self.turns.note_pause((f.t - learn_from) * 1000)
                 elif isinstance(f, EndOfTurnFrame):
-                    acked = acknowledge and bool(self.stt.text.strip()) and self.acknowledge()
+                    # No "Okay." for "Let me think." and a long silence: nothing was answered.
+                    acked = (
+                        acknowledge
+                        and f.reason != "thinking"
+                        and bool(self.stt.text.strip())
+                        and self.acknowledge()
+                    )
                     heard = self._finish(f, barge_stop_ms, unspoken)
                     heard.acknowledged = acked
                     if heard.text or heard.barged_in:

@@ -89,5 +89,11 @@ class EndOfTurnFrame(Frame):
     t_speech_end: float  # device time the candidate's last speech frame ended
     t_decided: float
     reason: Literal[
-        "finished_sentence", "finished_on_review", "end_phrase", "silence", "key", "input_ended"
+        "finished_sentence",
+        "finished_on_review",
+        "end_phrase",
+        "silence",
+        "thinking",
+        "key",
+        "input_ended",
     ]

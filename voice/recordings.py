@@ -52,7 +52,11 @@ _PIPER = {
     "piper-high": (1.0, 0.8, 0.9, ["pitch", "400", "tempo", "0.9"]),
 }
 _ESPEAK = {"espeak-us-f": "en-us+f3", "espeak-gb-m": "en-gb+m3", "espeak-us": "en-us"}
-VOICES = tuple(_PIPER) + tuple(_ESPEAK)
+# Debian's flite and festival voices (optional: measurement, not the test suite): CMU's
+# diphone and statistical voices, a woman's (slt) among them, nearer human speech than espeak.
+_FLITE = {"flite-slt": "slt", "flite-rms": "rms", "flite-awb": "awb", "flite-kal": "kal16"}
+_FESTIVAL = {"festival-slt": "voice_cmu_us_slt_arctic_hts", "festival-kal": "voice_kal_diphone"}
+VOICES = tuple(_PIPER) + tuple(_ESPEAK) + tuple(_FLITE) + tuple(_FESTIVAL)
 
 
 class VoiceBank:
@@ -75,6 +79,10 @@ class VoiceBank:
             return _sox(audio, sox_effects) if sox_effects else audio
         if voice in _ESPEAK:
             return _espeak(text, _ESPEAK[voice])
+        if voice in _FLITE:
+            return _synth(["flite", "-voice", _FLITE[voice], "-t", text, "-o"])
+        if voice in _FESTIVAL:
+            return _synth(["text2wave", "-eval", f"({_FESTIVAL[voice]})", "-o"], stdin=text)
         raise ValueError(f"unknown test voice {voice!r}")
 
     def _piper_speak(
@@ -121,6 +129,19 @@ def _espeak(text: str, voice: str) -> np.ndarray:
             capture_output=True,
         )
         return read_wav_at(out) * 0.7
+
+
+def _synth(command: list[str], stdin: str | None = None) -> np.ndarray:
+    """A command-line synthesizer that takes the output WAV's path last."""
+    if not shutil.which(command[0]):
+        raise RuntimeError(f"{command[0]} is not installed")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "s.wav"
+        subprocess.run(
+            [*command, str(out)], input=stdin, text=True, check=True, capture_output=True
+        )
+        audio = read_wav_at(out)
+        return audio / (np.abs(audio).max() + 1e-9) * 0.7
 
 
 def _trim(audio: np.ndarray, level: float = 0.01) -> np.ndarray:

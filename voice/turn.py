@@ -19,7 +19,13 @@ from .frames import (
     ResumePlaybackFrame,
     TurnStartedFrame,
 )
-from .words import ends_on_stray_punctuation, ends_sentence, find_end_phrase
+from .words import (
+    ends_on_stray_punctuation,
+    ends_sentence,
+    find_end_phrase,
+    may_be_thinking,
+    only_thinking,
+)
 
 FRAME_S = FRAME_SAMPLES / PIPELINE_RATE
 
@@ -32,6 +38,11 @@ class TurnPolicy:
     max_end_of_turn_silence_ms: int = 900
     pause_margin_ms: int = 150
     unfinished_turn_silence_ms: int = 2000
+    # Silence after a turn of only thinking words ("Okay, let me think.") before it ends.
+    thinking_silence_ms: int = 5000
+    # A few fast words that may be only thinking ("Okay? What do you think?") wait this much
+    # longer than a finished sentence would for the full transcript to say which it is.
+    thinking_check_ms: int = 500
     # After this much silence a turn the fast words call unfinished ("...the cost ceiling,") is
     # judged again on the full-window transcript, which punctuates better: a finished sentence
     # there ends the turn now rather than at the long silence.
@@ -60,6 +71,8 @@ _PAUSES_KEPT = 8
 class TurnTaker:
     def __init__(self, policy: TurnPolicy) -> None:
         self.policy = policy
+        # A turn of only thinking words waits for the answer (off: it is a turn like others).
+        self.thinking_aloud = True
         # Kept across turns: how long this candidate pauses between sentences of one answer.
         self._pauses: deque[float] = deque(maxlen=_PAUSES_KEPT)
         self.reset()
@@ -87,6 +100,9 @@ class TurnTaker:
         self._run_start: float | None = None  # speech heard while the interviewer talks
         self._paused = False
         self.barged_in_at: float | None = None
+        # Holding the end of a short turn until the full transcript says if it was only
+        # thinking aloud (a deterministic run waits for that transcript).
+        self.awaiting_full_text = False
 
     @property
     def paused(self) -> bool:
@@ -115,8 +131,13 @@ class TurnTaker:
                     self._start_turn(self._run_start if self._run_start is not None else t, out)
             elif self.last_speech_end is not None:
                 pause_ms = (t - self.last_speech_end) * 1000
-                if pause_ms >= _MIN_PAUSE_MS and _finished(transcript):
-                    # Going on after a finished sentence: that pause was not the end.
+                if (
+                    pause_ms >= _MIN_PAUSE_MS
+                    and _finished(transcript)
+                    and not _thinking(transcript)
+                ):
+                    # Going on after a finished sentence: that pause was not the end (a pause
+                    # to think after "Let me think." says nothing of their pauses in an answer).
                     self.note_pause(pause_ms)
             self.last_speech_end = end
             return out
@@ -144,6 +165,26 @@ class TurnTaker:
     def _maybe_end(self, now: float, transcript: TranscriptView) -> list[Frame]:
         assert self.last_speech_end is not None
         silence_ms = (now - self.last_speech_end) * 1000
+        self.awaiting_full_text = False
+        # Cutting the interviewer off with "Yeah." is a backchannel: it ends as usual, and the
+        # interviewer goes on. Only a turn of its own, about to answer, can be thinking aloud.
+        own_turn = self.thinking_aloud and self.barged_in_at is None
+        if (
+            own_turn
+            and transcript.full_text is None
+            and may_be_thinking(transcript.text)
+            and silence_ms < self.finished_silence_ms + self.policy.thinking_check_ms
+        ):
+            self.awaiting_full_text = True
+            return []
+        if own_turn and _thinking(transcript):
+            # "Okay, let me think." is not the answer: neither its full stop nor the usual
+            # silence ends the turn, only a long one.
+            if silence_ms < self.policy.thinking_silence_ms:
+                return []
+            return [
+                EndOfTurnFrame(t_speech_end=self.last_speech_end, t_decided=now, reason="thinking")
+            ]
         reason = None
         if transcript.up_to_date and transcript.text.strip():
             if find_end_phrase(transcript.text, list(self.policy.end_phrases)):
@@ -176,3 +217,10 @@ class TurnTaker:
 
 def _finished(transcript: TranscriptView) -> bool:
     return transcript.up_to_date and ends_sentence(transcript.text)
+
+
+def _thinking(transcript: TranscriptView) -> bool:
+    """All the candidate has said so far is thinking aloud, by the fullest transcript there is."""
+    if transcript.full_text is not None:
+        return only_thinking(transcript.full_text)
+    return transcript.up_to_date and only_thinking(transcript.text)

@@ -116,6 +116,66 @@ def ends_sentence(text: str) -> bool:
     return not ends_unfinished(text)
 
 
+# What a candidate says while gathering their thoughts, before the answer: a turn of only these
+# is not an answer ("Hmm, good question." then five seconds of thought). Longest phrases first.
+THINKING_PHRASES = (
+    "that's a really good question",
+    "that's a good question",
+    "that's a great question",
+    "that's an interesting question",
+    "give me a second",
+    "give me a moment",
+    "give me a minute",
+    "let me think about that",
+    "let me think about it",
+    "let me think",
+    "let me see",
+    "let's see",
+    "good question",
+    "great question",
+    "interesting question",
+    "one second",
+    "one moment",
+    "all right",
+    "okay",
+    "ok",
+    "alright",
+    "right",
+    "sure",
+    "yeah",
+    "well",
+    "so",
+    "interesting",
+    "hmm",
+    "hm",
+    "mm",
+    "mmm",
+    "um",
+    "umm",
+    "uh",
+    "uhm",
+    "er",
+    "erm",
+    "ah",
+    "oh",
+)
+_THINKING = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in THINKING_PHRASES) + r")\b")
+
+
+def may_be_thinking(text: str, max_words: int = 5) -> bool:
+    """A few words with thinking words among them: the fast words of a short stretch, which
+    can hear "Okay, let me think." as "Okay? What do you think?" (the full transcript decides)."""
+    words = normalise(text)
+    return bool(words) and len(words.split()) <= max_words and bool(_THINKING.search(words))
+
+
+def only_thinking(text: str) -> bool:
+    """True when the words are all a candidate gathering their thoughts ("Okay, let me
+    think.", "Hmm, good question."): no answer has started yet. False for no words at all."""
+    words = normalise(text)
+    return bool(words) and not _THINKING.sub(" ", words).split()
+
+
 def find_end_phrase(text: str, phrases: list[str]) -> str | None:
     """The end phrase ("that's my answer") if the candidate's last words are one."""
     tail = normalise(text)
