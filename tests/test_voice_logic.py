@@ -171,11 +171,12 @@ def test_the_turn_waits_for_the_transcript_before_judging_the_words():
     assert not end_frames(events)
 
 
-def test_a_spoken_end_phrase_ends_the_turn_at_once():
+@pytest.mark.parametrize(
+    "text", ["Roll back and page the owner. That's my answer.", "Okay, that's my answer."]
+)
+def test_a_spoken_end_phrase_ends_the_turn_at_once(text):
     taker = TurnTaker(POLICY)
-    events = drive(
-        taker, "s" * 20 + "." * 8, text="Roll back and page the owner. That's my answer."
-    )
+    events = drive(taker, "s" * 20 + "." * 8, text=text)
     ends = end_frames(events)
     assert ends and ends[0].reason == "end_phrase"
     assert ends[0].t_decided - ends[0].t_speech_end < 0.1

@@ -169,8 +169,12 @@ class TurnTaker:
         # Cutting the interviewer off with "Yeah." is a backchannel: it ends as usual, and the
         # interviewer goes on. Only a turn of its own, about to answer, can be thinking aloud.
         own_turn = self.thinking_aloud and self.barged_in_at is None
+        said_done = transcript.up_to_date and find_end_phrase(
+            transcript.text, list(self.policy.end_phrases)
+        )
         if (
             own_turn
+            and not said_done
             and transcript.full_text is None
             and may_be_thinking(transcript.text)
             and silence_ms < self.finished_silence_ms + self.policy.thinking_check_ms
@@ -187,7 +191,7 @@ class TurnTaker:
             ]
         reason = None
         if transcript.up_to_date and transcript.text.strip():
-            if find_end_phrase(transcript.text, list(self.policy.end_phrases)):
+            if said_done:
                 reason = "end_phrase"
             elif silence_ms >= self.finished_silence_ms and ends_sentence(transcript.text):
                 reason = "finished_sentence"
