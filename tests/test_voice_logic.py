@@ -333,7 +333,21 @@ def test_a_long_first_sentence_is_split_at_a_clause_so_audio_starts_early():
         "increasing barge-in failures. Diagnose it."
     )
     assert len(pieces) == 3
-    assert pieces[0].endswith("1100 ms,") and pieces[-1] == "Diagnose it."
+    assert pieces[0].endswith("1100 milliseconds,") and pieces[-1] == "Diagnose it."
+
+
+def test_units_are_said_in_full_not_read_as_letters_or_other_words():
+    """Piper read "10 min" as "ten men", "300 ms" as "M S" and "16 kHz" as "KHC"."""
+    pieces = speech_pieces(
+        "Warm-up (1 prompt, 10 min). Answer within 1.5 s; p95 was 300 ms, 4x the budget at "
+        "16 kHz, 1 s at most. The 1990s, a v2.5 model, 3 x 4."
+    )
+    assert pieces == [
+        "Warm-up (1 prompt, 10 minutes).",
+        "Answer within 1.5 seconds; p95 was 300 milliseconds, 4 times the budget at 16 "
+        "kilohertz, 1 second at most.",
+        "The 1990s, a v2.5 model, 3 x 4.",
+    ]
 
 
 def test_file_device_output_is_sample_aligned_with_the_input(tmp_path):

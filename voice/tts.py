@@ -12,6 +12,19 @@ from .config import VoiceConfig
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=[-\u2014]\s)")
 _MARKUP = re.compile(r"[`*_#>|]+")
+# Units after a number that Piper reads as letters or as another word ("10 min" is heard as
+# "ten men", "300 ms" as "three hundred M S", "16 kHz" as "sixteen KHC"): said in full. A
+# bare "s" needs the space ("the 1990s" stays), "x" none ("4x faster", not "4 x 3").
+_UNIT_WORDS = {  # one, more than one
+    "ms": ("millisecond", "milliseconds"),
+    "s": ("second", "seconds"),
+    "sec": ("second", "seconds"),
+    "min": ("minute", "minutes"),
+    "kHz": ("kilohertz", "kilohertz"),
+    "Hz": ("hertz", "hertz"),
+    "x": ("time", "times"),
+}
+_UNIT = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)(?:\s(s)|\s?(ms|sec|min|kHz|Hz)|(x))\b")
 
 
 def bundled_voice() -> tuple[str, str]:
@@ -21,9 +34,16 @@ def bundled_voice() -> tuple[str, str]:
 
 
 def clean_for_speech(text: str) -> str:
-    """Markdown and code punctuation are read aloud badly; drop them."""
-    text = _MARKUP.sub(" ", text)
+    """Markdown and code punctuation are read aloud badly; drop them. Units are spelled out."""
+    text = _UNIT.sub(_unit_in_words, _MARKUP.sub(" ", text))
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _unit_in_words(m: re.Match[str]) -> str:
+    number = m.group(1)
+    unit = next(u for u in m.groups()[1:] if u)
+    one, more = _UNIT_WORDS[unit]
+    return f"{number} {one if number == '1' else more}"
 
 
 def split_sentences(text: str) -> list[str]:
