@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
 from voice.conversation import Conversation, HeardTurn
-from voice.words import word_count
+from voice.words import only_thinking, word_count
 
 QUESTION_KINDS = ("prompt", "follow_up")
 # Said once per question to a candidate who thought aloud and then went quiet.
@@ -119,7 +119,10 @@ class VoiceFace:
             self._caption("you", heard.text)
             if self._is_interjection(heard) and not heard.input_ended:
                 self._carry = f"{self._carry} {heard.text}".strip()
-                self._say_rest(heard, preface="As I was saying:")
+                # After "Mm-hmm." or "Right." the interviewer simply goes on; after "Sorry,
+                # could you repeat that?" it picks the thread up again.
+                preface = "" if only_thinking(heard.text) else "As I was saying:"
+                self._say_rest(heard, preface=preface)
                 continue
             if heard.reason == "thinking" and not heard.input_ended:
                 # "Okay, let me think." and a long silence: no answer yet. Those words go in

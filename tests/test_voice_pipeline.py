@@ -870,3 +870,50 @@ def test_thinking_aloud_before_the_answer_is_waited_out_not_scored(
     out = activity(read_wav_at(tmp_path / "out.wav"))
     quiet_until = min(answer_start, think_end + 4.8)
     assert not out[int(think_start / WIN_S) : int(quiet_until / WIN_S)].any()
+
+
+@pytest.mark.parametrize(
+    ("said", "preface"), [("Yeah.", False), ("Sorry, could you repeat that?", True)]
+)
+def test_a_word_over_the_question_is_not_the_answer_and_the_question_is_finished(
+    models, voice_bank, tmp_path, said, preface
+):
+    """A backchannel or a request over the question stops the interviewer (barge-in), but
+    it is not the answer: the rest of the question is said, after "As I was saying:" only
+    when the candidate asked for it, and the words go in front of the real answer."""
+    from agent.voice_face import VoiceFace
+
+    rec = make_recording(
+        tmp_path / "interject.wav",
+        "piper-fast",
+        [
+            Answer(1.2, [said]),
+            Answer(9.0, ["I would roll back first."]),
+            Answer(16.0, ["A canary."]),
+        ],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    session = _ScriptedSession()
+    port = FileAudioPort(rec.path, tmp_path / "out.wav")
+    conv = Conversation(port, models, VoiceConfig())
+    spoken: list[str] = []
+    say = conv.say
+
+    def say_and_note(text, kind="", **kw):  # noqa: ANN001, ANN202
+        spoken.append(text)
+        return say(text, kind, **kw)
+
+    conv.say = say_and_note
+    VoiceFace(session, conv).run()
+    conv.close()
+    assert len(session.answers) == 2
+    first = session.answers[0].lower()
+    assert first.index(said.split()[0].lower().strip(",.")) < first.index("roll back")
+    assert ("As I was saying:" in spoken) is preface
+    # The interviewer stopped for it, then said the rest of the question before the answer.
+    (cut_in, cut_in_end), (answer_start, _) = speech_regions(read_wav_at(rec.path))[:2]
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"))
+    assert figs.barge_in_ms and figs.barge_in_ms[0] <= 150
+    out = activity(read_wav_at(tmp_path / "out.wav"))
+    assert out[int(cut_in_end / WIN_S) : int(answer_start / WIN_S)].any()
