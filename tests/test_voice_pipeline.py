@@ -612,6 +612,11 @@ class _ScriptedSession:
         return len(self.answers) - 1
 
 
+def _scripted_exam(models, rec, out=None):  # noqa: ANN001, ANN202
+    """The two-question scripted exam on a recording: (session, conversation)."""
+    return _ScriptedSession(), Conversation(FileAudioPort(rec.path, out), models, VoiceConfig())
+
+
 def test_words_added_while_the_answer_is_scored_are_kept(models, voice_bank, tmp_path):
     from agent.voice_face import VoiceFace
 
@@ -625,9 +630,7 @@ def test_words_added_while_the_answer_is_scored_are_kept(models, voice_bank, tmp
         tail_s=3.0,
         bank=voice_bank,
     )
-    session = _ScriptedSession()
-    port = FileAudioPort(rec.path, tmp_path / "out.wav")
-    conv = Conversation(port, models, VoiceConfig())
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
     # The floor is given back 1.5 s into the pause and scoring takes 3 s: the candidate goes on
     # after 2 s, before the reply is ready.
     told: list[str] = []
@@ -674,8 +677,7 @@ def test_a_candidate_who_starts_before_the_interviewer_is_heard_not_talked_over(
         noise_db=-45.0,
         bank=voice_bank,
     )
-    session = _ScriptedSession()
-    conv = Conversation(FileAudioPort(rec.path, tmp_path / "out.wav"), models, VoiceConfig())
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
     told: list[str] = []
     result = VoiceFace(session, conv, notices=told.append).run()
     conv.close()
@@ -699,8 +701,7 @@ def _exam_in_a_cafe(models, voice_bank, path, **room):
         bank=voice_bank,
         **room,
     )
-    session = _ScriptedSession()
-    conv = Conversation(FileAudioPort(rec.path), models, VoiceConfig())
+    session, conv = _scripted_exam(models, rec)
     told: list[str] = []
     result = VoiceFace(session, conv, notices=told.append).run()
     conv.close()
@@ -753,8 +754,7 @@ def test_in_a_cafe_from_the_start_the_interviewer_replies_once_each_answer_ends(
         room_talk_db=-38.0,
         bank=voice_bank,
     )
-    session = _ScriptedSession()
-    conv = Conversation(FileAudioPort(rec.path, tmp_path / "out.wav"), models, VoiceConfig())
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
     result = VoiceFace(session, conv, notices=lambda _: None).run()
     conv.close()
     assert result.finished and len(session.answers) == 2
@@ -853,9 +853,7 @@ def test_thinking_aloud_before_the_answer_is_waited_out_not_scored(
         tail_s=3.0,
         bank=voice_bank,
     )
-    session = _ScriptedSession()
-    port = FileAudioPort(rec.path, tmp_path / "out.wav")
-    conv = Conversation(port, models, VoiceConfig())
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
     captions = io.StringIO()
     result = VoiceFace(session, conv, captions=captions).run()
     conv.close()
@@ -894,9 +892,7 @@ def test_a_word_over_the_question_is_not_the_answer_and_the_question_is_finished
         tail_s=3.0,
         bank=voice_bank,
     )
-    session = _ScriptedSession()
-    port = FileAudioPort(rec.path, tmp_path / "out.wav")
-    conv = Conversation(port, models, VoiceConfig())
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
     spoken: list[str] = []
     say = conv.say
 
