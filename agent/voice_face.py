@@ -118,7 +118,7 @@ class VoiceFace:
                 continue
             self._caption("you", heard.text)
             if self._is_interjection(heard) and not heard.input_ended:
-                self._carry = f"{self._carry} {heard.text}".strip()
+                self._carry_forward(heard.text)
                 # After "Mm-hmm." or "Right." the interviewer simply goes on; after "Sorry,
                 # could you repeat that?" it picks the thread up again.
                 preface = "" if only_thinking(heard.text) else "As I was saying:"
@@ -127,7 +127,7 @@ class VoiceFace:
             if heard.reason == "thinking" and not heard.input_ended:
                 # "Okay, let me think." and a long silence: no answer yet. Those words go in
                 # front of it; one gentle word per question, then the interviewer just waits.
-                self._carry = f"{self._carry} {heard.text}".strip()
+                self._carry_forward(heard.text)
                 if not self._nudged:
                     self._nudged = True
                     self.conv.begin_reply()
@@ -150,7 +150,7 @@ class VoiceFace:
                 self.heard.append(more)
                 if more.text:
                     self._caption("you", more.text)
-                    self._carry = f"{self._carry} {more.text}".strip()
+                    self._carry_forward(more.text)
                 acked = more.acknowledged
                 heard = more
             self._speak(reply, score_ms=score_ms, acked=acked)
@@ -233,6 +233,10 @@ class VoiceFace:
             if utt.speak and utt.text.strip():
                 self.conv.say(utt.text, utt.kind)
         self._question_timing = {"score": round(score_ms, 1)}
+
+    def _carry_forward(self, text: str) -> None:
+        """Words that are not an answer yet: they go in front of the next one."""
+        self._carry = f"{self._carry} {text}".strip()
 
     def _is_interjection(self, heard: HeardTurn) -> bool:
         if not heard.barged_in:

@@ -80,9 +80,10 @@ class VoiceBank:
         if voice in _ESPEAK:
             return _espeak(text, _ESPEAK[voice])
         if voice in _FLITE:
-            return _synth(["flite", "-voice", _FLITE[voice], "-t", text, "-o"])
+            return _to_peak(_synth(["flite", "-voice", _FLITE[voice], "-t", text, "-o"]))
         if voice in _FESTIVAL:
-            return _synth(["text2wave", "-eval", f"({_FESTIVAL[voice]})", "-o"], stdin=text)
+            festival = ["text2wave", "-eval", f"({_FESTIVAL[voice]})", "-o"]
+            return _to_peak(_synth(festival, stdin=text))
         raise ValueError(f"unknown test voice {voice!r}")
 
     def _piper_speak(
@@ -119,20 +120,11 @@ def _sox(audio: np.ndarray, effects: list[str]) -> np.ndarray:
 
 
 def _espeak(text: str, voice: str) -> np.ndarray:
-    if not shutil.which("espeak-ng"):
-        raise RuntimeError("espeak-ng is not installed")
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "s.wav"
-        subprocess.run(
-            ["espeak-ng", "-v", voice, "-s", "150", "-w", str(out), text],
-            check=True,
-            capture_output=True,
-        )
-        return read_wav_at(out) * 0.7
+    return _synth(["espeak-ng", "-v", voice, "-s", "150", "-w"], stdin=text) * 0.7
 
 
 def _synth(command: list[str], stdin: str | None = None) -> np.ndarray:
-    """A command-line synthesizer that takes the output WAV's path last."""
+    """A command-line synthesizer that takes the output WAV's path last, at 16 kHz."""
     if not shutil.which(command[0]):
         raise RuntimeError(f"{command[0]} is not installed")
     with tempfile.TemporaryDirectory() as tmp:
@@ -140,8 +132,11 @@ def _synth(command: list[str], stdin: str | None = None) -> np.ndarray:
         subprocess.run(
             [*command, str(out)], input=stdin, text=True, check=True, capture_output=True
         )
-        audio = read_wav_at(out)
-        return audio / (np.abs(audio).max() + 1e-9) * 0.7
+        return read_wav_at(out)
+
+
+def _to_peak(audio: np.ndarray, peak: float = 0.7) -> np.ndarray:
+    return audio / (np.abs(audio).max() + 1e-9) * peak
 
 
 def _trim(audio: np.ndarray, level: float = 0.01) -> np.ndarray:
