@@ -697,9 +697,8 @@ def _exam_in_a_cafe(models, voice_bank, path, **room):
         path,
         "piper-slow",
         [Answer(9.0, ANSWER, [0.45]), Answer(24.0, ["A canary with a latency gate."])],
-        room_talk_db=-36.0,
         bank=voice_bank,
-        **room,
+        **{"room_talk_db": -36.0, **room},
     )
     session, conv = _scripted_exam(models, rec)
     told: list[str] = []
@@ -719,6 +718,25 @@ def test_a_candidate_in_a_cafe_is_told_once_that_other_voices_are_heard(
     first, second = answers
     assert "constraints" in first and "cost ceiling" in first and "canary" in second
     assert len(told) == 1 and "other voices" in told[0]
+
+
+def test_a_cafes_voices_over_a_quiet_hiss_do_not_cut_in_before_the_first_answer(
+    models, voice_bank, tmp_path
+):
+    """Where the voices pause together the room falls to its hiss, and their peaks stand 12-13
+    dB over it, as far as a candidate at the microphone. They stopped the interviewer in the
+    opening, and their words ("It's so bad.") went in front of the first answer."""
+    result, answers, _ = _exam_in_a_cafe(
+        models,
+        voice_bank,
+        tmp_path / "cafe_quiet_hiss.wav",
+        tail_s=3.0,
+        noise_db=-55.0,
+        room_talk_db=-38.0,
+    )
+    assert result.finished and result.turns == 2
+    first, second = answers
+    assert first.startswith("before drawing") and "cost ceiling" in first and "canary" in second
 
 
 def test_a_cafe_filling_up_after_the_first_answer_does_not_take_the_second(
