@@ -739,6 +739,31 @@ def test_voices_crossing_the_rooms_bar_do_not_hold_the_floor_after_the_answer():
     assert not any(tail[gate.rules.hangover_frames :])
 
 
+def test_a_loud_cafes_peaks_near_the_candidates_voice_do_not_run_the_answer_on():
+    gate = NearTalkerGate()
+    feed_gate(gate, talkers(200, level=-31.0))  # a loud café, about 9 dB under the candidate
+    assert gate.busy
+    feed_gate(gate, candidate(1))
+    assert sum(feed_gate(gate, candidate(300), in_turn=True)) >= 290
+    room = gate.room_db
+    # Their peaks come within far_db of the candidate's voice, though not over the room's bar.
+    # Each was taken for a word of the candidate's, with its hangover, so after the answer the
+    # café ran the turn on (2.8 s to reply, with "I can draw. I can't do it." in the answer).
+    # Past a short tail (the candidate's soft last words), they are not.
+    peak = room + 3.5
+    assert gate.voice_db - gate.rules.far_db <= peak < room + gate.rules.margin_db
+    tail = gate.rules.busy_recency_frames
+    voices = [(peak if k % 20 == tail + 2 else room - 4.0, True) for k in range(80)]
+    after = feed_gate(gate, voices, in_turn=True)
+    assert not any(after[tail + 1 :])
+    # The candidate over them, soft syllables and all, still has the floor, and so do their
+    # soft words straight after loud ones, though no louder than the voices' peaks.
+    feed_gate(gate, [(-60.0, False)] * 3)
+    assert sum(feed_gate(gate, candidate(100), in_turn=True)) >= 95
+    trailing_off = [(peak if k % 4 else room - 2.0, True) for k in range(25)]
+    assert all(feed_gate(gate, trailing_off, in_turn=True))
+
+
 def test_voices_the_vad_calls_speech_at_the_rooms_level_do_not_hold_the_floor():
     gate = NearTalkerGate()
     # Far-off voices the VAD calls speech only now and then: the room is not taken to hold them.

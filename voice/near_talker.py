@@ -218,6 +218,16 @@ class NearTalkerGate:
         self._run += 1
         if self._voice.db is not None:
             near = level_db >= self._near_reference(in_turn) - self.rules.far_db
+            if (
+                self._busy
+                and self._room_db is not None
+                and self._since_near >= self.rules.busy_recency_frames
+            ):
+                # A loud café's peaks come within far_db of the candidate's voice: once nothing
+                # near has been heard for a moment, near means over the voices too (else each
+                # peak let the next second of them run the turn on). Their soft words straight
+                # after loud ones (as soft as the voices' peaks) still are theirs.
+                near = near and level_db >= self._room_db + self.rules.margin_db
             self._since_near = 0 if near else self._since_near + 1
             self._near_run = self._near_run + 1 if near else 0
         mine = at_mic or self._judge(level_db, in_turn=in_turn)
