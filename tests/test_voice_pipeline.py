@@ -466,6 +466,34 @@ def test_a_run_on_answer_leaves_a_short_stretch_for_the_end_of_turn_words(
     assert text.lower().startswith("so first") and "where i'd start" in text.lower()
 
 
+@pytest.mark.parametrize("tail_frames", [4, 6, 8])
+def test_the_last_sound_of_a_word_cut_off_by_a_gap_is_heard_with_the_word(
+    models, voice_bank, tail_frames
+):
+    """Past 5 s a 64 ms gap closes a stretch, and it can fall inside the last word: the
+    "-ts" of "transcripts", 0.1-0.3 s, was a stretch of its own. Whisper made words up for it
+    ("Please", "Thanks,", "Let's"), and a trailing "Thanks," kept the floor open for 2 s."""
+    from voice.asr import StreamingTranscriber
+    from voice.recordings import _trim, noise
+    from voice.words import ends_sentence, normalise
+
+    speech = _trim(voice_bank.speak("piper-slow", "I would also log only the transcripts."))
+    audio = noise(speech.size + PIPELINE_RATE, -45.0)
+    audio[PIPELINE_RATE // 2 : PIPELINE_RATE // 2 + speech.size] += speech
+    first = PIPELINE_RATE // 2 // FRAME_SAMPLES
+    last = (PIPELINE_RATE // 2 + speech.size) // FRAME_SAMPLES
+    gap = range(last - tail_frames - 2, last - tail_frames)
+    stt = StreamingTranscriber(models.transcriber, long_segment_s=1.0)
+    for k in range(audio.size // FRAME_SAMPLES):
+        frame = audio[k * FRAME_SAMPLES : (k + 1) * FRAME_SAMPLES]
+        stt.push(frame, first <= k < last and k not in gap)
+        stt.wait_idle()
+    fast = stt.text
+    stt.close()
+    # The words that decide the end of the turn end where the candidate did.
+    assert normalise(fast).split()[-1].startswith("transcript") and ends_sentence(fast), fast
+
+
 @pytest.mark.parametrize("seed", [7, 2])
 def test_a_last_sentence_whisper_leaves_out_of_the_whole_window_is_kept(models, seed):
     """tiny.en on an 18 s window now and then stops a sentence early: with this Caribbean

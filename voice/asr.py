@@ -172,6 +172,17 @@ class _Segment:
     frames: list[np.ndarray] = field(default_factory=list)
     speech_frames: int = 0
     trailing_silence: int = 0
+    turn_start: int = 0  # frame index into the turn's audio where its frames begin
+
+
+@dataclass(frozen=True)
+class _Span:
+    """The audio the last fast job transcribed: the segment holding its words, and where it
+    lies in the turn's audio (frame indices)."""
+
+    holder: int
+    start: int
+    end: int
 
 
 @dataclass
@@ -200,6 +211,8 @@ class StreamingTranscriber:
         min_speech_ms: int = 96,
         commit_s: float = 20.0,
         max_window_s: float = 28.0,
+        tail_ms: int = 320,
+        merge_max_s: float = 12.0,
         denoise: bool = True,
     ) -> None:
         self._asr = transcriber
@@ -223,6 +236,13 @@ class StreamingTranscriber:
             1, round(min_speech_ms * PIPELINE_RATE / 1000 / FRAME_SAMPLES)
         )
         self._commit_frames = int(commit_s * PIPELINE_RATE / FRAME_SAMPLES)
+        # A stretch this short on its own is mostly what Whisper makes up ("Thanks,", "Let's",
+        # "That's it."): the last sound of a word cut off by a short gap, with the room after
+        # it. Its fast words are those of the stretch before and it, transcribed together (up
+        # to merge_max_s), which also decide whether the answer ended.
+        self._tail_frames = max(1, round(tail_ms * PIPELINE_RATE / 1000 / FRAME_SAMPLES))
+        self._merge_max_frames = int(merge_max_s * PIPELINE_RATE / FRAME_SAMPLES)
+        self._last_span: _Span | None = None
         # Past Whisper's 30 s window its text is made in 30 s chunks cut mid-word, and a chunk
         # can come back empty: 25 s of a 63 s request were missing from one stored transcript.
         # A request that long (the whole job fell behind: a slow machine, a file replayed fast)
@@ -230,7 +250,8 @@ class StreamingTranscriber:
         self._max_window_frames = int(max_window_s * PIPELINE_RATE / FRAME_SAMPLES)
         self._bounds: list[tuple[int, int]] = []
         self.context = ""  # what the interviewer asked: Whisper's prompt
-        self._jobs: queue.Queue[tuple[int, int, np.ndarray] | None] = queue.Queue()
+        # (epoch, segment index, audio, the earlier segment whose words it joins, if any)
+        self._jobs: queue.Queue[tuple[int, int, np.ndarray, int | None] | None] = queue.Queue()
         self._lock = threading.Lock()
         self._done = threading.Condition(self._lock)
         self._results: dict[int, str] = {}
@@ -268,7 +289,9 @@ class StreamingTranscriber:
             preroll = list(self._preroll)
             if not self._turn:
                 self._turn.extend(preroll)
-            seg = self._open = _Segment(self._next_index, frames=preroll)
+            # The preroll is the turn's last frames (or, for the first stretch, its first).
+            start = max(0, len(self._turn) - len(preroll))
+            seg = self._open = _Segment(self._next_index, frames=preroll, turn_start=start)
             self._next_index += 1
             self._preroll.clear()
         seg.frames.append(frame)
@@ -295,9 +318,20 @@ class StreamingTranscriber:
             epoch = self._epoch
             covered = self._submitted
             start = self._committed_upto
-        self._jobs.put((epoch, seg.index, np.concatenate(seg.frames)))
-        # The pause has started: transcribe the whole turn so far, in case it is the end.
         end = len(self._turn)
+        last = self._last_span
+        if (
+            last is not None
+            and seg.speech_frames <= self._tail_frames
+            and end - last.start <= self._merge_max_frames
+        ):
+            self._last_span = _Span(last.holder, last.start, end)
+            audio = np.concatenate(self._turn[last.start : end])
+            self._jobs.put((epoch, seg.index, audio, last.holder))
+        else:
+            self._last_span = _Span(seg.index, seg.turn_start, end)
+            self._jobs.put((epoch, seg.index, np.concatenate(seg.frames), None))
+        # The pause has started: transcribe the whole turn so far, in case it is the end.
         self._bounds.append((end, covered))
         req = _WholeRequest(
             epoch,
@@ -381,6 +415,7 @@ class StreamingTranscriber:
         self._open = None
         self._turn = []
         self._bounds = []
+        self._last_span = None
         self._preroll.clear()
 
     def close(self, timeout: float = 30.0) -> None:
@@ -403,17 +438,21 @@ class StreamingTranscriber:
             job = self._jobs.get()
             if job is None:
                 return
-            epoch, index, audio = job
+            epoch, index, audio, holder = job
+            first = index if holder is None else holder
             with self._lock:
                 if epoch != self._epoch:
                     continue
-                earlier = " ".join(self._results[k] for k in sorted(self._results) if k < index)
+                earlier = " ".join(self._results[k] for k in sorted(self._results) if k < first)
             t0 = time.perf_counter()
             text = self._asr.transcribe_fast(audio, prompt=self._prompt(earlier))
             self.transcribe_ms.append((time.perf_counter() - t0) * 1000)
             with self._done:
                 if epoch == self._epoch:
-                    self._results[index] = text
+                    # Jobs run in order: the holder's own words are in, and are replaced.
+                    self._results[first] = text
+                    if holder is not None:
+                        self._results[index] = ""
                 self._done.notify_all()
 
     def _work_whole(self) -> None:
