@@ -177,12 +177,11 @@ class _Segment:
 
 @dataclass(frozen=True)
 class _Span:
-    """The audio the last fast job transcribed: the segment holding its words, and where it
-    lies in the turn's audio (frame indices)."""
+    """The last fast job's audio: the segment that holds its words, and the frame of the turn's
+    audio it starts at."""
 
     holder: int
     start: int
-    end: int
 
 
 @dataclass
@@ -325,11 +324,11 @@ class StreamingTranscriber:
             and seg.speech_frames <= self._tail_frames
             and end - last.start <= self._merge_max_frames
         ):
-            self._last_span = _Span(last.holder, last.start, end)
+            self._last_span = _Span(last.holder, last.start)
             audio = np.concatenate(self._turn[last.start : end])
             self._jobs.put((epoch, seg.index, audio, last.holder))
         else:
-            self._last_span = _Span(seg.index, seg.turn_start, end)
+            self._last_span = _Span(seg.index, seg.turn_start)
             self._jobs.put((epoch, seg.index, np.concatenate(seg.frames), None))
         # The pause has started: transcribe the whole turn so far, in case it is the end.
         self._bounds.append((end, covered))
