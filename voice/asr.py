@@ -324,7 +324,7 @@ class StreamingTranscriber:
             and seg.speech_frames <= self._tail_frames
             and end - last.start <= self._merge_max_frames
         ):
-            self._last_span = _Span(last.holder, last.start)
+            # The last span takes this stretch in: its holder and start stay as they are.
             audio = np.concatenate(self._turn[last.start : end])
             self._jobs.put((epoch, seg.index, audio, last.holder))
         else:

@@ -260,13 +260,12 @@ class NearTalkerGate:
         if not speech or echo or bar is None:
             self._near_hangover.reset()
             return False
-        r = self.rules
-        if self._room_db is not None and (self._busy or self._frames <= r.settle_frames):
+        if self._room_db is not None and self._room_sets_the_bar:
             # A café's voices fill its gaps but not always: where they pause, the quiet moments
             # are the hiss under them, and their peaks stood 12-13 dB over it (0.6 s of "It's so
             # bad" took the floor in the opening). Someone at the microphone stands over the
             # voices themselves, as it must to take the floor from them later.
-            bar = max(bar, self._room_db + r.margin_db)
+            bar = max(bar, self._room_db + self.rules.margin_db)
         return self._near_hangover.passes(level_db >= bar)
 
     def _contrast_bar(self) -> float | None:
@@ -331,7 +330,7 @@ class NearTalkerGate:
                 return False
             else:
                 bar = None
-        elif self._busy or self._frames <= r.settle_frames:
+        elif self._room_sets_the_bar:
             # In their turn, their softer words just above the room; past their last word near
             # their level, the room's own peaks reach that, so the full margin again.
             soft = in_turn and (self._voice.db is None or self._since_near <= r.hangover_frames)
@@ -356,6 +355,12 @@ class NearTalkerGate:
             # can come before the voice's energy rises; a bar would cut an "Okay." a frame late).
             bar = None
         return self._hangover.passes(bar is None or level_db >= bar)
+
+    @property
+    def _room_sets_the_bar(self) -> bool:
+        """Speech must stand over the room's level: it holds voices, or it is still settling
+        (Silero takes a moment to call far-off voices speech)."""
+        return self._busy or self._frames <= self.rules.settle_frames
 
     def _far_past_near(self, level_db: float, room: float | None) -> bool:
         """Speech far under the candidate's, too long after their last near frame to be theirs.
