@@ -113,6 +113,25 @@ def test_a_late_full_transcript_ends_the_turn_when_it_arrives():
     assert ends[0].t_decided == pytest.approx(61 * FRAME_S)
 
 
+def test_a_run_on_a_file_holds_an_unfinished_turn_at_the_review_for_its_full_transcript():
+    """Live, the full transcript of the turn is nearly always in by the review point; a file
+    read as fast as it goes got there first, so whether the review decided (or the turn waited
+    for the long silence: 2.2 s to reply) turned on thread timing, not on what was said."""
+    taker = TurnTaker(POLICY)
+    review = round(POLICY.review_silence_ms / 1000 / FRAME_S)
+    events = drive(taker, "s" * 20 + "." * (review + 1), text="it watches the errors I read, and.")
+    assert not end_frames(events) and taker.awaiting_full_text
+    more = drive(
+        taker,
+        "..",
+        text="it watches the errors I read, and.",
+        full="It watches the errors by region.",
+        t0=(21 + review) * FRAME_S,
+    )
+    ends = end_frames(more)
+    assert ends and ends[0].reason == "finished_on_review"
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -115,7 +115,9 @@ def _sox(audio: np.ndarray, effects: list[str]) -> np.ndarray:
     with tempfile.TemporaryDirectory() as tmp:
         src, dst = Path(tmp) / "a.wav", Path(tmp) / "b.wav"
         write_wav(src, audio, PIPELINE_RATE)
-        subprocess.run(["sox", str(src), str(dst), *effects], check=True, capture_output=True)
+        # -R: sox dithers its output from a random seed otherwise, and a test's recording (its
+        # café, its pitched voices) would differ in the last bit from run to run.
+        subprocess.run(["sox", "-R", str(src), str(dst), *effects], check=True, capture_output=True)
         return read_wav_at(dst)
 
 

@@ -100,8 +100,8 @@ class TurnTaker:
         self._run_start: float | None = None  # speech heard while the interviewer talks
         self._paused = False
         self.barged_in_at: float | None = None
-        # Holding the end of a short turn until the full transcript says if it was only
-        # thinking aloud (a deterministic run waits for that transcript).
+        # Holding the end of a turn until the full transcript says if it was only thinking
+        # aloud, or if words the fast ones left unfinished were (a deterministic run waits).
         self.awaiting_full_text = False
 
     @property
@@ -205,6 +205,10 @@ class TurnTaker:
                 # done but for a comma or an ellipsis, and this much silence says the same. If
                 # the full transcript then trails off, the conversation gives the floor back.
                 reason = "finished_on_review"
+            else:
+                # Live, the full transcript is nearly always in by now; a run on a file as fast
+                # as it reads waits for it, so the review decides there as it does live.
+                self.awaiting_full_text = True
         if reason is None and silence_ms >= self.policy.unfinished_turn_silence_ms:
             reason = "silence"
         if reason is None:
