@@ -783,6 +783,25 @@ def test_a_loud_cafes_peaks_near_the_candidates_voice_do_not_run_the_answer_on()
     assert all(feed_gate(gate, trailing_off, in_turn=True))
 
 
+def test_a_cafes_voices_a_second_after_the_answer_are_not_taken_for_its_soft_tail():
+    gate = NearTalkerGate()
+    feed_gate(gate, talkers(200, level=-38.0))  # a café, 16 dB under the candidate
+    assert gate.busy
+    feed_gate(gate, candidate(1))
+    assert sum(feed_gate(gate, candidate(300), in_turn=True)) >= 290
+    room = gate.room_db
+    soft = room + (gate.rules.keep_margin_db + gate.rules.margin_db) / 2
+    # The answer ends; 1.2 s later the café's voices come back over the room's level. Counted in
+    # speech frames only, the candidate had been near a moment ago, so these passed for their
+    # soft last syllables, and ran the turn on by 1.5 s (2.2-3.6 s to reply).
+    feed_gate(gate, [(-60.0, False)] * 38, in_turn=True)
+    assert not any(feed_gate(gate, [(soft, True)] * 12, in_turn=True))
+    # A pause inside the answer is no such gap: soft words after it are still theirs.
+    feed_gate(gate, candidate(60) + [(gate.voice_db, True)], in_turn=True)
+    feed_gate(gate, [(-60.0, False)] * 8, in_turn=True)
+    assert all(feed_gate(gate, [(soft, True)] * 4, in_turn=True))
+
+
 def test_voices_the_vad_calls_speech_at_the_rooms_level_do_not_hold_the_floor():
     gate = NearTalkerGate()
     # Far-off voices the VAD calls speech only now and then: the room is not taken to hold them.

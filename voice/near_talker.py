@@ -157,7 +157,10 @@ class NearTalkerGate:
         self._since_update = 0
         self._frames = 0
         self._voice = _Level(r.voice_frames, r.voice_min_frames, r.percentile)
-        self._since_near = r.near_recency_frames + 1
+        self._since_near = r.near_recency_frames + 1  # speech frames since one near theirs
+        # All frames since then, silence too: a café's voices a second after the answer are
+        # no soft tail of it, though only a few speech frames came between.
+        self._frames_since_near = r.near_recency_frames + 1
         self._run = 0  # speech frames in a row
         self._near_run = 0  # speech frames in a row near the candidate's level
         self._turn = _Level(r.voice_frames, r.turn_min_frames, r.percentile)  # this turn's
@@ -197,6 +200,7 @@ class NearTalkerGate:
         echo: the frame is the interviewer's own voice, come back through a loudspeaker;
         may_echo: the interviewer is playing on a loudspeaker (echo not caught may be in it)."""
         self._frames += 1
+        self._frames_since_near += 1
         if in_turn and not self._was_in_turn:
             self._turn.reset()
         self._was_in_turn = in_turn
@@ -221,7 +225,7 @@ class NearTalkerGate:
             if (
                 self._busy
                 and self._room_db is not None
-                and self._since_near >= self.rules.busy_recency_frames
+                and self._frames_since_near >= self.rules.busy_recency_frames
             ):
                 # A loud café's peaks come within far_db of the candidate's voice: once nothing
                 # near has been heard for a moment, near means over the voices too (else each
@@ -229,6 +233,8 @@ class NearTalkerGate:
                 # after loud ones (as soft as the voices' peaks) still are theirs.
                 near = near and level_db >= self._room_db + self.rules.margin_db
             self._since_near = 0 if near else self._since_near + 1
+            if near:
+                self._frames_since_near = 0
             self._near_run = self._near_run + 1 if near else 0
         mine = at_mic or self._judge(level_db, in_turn=in_turn)
         if in_turn and mine and not echo:
@@ -365,14 +371,18 @@ class NearTalkerGate:
     def _far_past_near(self, level_db: float, room: float | None) -> bool:
         """Speech far under the candidate's, too long after their last near frame to be theirs.
 
-        In a busy room, anything past a short tail. In a quiet one, 1.5 s, or that short tail
+        In a busy room, anything past a short tail (in time). In a quiet one, 1.5 s, or that short tail
         for speech no louder than the room (voices the VAD only sometimes calls speech)."""
         r = self.rules
         if self._since_near > r.near_recency_frames:
             return True
+        if self._busy:
+            # Counted in all frames: the answer's end, then a gap, and what the café says next
+            # is not theirs (in speech frames alone it was still their tail, 1.2 s on).
+            return self._frames_since_near > r.busy_recency_frames
         if self._since_near <= r.busy_recency_frames:
             return False
-        return self._busy or (room is not None and level_db < room + r.keep_margin_db)
+        return room is not None and level_db < room + r.keep_margin_db
 
     def _near_reference(self, in_turn: bool) -> float:
         """The candidate's level that 'near' is measured from (their voice, or this turn's).
