@@ -802,6 +802,26 @@ def test_a_cafes_voices_a_second_after_the_answer_are_not_taken_for_its_soft_tai
     assert all(feed_gate(gate, [(soft, True)] * 4, in_turn=True))
 
 
+def test_a_cafe_heard_only_a_moment_before_the_answer_does_not_run_it_on():
+    gate = NearTalkerGate()
+    # The candidate starts a second in: too little of the café to know it holds voices.
+    feed_gate(gate, talkers(30, level=-38.0))
+    assert not gate.busy and gate.room_db is not None
+    assert sum(feed_gate(gate, candidate(300), in_turn=True)) >= 290
+    room = gate.room_db
+    # The answer ends on a loud word; the café talks on, under the room's level and then just
+    # over it. Taken for the candidate's soft tail, it ran the turn on by 0.4-1 s (1.3-1.9 s to
+    # reply when the candidate started 0.3-1 s in).
+    feed_gate(gate, [(gate.voice_db, True)], in_turn=True)
+    under = feed_gate(gate, [(room - 2.0, True)] * 14, in_turn=True)
+    assert not any(under[gate.rules.hangover_frames :])
+    feed_gate(gate, [(-60.0, False)] * 4, in_turn=True)
+    assert not any(feed_gate(gate, [(room + 1.0, True)] * 8, in_turn=True))
+    # Their own soft words just after a loud one, over the room's level, are still theirs.
+    feed_gate(gate, [(gate.voice_db, True)], in_turn=True)
+    assert all(feed_gate(gate, [(room + 1.0, True)] * gate.rules.hangover_frames, in_turn=True))
+
+
 def test_voices_the_vad_calls_speech_at_the_rooms_level_do_not_hold_the_floor():
     gate = NearTalkerGate()
     # Far-off voices the VAD calls speech only now and then: the room is not taken to hold them.

@@ -243,11 +243,12 @@ class NearTalkerGate:
             if self._voice.db is None or self._since_near <= self.rules.hangover_frames:
                 if mine:
                     self._voice.hear(level_db)
-            elif not mine and not echo and self._room_db is not None:
+            elif not mine and not echo and self._room_db is not None and level_db >= self._room_db:
                 # Speech far under theirs, long past their last near word: the room's, heard as
                 # such now, not only once they stop (a café filling up during an answer). Not
                 # before the room has been heard on its own: from a candidate who talked from the
-                # first moment, these are the tails of their words.
+                # first moment, these are the tails of their words. Nor under the room's level:
+                # their soft syllables there are not its voices (it was then taken to hold some).
                 self._hear_room(level_db, speech)
         return mine
 
@@ -380,9 +381,16 @@ class NearTalkerGate:
             # Counted in all frames: the answer's end, then a gap, and what the café says next
             # is not theirs (in speech frames alone it was still their tail, 1.2 s on).
             return self._frames_since_near > r.busy_recency_frames
-        if self._since_near <= r.busy_recency_frames:
+        if room is None:
             return False
-        return room is not None and level_db < room + r.keep_margin_db
+        # Speech no louder than the room, too: the room may hold voices not yet known (heard
+        # for a moment before the candidate started), and they speak on after the answer.
+        # Under the room's level nothing of the candidate's is heard past a hangover's length.
+        if level_db < room:
+            return self._since_near > r.hangover_frames
+        return (
+            level_db < room + r.keep_margin_db and self._frames_since_near > r.busy_recency_frames
+        )
 
     def _near_reference(self, in_turn: bool) -> float:
         """The candidate's level that 'near' is measured from (their voice, or this turn's).
