@@ -372,8 +372,9 @@ class NearTalkerGate:
     def _far_past_near(self, level_db: float, room: float | None) -> bool:
         """Speech far under the candidate's, too long after their last near frame to be theirs.
 
-        In a busy room, anything past a short tail (in time). In a quiet one, 1.5 s, or that short tail
-        for speech no louder than the room (voices the VAD only sometimes calls speech)."""
+        In a busy room, anything past a short tail, counted in time. In a quiet one, 1.5 s; speech
+        no louder than the room (voices the VAD only sometimes calls speech, or a café not yet
+        known as one), past that short tail in time; speech under the room, past a hangover."""
         r = self.rules
         if self._since_near > r.near_recency_frames:
             return True
