@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from question_bank import Criterion, Prompt
+from voice.words import only_thinking
 
 # A draft sharing this many consecutive words with the strong answer gives it away.
 LEAK_NGRAM = 6
@@ -94,6 +95,9 @@ def _clip(text: str, max_words: int = 12) -> str:
     return clipped + ("..." if len(tokens) > max_words else "")
 
 
+_SAYS_SOMETHING = 3  # content words
+
+
 def _related_phrase(
     answer: str, hint: str = "", avoid: list[str] | None = None
 ) -> tuple[str, bool]:
@@ -109,10 +113,17 @@ def _related_phrase(
         return "", False
     hint_words = {w for w in words(hint) if w not in _STOP}
 
-    def overlap(sentence: str) -> int:
-        return len({w for w in words(sentence) if w not in _STOP} & hint_words)
+    def content(sentence: str) -> set[str]:
+        return {w for w in words(sentence) if w not in _STOP}
 
-    best = max(sentences, key=lambda s: (overlap(s), -sentences.index(s)))
+    def overlap(sentence: str) -> int:
+        return len(content(sentence) & hint_words)
+
+    def says_something(sentence: str) -> tuple[bool, int]:
+        # Not "Mm-hmm." or "Okay, let me think." said before the answer and kept in front of it.
+        return not only_thinking(sentence), min(len(content(sentence)), _SAYS_SOMETHING)
+
+    best = max(sentences, key=lambda s: (overlap(s), says_something(s), -sentences.index(s)))
     return _clip(best), overlap(best) > 0
 
 

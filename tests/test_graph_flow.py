@@ -50,6 +50,22 @@ def test_weak_answer_is_acknowledged_then_probed_on_a_missed_point(settings, clo
     assert probe.text.endswith(bank.prompt(SPOKEN).criterion(missed).probe)
 
 
+@pytest.mark.parametrize("said_first", ["Mm-hmm. Okay, let me think.", "And I'm up. Right."])
+def test_a_probe_quotes_the_answer_not_the_words_said_over_the_question(said_first):
+    """A spoken answer carries in front what was said over the question ("Mm-hmm.", "Okay,
+    let me think."). Where no sentence touches the missed point, the follow-up and the
+    acknowledgement read back the answer, not those (it used to probe 'You focused on
+    "Mm-hmm"', or a misheard 'You focused on "And I'm up"')."""
+    from agent.followups import acknowledge, bank_follow_up
+
+    answer = "I would roll back to the old model first and tell the on-call team."
+    criterion = load_bank().prompt(SPOKEN).criterion("privacy_safe_aggregate_metrics")
+    probe = bank_follow_up(criterion, f"{said_first} {answer}")
+    assert probe.startswith('You focused on "I would roll back to the old model'), probe
+    thanks = acknowledge(f"{said_first} {answer}", None, follow_up=False)
+    assert thanks.startswith('Thanks. I heard "I would roll back'), thanks
+
+
 def test_prompt_closes_with_feedback_and_reveal_only_after_answers(settings, clock):
     session = ExamSession.start(settings, [SPOKEN, SPOKEN_2], clock=clock)
     session.opening()
