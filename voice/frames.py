@@ -84,16 +84,19 @@ class TurnStartedFrame(Frame):
     t: float
 
 
+EndReason = Literal[
+    "finished_sentence",
+    "finished_on_review",
+    "end_phrase",
+    "silence",
+    "thinking",
+    "key",
+    "input_ended",
+]
+
+
 @dataclass(frozen=True)
 class EndOfTurnFrame(Frame):
     t_speech_end: float  # device time the candidate's last speech frame ended
     t_decided: float
-    reason: Literal[
-        "finished_sentence",
-        "finished_on_review",
-        "end_phrase",
-        "silence",
-        "thinking",
-        "key",
-        "input_ended",
-    ]
+    reason: EndReason

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .audio import FRAME_SAMPLES, PIPELINE_RATE
 from .frames import (
     EndOfTurnFrame,
+    EndReason,
     Frame,
     InterruptionFrame,
     PausePlaybackFrame,
@@ -189,7 +190,7 @@ class TurnTaker:
             return [
                 EndOfTurnFrame(t_speech_end=self.last_speech_end, t_decided=now, reason="thinking")
             ]
-        reason = None
+        reason: EndReason | None = None
         if transcript.up_to_date and transcript.text.strip():
             if said_done:
                 reason = "end_phrase"
@@ -213,14 +214,13 @@ class TurnTaker:
             reason = "silence"
         if reason is None:
             return []
-        frame = EndOfTurnFrame(t_speech_end=self.last_speech_end, t_decided=now, reason=reason)  # type: ignore[arg-type]
-        return [frame]
+        return [EndOfTurnFrame(t_speech_end=self.last_speech_end, t_decided=now, reason=reason)]
 
-    def force_end(self, now: float, reason: str) -> EndOfTurnFrame | None:
+    def force_end(self, now: float, reason: EndReason) -> EndOfTurnFrame | None:
         """A key press or the end of the input closes the turn (if one is open)."""
         if not self.in_turn or self.last_speech_end is None:
             return None
-        return EndOfTurnFrame(t_speech_end=self.last_speech_end, t_decided=now, reason=reason)  # type: ignore[arg-type]
+        return EndOfTurnFrame(t_speech_end=self.last_speech_end, t_decided=now, reason=reason)
 
 
 def _finished(transcript: TranscriptView) -> bool:
