@@ -87,6 +87,7 @@ class VoiceFace:
         self._likely_follow_ups = likely_follow_ups
         self._captions = captions
         self._interjection_max_words = interjection_max_words
+        conversation.question_kinds = QUESTION_KINDS
         self._carry = ""  # interjections waiting to be put in front of the next answer
         self._nudged = False  # "Take your time." was said for the question being answered
         self._scoring: threading.Thread | None = None  # the answer being submitted, if any

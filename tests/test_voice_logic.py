@@ -267,6 +267,62 @@ def test_yeah_over_the_interviewer_is_a_backchannel_not_thinking():
     assert ends and ends[0].reason == "finished_sentence"
 
 
+def _cut_in(taker, said, *, cut_off_question, fast=None, full_after_frames=0):
+    """The candidate cuts the interviewer off (4 frames over it, 6 more), then is silent for
+    ~1.3 s; the full transcript is in `full_after_frames` into the silence."""
+    onset = drive(taker, "ssss", bot=True, text=fast or said)
+    taker.cut_in_question = cut_off_question  # the conversation's verdict on what was cut
+    rest = drive(
+        taker,
+        "s" * 6 + "." * 40,
+        text=fast or said,
+        full=lambda k: said if k >= 6 + full_after_frames else None,
+        t0=4 * FRAME_S,
+    )
+    return onset + rest
+
+
+@pytest.mark.parametrize(
+    ("said", "cut_off_question", "reason", "after_s"),
+    [
+        ("Yeah.", True, "interjection", 0.55),
+        ("Sorry, could you repeat that?", True, "interjection", 0.55),
+        # Nothing left to ask (the question was heard): a turn like any other.
+        ("Yeah.", False, "finished_sentence", 0.6),
+        # More than an interjection's words: an answer, given over the question.
+        ("I would roll back first and then page the owner.", True, "finished_sentence", 0.6),
+    ],
+)
+def test_a_short_cut_in_over_a_question_ends_sooner_than_an_answer(
+    said, cut_off_question, reason, after_s
+):
+    """ "Yeah." over a question still to be asked: the interviewer goes on with it after a
+    short silence (longer than the pauses inside an answer), not the pause that ends one."""
+    taker = TurnTaker(POLICY)
+    events = _cut_in(taker, said, cut_off_question=cut_off_question)
+    assert "InterruptionFrame" in kinds(events)
+    ends = end_frames(events)
+    assert ends and ends[0].reason == reason
+    assert ends[0].t_decided - ends[0].t_speech_end == pytest.approx(after_s, abs=0.04)
+
+
+def test_a_cut_in_is_judged_an_interjection_on_the_full_transcript_not_the_fast_words():
+    """The fast words of a lone "Right." can be "5.": the turn waits for the full transcript
+    (a run on a file holds for it), then ends as an interjection."""
+    taker = TurnTaker(POLICY)
+    ends = []
+    events = drive(taker, "ssss", bot=True, text="5.")
+    taker.cut_in_question = True
+    for k, ch in enumerate("s" * 6 + "." * 18):
+        t = (4 + k) * FRAME_S
+        events += [(t, f) for f in taker.on_frame(t, ch == "s", False, TranscriptView("5."))]
+    ends = end_frames(events)
+    assert not ends and taker.awaiting_full_text
+    t = 28 * FRAME_S
+    frames = taker.on_frame(t, False, False, TranscriptView("5.", True, "Right."))
+    assert [f.reason for f in frames if isinstance(f, EndOfTurnFrame)] == ["interjection"]
+
+
 def test_after_an_answer_so_yeah_closes_it_and_is_not_waited_on():
     """While the last answer is scored, "So, yeah." is the end of it, not someone about to
     answer: the reply is not held back five seconds for it."""

@@ -924,14 +924,15 @@ def test_a_word_over_the_question_is_not_the_answer_and_the_question_is_finished
 ):
     """A backchannel or a request over the question stops the interviewer (barge-in), but
     it is not the answer: the rest of the question is said, after "As I was saying:" only
-    when the candidate asked for it, and the words go in front of the real answer."""
+    when the candidate asked for it, and the words go in front of the real answer. No "Okay."
+    is said for it (it used to be: "Got it. We'll cover two prompts...")."""
     from agent.voice_face import VoiceFace
 
     rec = make_recording(
         tmp_path / "interject.wav",
         "piper-fast",
         [
-            Answer(1.2, [said]),
+            Answer(1.6, [said]),  # well inside the question, whose start varies by ~40 ms
             Answer(9.0, ["I would roll back first."]),
             Answer(16.0, ["A canary."]),
         ],
@@ -947,12 +948,15 @@ def test_a_word_over_the_question_is_not_the_answer_and_the_question_is_finished
         return say(text, kind, **kw)
 
     conv.say = say_and_note
-    VoiceFace(session, conv).run()
+    face = VoiceFace(session, conv)
+    face.run()
     conv.close()
     assert len(session.answers) == 2
     first = session.answers[0].lower()
     assert first.index(said.split()[0].lower().strip(",.")) < first.index("roll back")
     assert ("As I was saying:" in spoken) is preface
+    # It ended as an interjection: no "Okay." for it, and the question goes on at once.
+    assert face.heard[0].reason == "interjection" and not face.heard[0].acknowledged
     # The interviewer stopped for it, then said the rest of the question before the answer.
     (cut_in, cut_in_end), (answer_start, _) = speech_regions(read_wav_at(rec.path))[:2]
     figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"))

@@ -46,6 +46,10 @@ class VoiceConfig(BaseModel):
     # A barge-in this short ("sorry, could you repeat?") before the question was fully asked is
     # not the answer: the interviewer finishes the question.
     interjection_max_words: int = 6
+    # Such an interjection, a finished sentence ("Yeah.", "Sorry, could you repeat that?"), ends
+    # after this much silence, with no "Okay." and no floor held open: the interviewer goes on
+    # at once. Longer than the pauses inside an answer (up to ~0.45 s).
+    interjection_silence_ms: int = 550
     end_phrases: list[str] = Field(
         default_factory=lambda: ["that's my answer", "that is my answer", "i'm done", "that's all"]
     )

@@ -100,6 +100,8 @@ def policy_from(config: VoiceConfig) -> TurnPolicy:
         thinking_silence_ms=config.thinking_silence_ms,
         review_silence_ms=config.review_silence_ms,
         min_barge_in_ms=config.min_barge_in_ms,
+        interjection_max_words=config.interjection_max_words,
+        interjection_silence_ms=config.interjection_silence_ms,
         end_phrases=tuple(config.end_phrases),
     )
 
@@ -143,6 +145,9 @@ class Conversation:
         self._frames_heard = 0
         self._opening_hold = False
         self.key_pressed = None  # set by a face: a callable returning True once a key ends the turn
+        # What the face says of kinds of speech that ask a question ("prompt", "follow_up"): a
+        # short cut-in over one still to be asked is an interjection (TurnPolicy).
+        self.question_kinds: tuple[str, ...] = ()
         port.start()
 
     # -- speaking ---------------------------------------------------------------------------
@@ -378,6 +383,9 @@ class Conversation:
                 elif isinstance(f, InterruptionFrame):
                     self.speaker.queue_frame(f)
                     unspoken = list(self.speaker.unspoken)
+                    self.turns.cut_in_question = any(
+                        tag.kind in self.question_kinds for tag in unspoken
+                    )
                     # The pause already silenced the port at the first speech frame.
                     stop = paused_at if paused_at is not None else self.port.now()
                     barge_stop_ms = max(0.0, (stop - f.onset_t) * 1000)
@@ -385,10 +393,11 @@ class Conversation:
                     if learn_from is not None:
                         self.turns.note_pause((f.t - learn_from) * 1000)
                 elif isinstance(f, EndOfTurnFrame):
-                    # No "Okay." for "Let me think." and a long silence: nothing was answered.
+                    # No "Okay." for "Let me think." and a long silence (nothing was answered)
+                    # or for "Yeah." over the question (the interviewer goes on with it).
                     acked = (
                         acknowledge
-                        and f.reason != "thinking"
+                        and f.reason not in ("thinking", "interjection")
                         and bool(self.stt.text.strip())
                         and self.acknowledge()
                     )
@@ -412,7 +421,9 @@ class Conversation:
         # must keep hearing a candidate who goes on over the "Okay."), and the ASR turn stays open.
         provisional = eot.reason in _MAY_GO_ON and not input_ended
         t0 = time.perf_counter()
-        if provisional:
+        if provisional or eot.reason == "interjection":
+            # An interjection's words go in front of the answer: the fast ones will do, and
+            # the interviewer is not kept waiting for the full-window transcript.
             full = self.stt.full_text
             text = spoken_form(full if full is not None else self.stt.text)
         else:

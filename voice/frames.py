@@ -92,6 +92,7 @@ EndReason = Literal[
     "thinking",
     "key",
     "input_ended",
+    "interjection",
 ]
 
 

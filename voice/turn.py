@@ -26,6 +26,7 @@ from .words import (
     find_end_phrase,
     may_be_thinking,
     only_thinking,
+    word_count,
 )
 
 FRAME_S = FRAME_SAMPLES / PIPELINE_RATE
@@ -51,6 +52,10 @@ class TurnPolicy:
     min_barge_in_ms: int = 96
     # A paused interviewer resumes once the would-be barge-in has been quiet this long.
     backchannel_release_ms: int = 160
+    # A cut-in over a question still to be asked, of at most this many words and ending on a
+    # finished sentence ("Yeah.", "Sorry, could you repeat that?"), ends after this silence.
+    interjection_max_words: int = 6
+    interjection_silence_ms: int = 550
     end_phrases: tuple[str, ...] = ("that's my answer",)
 
 
@@ -101,6 +106,8 @@ class TurnTaker:
         self._run_start: float | None = None  # speech heard while the interviewer talks
         self._paused = False
         self.barged_in_at: float | None = None
+        # The barge-in cut off a question (set by the conversation, which knows what was cut).
+        self.cut_in_question = False
         # Holding the end of a turn until the full transcript says if it was only thinking
         # aloud, or if words the fast ones left unfinished were (a deterministic run waits).
         self.awaiting_full_text = False
@@ -194,6 +201,8 @@ class TurnTaker:
         if transcript.up_to_date and transcript.text.strip():
             if said_done:
                 reason = "end_phrase"
+            elif self._interjection_over(transcript, silence_ms):
+                reason = "interjection"
             elif silence_ms >= self.finished_silence_ms and ends_sentence(transcript.text):
                 reason = "finished_sentence"
         review_ms = max(self.policy.review_silence_ms, self.finished_silence_ms)
@@ -215,6 +224,26 @@ class TurnTaker:
         if reason is None:
             return []
         return [EndOfTurnFrame(t_speech_end=self.last_speech_end, t_decided=now, reason=reason)]
+
+    def _interjection_over(self, transcript: TranscriptView, silence_ms: float) -> bool:
+        """ "Yeah." or "Sorry, could you repeat that?" over a question still to be asked: the
+        interviewer should go on with it now, not after the pause that ends an answer.
+
+        On the full-window transcript: the fast one hears a lone "Right." as "5." and
+        "Mm-hmm." as "In EMM." (live it is nearly always in by then; a file run waits for it).
+        """
+        p = self.policy
+
+        def short_sentence(text: str) -> bool:
+            return ends_sentence(text) and word_count(text) <= p.interjection_max_words
+
+        if not self.cut_in_question or silence_ms < p.interjection_silence_ms:
+            return False
+        if transcript.full_text is None:
+            # Not on the fast words, which can also hear it twice over.
+            self.awaiting_full_text = True
+            return False
+        return short_sentence(transcript.full_text)
 
     def force_end(self, now: float, reason: EndReason) -> EndOfTurnFrame | None:
         """A key press or the end of the input closes the turn (if one is open)."""
