@@ -380,6 +380,11 @@ def test_a_word_that_may_trail_off_ends_the_turn_after_a_full_stop(text, unfinis
         ("Okay. Let me think about that.", True),
         ("Yeah, so.", True),
         ("Sure, one second.", True),
+        # Backchannels, in the spellings Whisper gives them.
+        ("Uh-huh.", True),
+        ("MMHMM.", True),
+        ("M-M-H-M.", True),
+        ("Mhm.", True),
         ("", False),
         ("Yes.", False),
         ("Okay, I would roll back first.", False),
