@@ -407,6 +407,13 @@ def test_the_stored_transcript_spells_small_numbers_as_they_were_said():
     assert spoken_form(kept) == kept
 
 
+@pytest.mark.parametrize("heard", ["M-M-H-M-M", "MMHMM.", "M-M-H-M.", "Mhm."])
+def test_the_stored_transcript_writes_mm_hmm_as_it_was_said(heard):
+    """tiny.en spells a "Mm-hmm" out letter by letter; the transcript says what was said."""
+    assert spoken_form(heard).rstrip(".") == "Mm-hmm"
+    assert spoken_form("M&M, the MHMM model") == "M&M, the MHMM model"
+
+
 def test_a_long_first_sentence_is_split_at_a_clause_so_audio_starts_early():
     pieces = speech_pieces(
         "A TTS release keeps MOS steady but p95 first audio byte jumps from 320 ms to 1100 ms, "
