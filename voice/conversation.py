@@ -422,8 +422,8 @@ class Conversation:
         provisional = eot.reason in _MAY_GO_ON and not input_ended
         t0 = time.perf_counter()
         if provisional or eot.reason == "interjection":
-            # An interjection's words go in front of the answer: the fast ones will do, and
-            # the interviewer is not kept waiting for the full-window transcript.
+            # An interjection was judged on the full-window words, which are in: no waiting
+            # for a final transcript before the interviewer goes on.
             full = self.stt.full_text
             text = spoken_form(full if full is not None else self.stt.text)
         else:

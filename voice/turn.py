@@ -233,17 +233,14 @@ class TurnTaker:
         "Mm-hmm." as "In EMM." (live it is nearly always in by then; a file run waits for it).
         """
         p = self.policy
-
-        def short_sentence(text: str) -> bool:
-            return ends_sentence(text) and word_count(text) <= p.interjection_max_words
-
         if not self.cut_in_question or silence_ms < p.interjection_silence_ms:
             return False
-        if transcript.full_text is None:
+        full = transcript.full_text
+        if full is None:
             # Not on the fast words, which can also hear it twice over.
             self.awaiting_full_text = True
             return False
-        return short_sentence(transcript.full_text)
+        return ends_sentence(full) and word_count(full) <= p.interjection_max_words
 
     def force_end(self, now: float, reason: EndReason) -> EndOfTurnFrame | None:
         """A key press or the end of the input closes the turn (if one is open)."""
