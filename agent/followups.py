@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from question_bank import Criterion, Prompt
-from voice.words import only_thinking
+from voice.words import asks_to_repeat, only_thinking
 
 # A draft sharing this many consecutive words with the strong answer gives it away.
 LEAK_NGRAM = 6
@@ -120,8 +120,10 @@ def _related_phrase(
         return len(content(sentence) & hint_words)
 
     def says_something(sentence: str) -> tuple[bool, int]:
-        # Not "Mm-hmm." or "Okay, let me think." said before the answer and kept in front of it.
-        return not only_thinking(sentence), min(len(content(sentence)), _SAYS_SOMETHING)
+        # Not "Mm-hmm.", "Okay, let me think." or "Could you repeat the question?" said before
+        # the answer and kept in front of it.
+        aside = only_thinking(sentence) or asks_to_repeat(sentence)
+        return not aside, min(len(content(sentence)), _SAYS_SOMETHING)
 
     best = max(sentences, key=lambda s: (overlap(s), says_something(s), -sentences.index(s)))
     return _clip(best), overlap(best) > 0

@@ -29,11 +29,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
 from voice.conversation import Conversation, HeardTurn
-from voice.words import only_thinking, word_count
+from voice.words import asks_to_repeat, only_thinking, word_count
 
 QUESTION_KINDS = ("prompt", "follow_up")
 # Said once per question to a candidate who thought aloud and then went quiet.
 TAKE_YOUR_TIME = "Take your time."
+# Before the question, said again to a candidate who asked for it.
+SAY_AGAIN = "Sure."
 
 
 class SessionLike(Protocol):
@@ -92,6 +94,7 @@ class VoiceFace:
         self._nudged = False  # "Take your time." was said for the question being answered
         self._scoring: threading.Thread | None = None  # the answer being submitted, if any
         self._question_timing: dict[str, float] = {}
+        self._asked: list[str] = []  # the pending question, as it was said
         self.heard: list[HeardTurn] = []
 
     def run(self) -> VoiceExamResult:
@@ -124,6 +127,12 @@ class VoiceFace:
                 # could you repeat that?" it picks the thread up again.
                 preface = "" if only_thinking(heard.text) else "As I was saying:"
                 self._say_rest(heard, preface=preface)
+                continue
+            if asks_to_repeat(heard.text) and self._asked and not heard.input_ended:
+                # "Sorry, could you repeat the question?": not an answer. Said again, and the
+                # request goes in front of the answer like any words said before it.
+                self._carry_forward(heard.text)
+                self._say_question_again(acked=heard.acknowledged)
                 continue
             if heard.reason == "thinking" and not heard.input_ended:
                 # "Okay, let me think." and a long silence: no answer yet. Those words go in
@@ -226,6 +235,8 @@ class VoiceFace:
 
     def _speak(self, reply: Any, *, score_ms: float, acked: bool = False) -> None:
         self._nudged = False
+        asked = [u.text for u in reply.utterances if u.kind in QUESTION_KINDS and u.speak]
+        self._asked = [text for text in asked if text.strip()]
         self.conv.begin_reply()
         for i, utt in enumerate(reply.utterances):
             self._caption("interviewer", utt.text)
@@ -235,6 +246,15 @@ class VoiceFace:
                 self.conv.say(utt.text, utt.kind)
         self._question_timing = {"score": round(score_ms, 1)}
 
+    def _say_question_again(self, *, acked: bool) -> None:
+        self.conv.begin_reply()
+        if not acked:  # after an "Okay." (the turn ended the usual way), straight to it
+            self._caption("interviewer", SAY_AGAIN)
+            self.conv.say(SAY_AGAIN, "notice")
+        for text in self._asked:
+            self._caption("interviewer", text)
+            self.conv.say(text, "prompt")
+
     def _carry_forward(self, text: str) -> None:
         """Words that are not an answer yet: they go in front of the next one."""
         self._carry = f"{self._carry} {text}".strip()
@@ -243,7 +263,8 @@ class VoiceFace:
         if not heard.barged_in:
             return False
         question_unheard = any(tag.kind in QUESTION_KINDS for tag in heard.unspoken)
-        return question_unheard and word_count(heard.text) <= self._interjection_max_words
+        short = word_count(heard.text) <= self._interjection_max_words
+        return question_unheard and (short or asks_to_repeat(heard.text))
 
     def _say_rest(self, heard: HeardTurn, preface: str = "") -> None:
         if not heard.unspoken:

@@ -21,7 +21,13 @@ from voice.near_talker import NearTalkerGate
 from voice.ports import FileAudioPort
 from voice.tts import speech_pieces
 from voice.turn import FRAME_S, TranscriptView, TurnPolicy, TurnTaker
-from voice.words import ends_unfinished, find_end_phrase, only_thinking, spoken_form
+from voice.words import (
+    asks_to_repeat,
+    ends_unfinished,
+    find_end_phrase,
+    only_thinking,
+    spoken_form,
+)
 
 POLICY = TurnPolicy(
     end_of_turn_silence_ms=600,
@@ -301,6 +307,60 @@ def test_a_short_cut_in_over_a_question_ends_sooner_than_an_answer(
     taker = TurnTaker(POLICY)
     events = _cut_in(taker, said, cut_off_question=cut_off_question)
     assert "InterruptionFrame" in kinds(events)
+    ends = end_frames(events)
+    assert ends and ends[0].reason == reason
+    assert ends[0].t_decided - ends[0].t_speech_end == pytest.approx(after_s, abs=0.04)
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("Sorry, could you repeat the question?", True),
+        ("Can you say that again, please?", True),
+        ("Sorry, I didn't catch that.", True),
+        ("What was the question?", True),
+        ("Pardon?", True),
+        ("Come again?", True),
+        ("Could you rephrase that?", True),
+        # Answers that use the same words.
+        ("I would repeat the test.", False),
+        ("I would ask it again next week.", False),
+        ("We could not hear the difference between the two models.", False),
+        ("Sorry.", False),
+        (
+            "Can you repeat that? I missed the part about the latency budget and the memory",
+            False,
+        ),
+    ],
+)
+def test_a_request_to_hear_the_question_again_is_told_from_an_answer(text, asks):
+    assert asks_to_repeat(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("said", "barged_in", "reason", "after_s"),
+    [
+        # Its own turn, once the question was heard.
+        ("Could you repeat the question?", False, "repeat_request", 0.55),
+        # Over the question, in more words than an interjection.
+        (
+            "Sorry, I didn't catch that, could you repeat the question?",
+            True,
+            "repeat_request",
+            0.55,
+        ),
+        # An answer of as few words ends as usual.
+        ("I would repeat the test.", False, "finished_sentence", 0.6),
+    ],
+)
+def test_a_request_to_repeat_the_question_ends_without_the_pause_of_an_answer(
+    said, barged_in, reason, after_s
+):
+    taker = TurnTaker(POLICY)
+    if barged_in:
+        events = _cut_in(taker, said, cut_off_question=True)
+    else:
+        events = drive(taker, "s" * 10 + "." * 40, text=said, full=lambda k: said)
     ends = end_frames(events)
     assert ends and ends[0].reason == reason
     assert ends[0].t_decided - ends[0].t_speech_end == pytest.approx(after_s, abs=0.04)

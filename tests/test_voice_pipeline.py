@@ -963,3 +963,47 @@ def test_a_word_over_the_question_is_not_the_answer_and_the_question_is_finished
     assert figs.barge_in_ms and figs.barge_in_ms[0] <= 150
     out = activity(read_wav_at(tmp_path / "out.wav"))
     assert out[int(cut_in_end / WIN_S) : int(answer_start / WIN_S)].any()
+
+
+@pytest.mark.parametrize(
+    "request_", ["Sorry, could you repeat the question?", "Can you say that again?"]
+)
+def test_a_candidate_who_asks_to_hear_the_question_again_hears_it(
+    models, voice_bank, tmp_path, request_
+):
+    """Asked once the question was heard, "Could you repeat the question?" is not the answer
+    (it used to be scored, and probed: 'You focused on "Sorry, could you repeat the question"'):
+    the interviewer says "Sure." and the question again as soon as the request ends, with no
+    "Okay." and no waiting to see if more comes. The request goes in front of the answer."""
+    from agent.voice_face import SAY_AGAIN, VoiceFace
+
+    rec = make_recording(
+        tmp_path / "repeat.wav",
+        "piper-fast",
+        [
+            Answer(5.0, [request_]),
+            Answer(12.0, ["I would roll back first."]),
+            Answer(20.0, ["A canary."]),
+        ],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    captions = io.StringIO()
+    face = VoiceFace(session, conv, captions=captions)
+    face.run()
+    conv.close()
+    assert len(session.answers) == 2
+    first = session.answers[0].lower()
+    assert first.index(request_.split()[0].lower().strip(",.?")) < first.index("roll back")
+    assert face.heard[0].reason == "repeat_request" and not face.heard[0].acknowledged
+    said = captions.getvalue()
+    assert said.count("What do you do first when a release goes wrong?") == 2
+    assert SAY_AGAIN in said and not any(
+        ack in said.split(SAY_AGAIN)[0][-40:] for ack in ACK_PHRASES
+    )
+    # The question again starts within a second of the request; the answer is not talked over.
+    (_, asked_end), (answer_start, _) = speech_regions(read_wav_at(rec.path))[:2]
+    out = activity(read_wav_at(tmp_path / "out.wav"))
+    assert out[int(asked_end / WIN_S) : int((asked_end + 1.0) / WIN_S)].any()
+    assert not out[int(answer_start / WIN_S) : int((answer_start + 1.0) / WIN_S)].any()

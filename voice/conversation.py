@@ -63,6 +63,9 @@ class HeardTurn:
 
 # Turn ends after which the floor stays open a little (continuation_grace_ms).
 _MAY_GO_ON = ("finished_sentence", "finished_on_review")
+# Turns judged on the full-window words, which are in when they end: "Yeah." over a question,
+# "Could you repeat the question?". No "Okay." for them, and no wait for a final transcript.
+_SHORT_REQUESTS = ("interjection", "repeat_request")
 
 # Said the moment a turn ends, while the answer is scored and the reply synthesized: an
 # interview tolerates a thoughtful pause, not a dead one.
@@ -393,11 +396,13 @@ class Conversation:
                     if learn_from is not None:
                         self.turns.note_pause((f.t - learn_from) * 1000)
                 elif isinstance(f, EndOfTurnFrame):
-                    # No "Okay." for "Let me think." and a long silence (nothing was answered)
-                    # or for "Yeah." over the question (the interviewer goes on with it).
+                    # No "Okay." for "Let me think." and a long silence (nothing was answered),
+                    # for "Yeah." over the question (the interviewer goes on with it) or for a
+                    # request to hear it again.
                     acked = (
                         acknowledge
-                        and f.reason not in ("thinking", "interjection")
+                        and f.reason != "thinking"
+                        and f.reason not in _SHORT_REQUESTS
                         and bool(self.stt.text.strip())
                         and self.acknowledge()
                     )
@@ -421,9 +426,9 @@ class Conversation:
         # must keep hearing a candidate who goes on over the "Okay."), and the ASR turn stays open.
         provisional = eot.reason in _MAY_GO_ON and not input_ended
         t0 = time.perf_counter()
-        if provisional or eot.reason == "interjection":
-            # An interjection was judged on the full-window words, which are in: no waiting
-            # for a final transcript before the interviewer goes on.
+        if provisional or eot.reason in _SHORT_REQUESTS:
+            # A short request was judged on the full-window words, which are in: no waiting
+            # for a final transcript before the interviewer answers it.
             full = self.stt.full_text
             text = spoken_form(full if full is not None else self.stt.text)
         else:

@@ -93,6 +93,7 @@ EndReason = Literal[
     "key",
     "input_ended",
     "interjection",
+    "repeat_request",
 ]
 
 

@@ -21,6 +21,7 @@ from .frames import (
     TurnStartedFrame,
 )
 from .words import (
+    asks_to_repeat,
     ends_on_stray_punctuation,
     ends_sentence,
     find_end_phrase,
@@ -53,7 +54,8 @@ class TurnPolicy:
     # A paused interviewer resumes once the would-be barge-in has been quiet this long.
     backchannel_release_ms: int = 160
     # A cut-in over a question still to be asked, of at most this many words and ending on a
-    # finished sentence ("Yeah.", "Sorry, could you repeat that?"), ends after this silence.
+    # finished sentence ("Yeah.", "Sorry, could you repeat that?"), ends after this silence; so
+    # does a request to hear the question again, whenever it is made.
     interjection_max_words: int = 6
     interjection_silence_ms: int = 550
     end_phrases: tuple[str, ...] = ("that's my answer",)
@@ -201,8 +203,8 @@ class TurnTaker:
         if transcript.up_to_date and transcript.text.strip():
             if said_done:
                 reason = "end_phrase"
-            elif self._interjection_over(transcript, silence_ms):
-                reason = "interjection"
+            elif request := self._request_over(transcript, silence_ms, own_turn):
+                reason = request
             elif silence_ms >= self.finished_silence_ms and ends_sentence(transcript.text):
                 reason = "finished_sentence"
         review_ms = max(self.policy.review_silence_ms, self.finished_silence_ms)
@@ -225,22 +227,32 @@ class TurnTaker:
             return []
         return [EndOfTurnFrame(t_speech_end=self.last_speech_end, t_decided=now, reason=reason)]
 
-    def _interjection_over(self, transcript: TranscriptView, silence_ms: float) -> bool:
-        """ "Yeah." or "Sorry, could you repeat that?" over a question still to be asked: the
-        interviewer should go on with it now, not after the pause that ends an answer.
+    def _request_over(
+        self, transcript: TranscriptView, silence_ms: float, own_turn: bool
+    ) -> EndReason | None:
+        """ "Yeah." or "Sorry, could you repeat that?" over a question still to be asked, or
+        "Could you repeat the question?" once it was: the interviewer should go on (or say it
+        again) now, not after the pause that ends an answer.
 
         On the full-window transcript: the fast one hears a lone "Right." as "5." and
         "Mm-hmm." as "In EMM." (live it is nearly always in by then; a file run waits for it).
         """
         p = self.policy
-        if not self.cut_in_question or silence_ms < p.interjection_silence_ms:
-            return False
+        if silence_ms < p.interjection_silence_ms:
+            return None
         full = transcript.full_text
-        if full is None:
-            # Not on the fast words, which can also hear it twice over.
-            self.awaiting_full_text = True
-            return False
-        return ends_sentence(full) and word_count(full) <= p.interjection_max_words
+        if self.cut_in_question:
+            if full is None:
+                # Not on the fast words, which can also hear it twice over.
+                self.awaiting_full_text = True
+                return None
+            if ends_sentence(full) and word_count(full) <= p.interjection_max_words:
+                return "interjection"
+        elif not own_turn:
+            return None
+        # A request is a whole phrase, which the fast words hear well enough: no holding every
+        # short answer for the full transcript (one missed ends as usual, and is still asked).
+        return "repeat_request" if asks_to_repeat(full or transcript.text) else None
 
     def force_end(self, now: float, reason: EndReason) -> EndOfTurnFrame | None:
         """A key press or the end of the input closes the turn (if one is open)."""

@@ -182,6 +182,32 @@ def only_thinking(text: str) -> bool:
     return bool(words) and not _THINKING.sub(" ", words).split()
 
 
+# "Sorry, could you repeat the question?", "I didn't catch that.", "Pardon?": the candidate asks
+# to hear the question again. Whole requests only: an answer may well "repeat the test".
+_REPEAT_REQUEST = re.compile(
+    r"\b(?:can|could|would|will) you (?:please )?(?:repeat|rephrase|say|ask|read)\b"
+    r"|\brepeat (?:the|your|that) (?:last )?question\b"
+    r"|(?:^|sorry |please )(?:say|ask) (?:that|it|the question) again\b"
+    r"|\b(?:didn't|did not|couldn't|could not) (?:quite )?(?:catch|hear)"
+    r" (?:that|it|you|the question|the last)\b"
+    r"|\bwhat was the question\b"
+    r"|^(?:sorry )?(?:please )?(?:repeat|pardon|pardon me|come again|say again|one more time)"
+    r"(?: that| it| the question)?(?: please| again)?$"
+)
+# Longer than this, it is an answer that happens to contain such words.
+MAX_REQUEST_WORDS = 12
+
+
+def asks_to_repeat(text: str) -> bool:
+    """True when the words are a short request to hear the question again."""
+    words = normalise(text)
+    return (
+        bool(words)
+        and len(words.split()) <= MAX_REQUEST_WORDS
+        and bool(_REPEAT_REQUEST.search(words))
+    )
+
+
 def find_end_phrase(text: str, phrases: list[str]) -> str | None:
     """The end phrase ("that's my answer") if the candidate's last words are one."""
     tail = normalise(text)
