@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from question_bank import Criterion, Prompt
-from voice.words import asks_to_repeat, only_thinking
+from voice.words import asks_a_question, asks_to_repeat, only_thinking
 
 # A draft sharing this many consecutive words with the strong answer gives it away.
 LEAK_NGRAM = 6
@@ -120,9 +120,9 @@ def _related_phrase(
         return len(content(sentence) & hint_words)
 
     def says_something(sentence: str) -> tuple[bool, int]:
-        # Not "Mm-hmm.", "Okay, let me think." or "Could you repeat the question?" said before
-        # the answer and kept in front of it.
-        aside = only_thinking(sentence) or asks_to_repeat(sentence)
+        # Not "Mm-hmm.", "Okay, let me think.", "Could you repeat the question?" or "Is it on
+        # the device?" said before the answer and kept in front of it.
+        aside = only_thinking(sentence) or asks_to_repeat(sentence) or asks_a_question(sentence)
         return not aside, min(len(content(sentence)), _SAYS_SOMETHING)
 
     best = max(sentences, key=lambda s: (overlap(s), says_something(s), -sentences.index(s)))

@@ -29,13 +29,19 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
 from voice.conversation import Conversation, HeardTurn
-from voice.words import asks_to_repeat, only_thinking, word_count
+from voice.words import asks_a_question, asks_to_repeat, only_thinking, word_count
 
 QUESTION_KINDS = ("prompt", "follow_up")
 # Said once per question to a candidate who thought aloud and then went quiet.
 TAKE_YOUR_TIME = "Take your time."
 # Before the question, said again to a candidate who asked for it.
 SAY_AGAIN = "Sure."
+# To a candidate's clarifying question (the exam's hidden answers hold the facts, so none are
+# given): pinning down assumptions aloud is part of a strong answer.
+YOUR_CALL = (
+    "Good question. Make the assumption you think is most reasonable, say it, and go on.",
+    "Your call: say what you would assume, and carry on.",
+)
 
 
 class SessionLike(Protocol):
@@ -95,6 +101,7 @@ class VoiceFace:
         self._scoring: threading.Thread | None = None  # the answer being submitted, if any
         self._question_timing: dict[str, float] = {}
         self._asked: list[str] = []  # the pending question, as it was said
+        self._clarified = 0  # clarifying questions answered so far
         self.heard: list[HeardTurn] = []
 
     def run(self) -> VoiceExamResult:
@@ -134,15 +141,20 @@ class VoiceFace:
                 self._carry_forward(heard.text)
                 self._say_question_again(acked=heard.acknowledged)
                 continue
+            if self._clarifying(heard):
+                # "Is it on the device?": the question goes in front of the answer (asking it
+                # is to the candidate's credit), and the interviewer waits for that answer.
+                self._carry_forward(heard.text)
+                self._say_notice(YOUR_CALL[self._clarified % len(YOUR_CALL)])
+                self._clarified += 1
+                continue
             if heard.reason == "thinking" and not heard.input_ended:
                 # "Okay, let me think." and a long silence: no answer yet. Those words go in
                 # front of it; one gentle word per question, then the interviewer just waits.
                 self._carry_forward(heard.text)
                 if not self._nudged:
                     self._nudged = True
-                    self.conv.begin_reply()
-                    self._caption("interviewer", TAKE_YOUR_TIME)
-                    self.conv.say(TAKE_YOUR_TIME, "notice")
+                    self._say_notice(TAKE_YOUR_TIME)
                 continue
             answer = f"{self._carry} {heard.text}".strip()
             self._carry = ""
@@ -245,6 +257,16 @@ class VoiceFace:
             if utt.speak and utt.text.strip():
                 self.conv.say(utt.text, utt.kind)
         self._question_timing = {"score": round(score_ms, 1)}
+
+    def _clarifying(self, heard: HeardTurn) -> bool:
+        """A short question of the candidate's own, before any answer to the pending one."""
+        own = not heard.barged_in and not heard.input_ended
+        return own and bool(self._asked) and asks_a_question(heard.text)
+
+    def _say_notice(self, text: str) -> None:
+        self.conv.begin_reply()
+        self._caption("interviewer", text)
+        self.conv.say(text, "notice")
 
     def _say_question_again(self, *, acked: bool) -> None:
         self.conv.begin_reply()

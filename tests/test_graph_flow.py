@@ -50,12 +50,20 @@ def test_weak_answer_is_acknowledged_then_probed_on_a_missed_point(settings, clo
     assert probe.text.endswith(bank.prompt(SPOKEN).criterion(missed).probe)
 
 
-@pytest.mark.parametrize("said_first", ["Mm-hmm. Okay, let me think.", "And I'm up. Right."])
+@pytest.mark.parametrize(
+    "said_first",
+    [
+        "Mm-hmm. Okay, let me think.",
+        "And I'm up. Right.",
+        "Sorry, could you repeat the question?",
+        "Is this for the help desk's own staff or for customers?",
+    ],
+)
 def test_a_probe_quotes_the_answer_not_the_words_said_over_the_question(said_first):
-    """A spoken answer carries in front what was said over the question ("Mm-hmm.", "Okay,
-    let me think."). Where no sentence touches the missed point, the follow-up and the
-    acknowledgement read back the answer, not those (it used to probe 'You focused on
-    "Mm-hmm"', or a misheard 'You focused on "And I'm up"')."""
+    """A spoken answer carries in front what was said before it ("Mm-hmm.", "Okay, let me
+    think.", "Could you repeat the question?", a clarifying question). Where no sentence touches
+    the missed point, the follow-up and the acknowledgement read back the answer, not those (it
+    used to probe 'You focused on "Mm-hmm"', or a misheard 'You focused on "And I'm up"')."""
     from agent.followups import acknowledge, bank_follow_up
 
     answer = "I would roll back to the old model first and tell the on-call team."

@@ -22,6 +22,7 @@ from voice.ports import FileAudioPort
 from voice.tts import speech_pieces
 from voice.turn import FRAME_S, TranscriptView, TurnPolicy, TurnTaker
 from voice.words import (
+    asks_a_question,
     asks_to_repeat,
     ends_unfinished,
     find_end_phrase,
@@ -362,6 +363,47 @@ def test_a_request_to_repeat_the_question_ends_without_the_pause_of_an_answer(
     else:
         events = drive(taker, "s" * 10 + "." * 40, text=said, full=lambda k: said)
     ends = end_frames(events)
+    assert ends and ends[0].reason == reason
+    assert ends[0].t_decided - ends[0].t_speech_end == pytest.approx(after_s, abs=0.04)
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("Is this on the device or in the cloud?", True),
+        ("Okay. Do we have a GPU?", True),
+        ("Sorry, how many users do we expect?", True),
+        ("What is the latency budget? And the memory?", True),
+        # An answer, if said with a rising voice.
+        ("Latency?", False),
+        ("The memory, right?", False),
+        # A question leading into an answer, or ending one.
+        ("What do we pin down first? Latency.", False),
+        ("I would start with latency. Does that make sense?", False),
+        (
+            "How would I know it works a month after launch, when the users are on it? I'd ask.",
+            False,
+        ),
+    ],
+)
+def test_a_clarifying_question_is_told_from_an_answer(text, asks):
+    assert asks_a_question(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("said", "full_at", "reason", "after_s"),
+    [
+        # After the usual pause, with no floor held open (the conversation's part).
+        ("Is this on the device or in the cloud?", 0, "question", 0.6),
+        # The full transcript decides, and the turn waits a little for it.
+        ("Is this on the device or in the cloud?", 35, "question", 0.8),
+        ("Latency?", 0, "finished_sentence", 0.6),
+    ],
+)
+def test_a_clarifying_question_ends_the_turn_as_a_question(said, full_at, reason, after_s):
+    taker = TurnTaker(POLICY)
+    full = lambda k: said if k >= full_at else None  # noqa: E731
+    ends = end_frames(drive(taker, "s" * 10 + "." * 40, text=said, full=full))
     assert ends and ends[0].reason == reason
     assert ends[0].t_decided - ends[0].t_speech_end == pytest.approx(after_s, abs=0.04)
 

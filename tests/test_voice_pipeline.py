@@ -1007,3 +1007,37 @@ def test_a_candidate_who_asks_to_hear_the_question_again_hears_it(
     out = activity(read_wav_at(tmp_path / "out.wav"))
     assert out[int(asked_end / WIN_S) : int((asked_end + 1.0) / WIN_S)].any()
     assert not out[int(answer_start / WIN_S) : int((answer_start + 1.0) / WIN_S)].any()
+
+
+def test_a_clarifying_question_is_answered_and_the_answer_waited_for(models, voice_bank, tmp_path):
+    """ "Is this on the device or in the cloud?" is not the answer (it used to be scored and
+    probed): the interviewer tells the candidate to make their own assumption, with no "Okay."
+    first, and waits for the answer, which carries the question in front."""
+    from agent.voice_face import YOUR_CALL, VoiceFace
+
+    asked = "Is this on the device or in the cloud?"
+    rec = make_recording(
+        tmp_path / "clarify.wav",
+        "piper-fast",
+        [
+            Answer(5.0, [asked]),
+            Answer(15.0, ["I would roll back first."]),
+            Answer(23.0, ["A canary."]),
+        ],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    captions = io.StringIO()
+    face = VoiceFace(session, conv, captions=captions)
+    face.run()
+    conv.close()
+    assert len(session.answers) == 2
+    first = session.answers[0].lower()
+    assert "device" in first and first.index("device") < first.index("roll back")
+    assert face.heard[0].reason == "question" and not face.heard[0].acknowledged
+    assert YOUR_CALL[0] in captions.getvalue()
+    (_, asked_end), (answer_start, _) = speech_regions(read_wav_at(rec.path))[:2]
+    out = activity(read_wav_at(tmp_path / "out.wav"))
+    assert out[int(asked_end / WIN_S) : int((asked_end + 1.2) / WIN_S)].any()
+    assert not out[int(answer_start / WIN_S) : int((answer_start + 1.0) / WIN_S)].any()

@@ -64,8 +64,9 @@ class HeardTurn:
 # Turn ends after which the floor stays open a little (continuation_grace_ms).
 _MAY_GO_ON = ("finished_sentence", "finished_on_review")
 # Turns judged on the full-window words, which are in when they end: "Yeah." over a question,
-# "Could you repeat the question?". No "Okay." for them, and no wait for a final transcript.
-_SHORT_REQUESTS = ("interjection", "repeat_request")
+# "Could you repeat the question?", "Is it on the device?". No "Okay." for them, and no wait
+# for a final transcript.
+_SHORT_REQUESTS = ("interjection", "repeat_request", "question")
 
 # Said the moment a turn ends, while the answer is scored and the reply synthesized: an
 # interview tolerates a thoughtful pause, not a dead one.

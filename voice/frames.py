@@ -94,6 +94,7 @@ EndReason = Literal[
     "input_ended",
     "interjection",
     "repeat_request",
+    "question",
 ]
 
 

@@ -21,6 +21,7 @@ from .frames import (
     TurnStartedFrame,
 )
 from .words import (
+    asks_a_question,
     asks_to_repeat,
     ends_on_stray_punctuation,
     ends_sentence,
@@ -182,11 +183,13 @@ class TurnTaker:
         said_done = transcript.up_to_date and find_end_phrase(
             transcript.text, list(self.policy.end_phrases)
         )
+        # A few words that may be only thinking, or a question to the interviewer: the full
+        # transcript says which (a run on a file holds for it).
         if (
             own_turn
             and not said_done
             and transcript.full_text is None
-            and may_be_thinking(transcript.text)
+            and (may_be_thinking(transcript.text) or asks_a_question(transcript.text))
             and silence_ms < self.finished_silence_ms + self.policy.thinking_check_ms
         ):
             self.awaiting_full_text = True
@@ -231,8 +234,8 @@ class TurnTaker:
         self, transcript: TranscriptView, silence_ms: float, own_turn: bool
     ) -> EndReason | None:
         """ "Yeah." or "Sorry, could you repeat that?" over a question still to be asked, or
-        "Could you repeat the question?" once it was: the interviewer should go on (or say it
-        again) now, not after the pause that ends an answer.
+        "Could you repeat the question?" or "Is it on the device?" once it was: the interviewer
+        should go on, say it again or answer, with no "Okay." and no floor held open after it.
 
         On the full-window transcript: the fast one hears a lone "Right." as "5." and
         "Mm-hmm." as "In EMM." (live it is nearly always in by then; a file run waits for it).
@@ -250,9 +253,16 @@ class TurnTaker:
                 return "interjection"
         elif not own_turn:
             return None
-        # A request is a whole phrase, which the fast words hear well enough: no holding every
-        # short answer for the full transcript (one missed ends as usual, and is still asked).
-        return "repeat_request" if asks_to_repeat(full or transcript.text) else None
+        # A whole phrase, which the fast words hear well enough: no holding every short answer
+        # for the full transcript (one missed ends as usual, and is still answered).
+        if asks_to_repeat(full or transcript.text):
+            return "repeat_request"
+        # "Is this on the device?", after the pause that ends an answer (a rhetorical question
+        # may lead into one). Not on the fast words, which hear "Okay, let me think." as
+        # "Okay? What do you think?".
+        if silence_ms >= self.finished_silence_ms and full and asks_a_question(full):
+            return "question"
+        return None
 
     def force_end(self, now: float, reason: EndReason) -> EndOfTurnFrame | None:
         """A key press or the end of the input closes the turn (if one is open)."""

@@ -208,6 +208,59 @@ def asks_to_repeat(text: str) -> bool:
     )
 
 
+# "Is this on the device or in the cloud?": a candidate pinning down the problem before they
+# answer, as the exam asks them to. Whisper's question mark alone is not enough ("Latency?").
+_QUESTION_WORDS = frozenset(
+    [
+        "is",
+        "are",
+        "am",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "have",
+        "has",
+        "what",
+        "what's",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "where",
+        "when",
+        "why",
+        "how",
+        "any",
+    ]
+)
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+MAX_QUESTION_WORDS = 15
+_QUESTION_WORD_BY = 4
+
+
+def asks_a_question(text: str) -> bool:
+    """True when the words are only a short question (or two) to the interviewer, with any
+    thinking words before them ("Okay. Do we have a GPU?")."""
+    if not text.strip() or word_count(text) > MAX_QUESTION_WORDS:
+        return False
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if not only_thinking(s)]
+    if not sentences or not all(s.rstrip().endswith("?") for s in sentences):
+        return False
+    # "Sorry, is it...", "Just to check, do we...": the question word comes early.
+    opening = normalise(sentences[0]).split()[:_QUESTION_WORD_BY]
+    return any(word in _QUESTION_WORDS for word in opening)
+
+
 def find_end_phrase(text: str, phrases: list[str]) -> str | None:
     """The end phrase ("that's my answer") if the candidate's last words are one."""
     tail = normalise(text)
