@@ -314,31 +314,6 @@ def test_a_short_cut_in_over_a_question_ends_sooner_than_an_answer(
 
 
 @pytest.mark.parametrize(
-    ("text", "asks"),
-    [
-        ("Sorry, could you repeat the question?", True),
-        ("Can you say that again, please?", True),
-        ("Sorry, I didn't catch that.", True),
-        ("What was the question?", True),
-        ("Pardon?", True),
-        ("Come again?", True),
-        ("Could you rephrase that?", True),
-        # Answers that use the same words.
-        ("I would repeat the test.", False),
-        ("I would ask it again next week.", False),
-        ("We could not hear the difference between the two models.", False),
-        ("Sorry.", False),
-        (
-            "Can you repeat that? I missed the part about the latency budget and the memory",
-            False,
-        ),
-    ],
-)
-def test_a_request_to_hear_the_question_again_is_told_from_an_answer(text, asks):
-    assert asks_to_repeat(text) is asks
-
-
-@pytest.mark.parametrize(
     ("said", "barged_in", "reason", "after_s"),
     [
         # Its own turn, once the question was heard.
@@ -368,26 +343,45 @@ def test_a_request_to_repeat_the_question_ends_without_the_pause_of_an_answer(
 
 
 @pytest.mark.parametrize(
-    ("text", "asks"),
+    ("text", "repeat", "question"),
     [
-        ("Is this on the device or in the cloud?", True),
-        ("Okay. Do we have a GPU?", True),
-        ("Sorry, how many users do we expect?", True),
-        ("What is the latency budget? And the memory?", True),
-        # An answer, if said with a rising voice.
-        ("Latency?", False),
-        ("The memory, right?", False),
+        ("Sorry, could you repeat the question?", True, True),
+        ("Can you say that again, please?", True, True),
+        ("Sorry, I didn't catch that.", True, False),
+        ("What was the question?", True, True),
+        ("Pardon?", True, False),
+        ("Come again?", True, False),
+        ("Could you rephrase that?", True, True),
+        ("Is this on the device or in the cloud?", False, True),
+        ("Okay. Do we have a GPU?", False, True),
+        ("Sorry, how many users do we expect?", False, True),
+        ("What is the latency budget? And the memory?", False, True),
+        # Answers that use the same words, or say them with a rising voice.
+        ("I would repeat the test.", False, False),
+        ("I would ask it again next week.", False, False),
+        ("We could not hear the difference between the two models.", False, False),
+        ("Sorry.", False, False),
+        ("Latency?", False, False),
+        ("The memory, right?", False, False),
         # A question leading into an answer, or ending one.
-        ("What do we pin down first? Latency.", False),
-        ("I would start with latency. Does that make sense?", False),
+        (
+            "Can you repeat that? I missed the part about the latency budget and the memory",
+            False,
+            False,
+        ),
+        ("What do we pin down first? Latency.", False, False),
+        ("I would start with latency. Does that make sense?", False, False),
         (
             "How would I know it works a month after launch, when the users are on it? I'd ask.",
+            False,
             False,
         ),
     ],
 )
-def test_a_clarifying_question_is_told_from_an_answer(text, asks):
-    assert asks_a_question(text) is asks
+def test_a_request_or_a_question_to_the_interviewer_is_told_from_an_answer(text, repeat, question):
+    """A request to hear the question again is checked first, so it may read as a question too."""
+    assert asks_to_repeat(text) is repeat
+    assert asks_a_question(text) is question
 
 
 @pytest.mark.parametrize(

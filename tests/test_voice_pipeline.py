@@ -612,6 +612,9 @@ class _Reply:
         self.finished = question is None
 
 
+_QUESTION = "What do you do first when a release goes wrong?"
+
+
 class _ScriptedSession:
     """An exam of two questions; records the answers it was given."""
 
@@ -621,7 +624,7 @@ class _ScriptedSession:
         self.answers: list[str] = []
 
     def opening(self) -> _Reply:
-        return _Reply("What do you do first when a release goes wrong?")
+        return _Reply(_QUESTION)
 
     def submit(self, answer, code=None, timing=None) -> _Reply:  # noqa: ANN001
         self.answers.append(answer)
@@ -966,24 +969,31 @@ def test_a_word_over_the_question_is_not_the_answer_and_the_question_is_finished
 
 
 @pytest.mark.parametrize(
-    "request_", ["Sorry, could you repeat the question?", "Can you say that again?"]
+    ("said", "answer_at", "reason"),
+    [
+        ("Sorry, could you repeat the question?", 12.0, "repeat_request"),
+        ("Can you say that again?", 12.0, "repeat_request"),
+        ("Is this on the device or in the cloud?", 15.0, "question"),
+    ],
 )
-def test_a_candidate_who_asks_to_hear_the_question_again_hears_it(
-    models, voice_bank, tmp_path, request_
+def test_a_request_or_a_question_before_the_answer_is_answered_not_scored(
+    models, voice_bank, tmp_path, said, answer_at, reason
 ):
-    """Asked once the question was heard, "Could you repeat the question?" is not the answer
-    (it used to be scored, and probed: 'You focused on "Sorry, could you repeat the question"'):
-    the interviewer says "Sure." and the question again as soon as the request ends, with no
-    "Okay." and no waiting to see if more comes. The request goes in front of the answer."""
-    from agent.voice_face import SAY_AGAIN, VoiceFace
+    """Once the question was heard, "Could you repeat the question?" or "Is this on the device
+    or in the cloud?" is not the answer (each used to be scored, and probed: 'You focused on
+    "Sorry, could you repeat the question"'). The interviewer says "Sure." and the question
+    again, or tells the candidate to make their own assumption, as soon as the turn ends: no
+    "Okay." first and no waiting to see if more comes. Then it waits for the answer, which
+    carries the words in front."""
+    from agent.voice_face import SAY_AGAIN, YOUR_CALL, VoiceFace
 
     rec = make_recording(
-        tmp_path / "repeat.wav",
+        tmp_path / "before.wav",
         "piper-fast",
         [
-            Answer(5.0, [request_]),
-            Answer(12.0, ["I would roll back first."]),
-            Answer(20.0, ["A canary."]),
+            Answer(5.0, [said]),
+            Answer(answer_at, ["I would roll back first."]),
+            Answer(answer_at + 8.0, ["A canary."]),
         ],
         tail_s=3.0,
         bank=voice_bank,
@@ -995,48 +1005,14 @@ def test_a_candidate_who_asks_to_hear_the_question_again_hears_it(
     conv.close()
     assert len(session.answers) == 2
     first = session.answers[0].lower()
-    assert first.index(request_.split()[0].lower().strip(",.?")) < first.index("roll back")
-    assert face.heard[0].reason == "repeat_request" and not face.heard[0].acknowledged
-    said = captions.getvalue()
-    assert said.count("What do you do first when a release goes wrong?") == 2
-    assert SAY_AGAIN in said and not any(
-        ack in said.split(SAY_AGAIN)[0][-40:] for ack in ACK_PHRASES
-    )
-    # The question again starts within a second of the request; the answer is not talked over.
-    (_, asked_end), (answer_start, _) = speech_regions(read_wav_at(rec.path))[:2]
-    out = activity(read_wav_at(tmp_path / "out.wav"))
-    assert out[int(asked_end / WIN_S) : int((asked_end + 1.0) / WIN_S)].any()
-    assert not out[int(answer_start / WIN_S) : int((answer_start + 1.0) / WIN_S)].any()
-
-
-def test_a_clarifying_question_is_answered_and_the_answer_waited_for(models, voice_bank, tmp_path):
-    """ "Is this on the device or in the cloud?" is not the answer (it used to be scored and
-    probed): the interviewer tells the candidate to make their own assumption, with no "Okay."
-    first, and waits for the answer, which carries the question in front."""
-    from agent.voice_face import YOUR_CALL, VoiceFace
-
-    asked = "Is this on the device or in the cloud?"
-    rec = make_recording(
-        tmp_path / "clarify.wav",
-        "piper-fast",
-        [
-            Answer(5.0, [asked]),
-            Answer(15.0, ["I would roll back first."]),
-            Answer(23.0, ["A canary."]),
-        ],
-        tail_s=3.0,
-        bank=voice_bank,
-    )
-    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
-    captions = io.StringIO()
-    face = VoiceFace(session, conv, captions=captions)
-    face.run()
-    conv.close()
-    assert len(session.answers) == 2
-    first = session.answers[0].lower()
-    assert "device" in first and first.index("device") < first.index("roll back")
-    assert face.heard[0].reason == "question" and not face.heard[0].acknowledged
-    assert YOUR_CALL[0] in captions.getvalue()
+    assert first.index(said.split()[0].lower().strip(",.?")) < first.index("roll back")
+    assert face.heard[0].reason == reason and not face.heard[0].acknowledged
+    interviewer = captions.getvalue()
+    reply = SAY_AGAIN if reason == "repeat_request" else YOUR_CALL[0]
+    assert interviewer.count(_QUESTION) == (2 if reason == "repeat_request" else 1)
+    before_reply = interviewer.split(reply)[0][-40:]
+    assert reply in interviewer and not any(ack in before_reply for ack in ACK_PHRASES)
+    # The reply starts within 1.2 s of the turn's end; the answer is not talked over.
     (_, asked_end), (answer_start, _) = speech_regions(read_wav_at(rec.path))[:2]
     out = activity(read_wav_at(tmp_path / "out.wav"))
     assert out[int(asked_end / WIN_S) : int((asked_end + 1.2) / WIN_S)].any()
