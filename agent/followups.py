@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from question_bank import Criterion, Prompt
-from voice.words import asks_a_question, asks_to_repeat, only_thinking
+from voice.words import asks_a_question, asks_to_repeat, normalise, only_thinking
 
 # A draft sharing this many consecutive words with the strong answer gives it away.
 LEAK_NGRAM = 6
@@ -89,6 +89,25 @@ def _sentences(text: str) -> list[str]:
     return [p.strip() for p in parts if len(p.strip()) > 3]
 
 
+# "Nothing to add.", "I don't know.", "Let's move on.": to a follow-up, the same as no answer
+# (the score stands and the exam moves on). Said aloud there is no empty answer to give.
+_ADDS_NOTHING = re.compile(
+    r"^(?:(?:no|sorry|honestly|well|so|and|um|uh|hmm|okay|ok|yeah|i think) )*"
+    r"(?:nothing(?: else| more)?(?: to add)?(?: from me)?|i have nothing(?: else| more)?(?: to add)?"
+    r"|that's (?:all|it)(?: i have| from me)?|i (?:don't|do not) know(?: that| this)?"
+    r"|i'm not sure|not sure|no idea|i have no idea|i (?:can't|cannot) think of anything(?: else)?"
+    r"|(?:let's|can we|could we|shall we|i'd like to) (?:move on|skip(?: this| it| this one)?)"
+    r"|next question|(?:i'll )?pass|skip(?: it| this| this one)?)"
+    r"(?: (?:sorry|please|honestly|to be honest|here|there|on this|on that))*$"
+)
+
+
+def adds_nothing(answer: str) -> bool:
+    """True for no answer, or one that only declines: "I don't know. Let's move on." """
+    said = [s for s in _sentences(answer) if not only_thinking(s)]
+    return all(_ADDS_NOTHING.match(normalise(s)) for s in said)
+
+
 def _clip(text: str, max_words: int = 12) -> str:
     tokens = text.strip().rstrip(".!?;,").split()
     clipped = " ".join(tokens[:max_words])
@@ -145,12 +164,14 @@ def acknowledge(
     With `quote=False` (a follow-up that quotes them comes next) the acknowledgement stays
     short, so the same words are not read back twice in a row.
     """
-    if answer.strip() and not quote:
-        return _SHORT_ACKS[len(words(answer)) % len(_SHORT_ACKS)]
     if not answer.strip():
         if follow_up:
             return "Nothing to add there; that's fine."
         return "I didn't get an answer to that one."
+    if adds_nothing(answer):  # "I don't know.": nothing to read back or thank them for
+        return "That's fine." if follow_up else "Okay, no problem."
+    if not quote:
+        return _SHORT_ACKS[len(words(answer)) % len(_SHORT_ACKS)]
     evidence = ""
     for crit in (scorecard or {}).get("criteria", []):
         # Only evidence from what was just said: earlier turns were acknowledged already.

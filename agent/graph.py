@@ -25,6 +25,7 @@ from .debrief import build_debrief
 from .followups import (
     LLMUnavailable,
     acknowledge,
+    adds_nothing,
     bank_follow_up,
     llm_follow_up,
 )
@@ -388,7 +389,7 @@ def build_exam_graph(deps: ExamDeps, checkpointer: Any) -> Any:
         llm_failed = False
         if (
             state.get("card") is not None
-            and not last["answer"].strip()
+            and adds_nothing(last["answer"])
             and "run_code_ms" not in timing
         ):
             card = state["card"]  # nothing new was said: the score stands
@@ -453,10 +454,10 @@ def build_exam_graph(deps: ExamDeps, checkpointer: Any) -> Any:
             return None
         if (
             state["pending"]["kind"] == "follow_up"
-            and not last["answer"].strip()
+            and adds_nothing(last["answer"])
             and not last["code"]
         ):
-            return None  # the candidate had nothing to add: move on
+            return None  # the candidate had nothing to add ("I don't know."): move on
         if prompt.coding:
             if asked >= 1:
                 return None

@@ -74,6 +74,52 @@ def test_a_probe_quotes_the_answer_not_the_words_said_over_the_question(said_fir
     assert thanks.startswith('Thanks. I heard "I would roll back'), thanks
 
 
+@pytest.mark.parametrize(
+    "declined", ["I don't know.", "Hmm. Nothing to add, sorry.", "Let's move on."]
+)
+def test_a_follow_up_answered_with_nothing_to_add_moves_on_with_the_score_standing(
+    settings, clock, declined
+):
+    """Said aloud, there is no empty answer: "I don't know." to a follow-up is the same as one.
+    It used to be scored with the answer, thanked ('Thanks, that helps: "I don't know"') and
+    probed again. The words stay in the transcript."""
+    session = ExamSession.start(settings, [SPOKEN, SPOKEN_2], clock=clock)
+    session.opening()
+    first = session.submit(WEAK_ANSWER)
+    assert first.pending.kind == "follow_up"
+    reply = session.submit(declined)
+    assert kinds(reply)[:3] == ["ack", "feedback", "reveal"]
+    assert reply.utterances[0].text == "That's fine."
+    assert reply.pending.prompt_id == SPOKEN_2
+    turns = session.transcript().turns
+    assert [t.candidate for t in turns] == [WEAK_ANSWER, declined]
+    # The score of the answer stands: what declined said was not scored with it.
+    alone = ExamSession.start(settings, [SPOKEN], clock=clock)
+    alone.opening()
+    alone.submit(WEAK_ANSWER)
+    assert reply.utterances[1].data["score"] == alone.submit("").utterances[1].data["score"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "nothing"),
+    [
+        ("", True),
+        ("Honestly, no idea.", True),
+        ("No, that's all from me.", True),
+        ("Can we skip this one?", True),
+        ("I don't know. Let's move on.", True),
+        ("I don't know the exact number, but I would measure it per region.", False),
+        ("Nothing is logged by default.", False),
+        ("I would pass the audio through a VAD first.", False),
+        ("Not sure. Maybe a canary with a latency gate.", False),
+    ],
+)
+def test_an_answer_that_only_declines_is_told_from_one_that_says_something(answer, nothing):
+    from agent.followups import adds_nothing
+
+    assert adds_nothing(answer) is nothing
+
+
 def test_prompt_closes_with_feedback_and_reveal_only_after_answers(settings, clock):
     session = ExamSession.start(settings, [SPOKEN, SPOKEN_2], clock=clock)
     session.opening()
