@@ -44,6 +44,14 @@ YOUR_CALL = (
 )
 
 
+def _is_question(utterance: Any) -> bool:
+    """Spoken words of the question itself: what is said again when the candidate asks (not
+    the section's introduction before it)."""
+    part = (getattr(utterance, "data", None) or {}).get("part")
+    spoken = utterance.speak and utterance.text.strip()
+    return utterance.kind in QUESTION_KINDS and bool(spoken) and part != "section"
+
+
 class SessionLike(Protocol):
     session_id: str
 
@@ -247,8 +255,7 @@ class VoiceFace:
 
     def _speak(self, reply: Any, *, score_ms: float, acked: bool = False) -> None:
         self._nudged = False
-        asked = [u.text for u in reply.utterances if u.kind in QUESTION_KINDS and u.speak]
-        self._asked = [text for text in asked if text.strip()]
+        self._asked = [u.text for u in reply.utterances if _is_question(u)]
         self.conv.begin_reply()
         for i, utt in enumerate(reply.utterances):
             self._caption("interviewer", utt.text)

@@ -968,6 +968,20 @@ def test_a_word_over_the_question_is_not_the_answer_and_the_question_is_finished
     assert out[int(cut_in_end / WIN_S) : int(answer_start / WIN_S)].any()
 
 
+_SECTION = "Round one."
+
+
+class _SectionedSession(_ScriptedSession):
+    """The scripted exam, whose first question comes after its section's introduction."""
+
+    def opening(self) -> _Reply:
+        reply = super().opening()
+        intro = _Utterance(_SECTION, "prompt")
+        intro.data = {"part": "section"}
+        reply.utterances.insert(1, intro)
+        return reply
+
+
 @pytest.mark.parametrize(
     ("said", "answer_at", "reason"),
     [
@@ -998,7 +1012,8 @@ def test_a_request_or_a_question_before_the_answer_is_answered_not_scored(
         tail_s=3.0,
         bank=voice_bank,
     )
-    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    session = _SectionedSession()
+    conv = Conversation(FileAudioPort(rec.path, tmp_path / "out.wav"), models, VoiceConfig())
     captions = io.StringIO()
     face = VoiceFace(session, conv, captions=captions)
     face.run()
@@ -1009,7 +1024,9 @@ def test_a_request_or_a_question_before_the_answer_is_answered_not_scored(
     assert face.heard[0].reason == reason and not face.heard[0].acknowledged
     interviewer = captions.getvalue()
     reply = SAY_AGAIN if reason == "repeat_request" else YOUR_CALL[0]
+    # The question is said again, not the section's introduction before it.
     assert interviewer.count(_QUESTION) == (2 if reason == "repeat_request" else 1)
+    assert interviewer.count(_SECTION) == 1
     before_reply = interviewer.split(reply)[0][-40:]
     assert reply in interviewer and not any(ack in before_reply for ack in ACK_PHRASES)
     # The reply starts within 1.2 s of the turn's end; the answer is not talked over.
