@@ -29,7 +29,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
 from voice.conversation import Conversation, HeardTurn
-from voice.words import asks_a_question, asks_to_repeat, only_thinking, word_count
+from voice.words import (
+    asks_a_question,
+    asks_about_time,
+    asks_to_repeat,
+    only_thinking,
+    word_count,
+)
 
 QUESTION_KINDS = ("prompt", "follow_up")
 # Said once per question to a candidate who thought aloud and then went quiet.
@@ -50,6 +56,16 @@ def _is_question(utterance: Any) -> bool:
     part = (getattr(utterance, "data", None) or {}).get("part")
     spoken = utterance.speak and utterance.text.strip()
     return utterance.kind in QUESTION_KINDS and bool(spoken) and part != "section"
+
+
+def time_left_phrase(remaining_s: float) -> str:
+    if remaining_s <= 0:
+        return "Time is up for this question; finish your thought."
+    if remaining_s < 60:
+        return "Less than a minute left for this question."
+    if remaining_s < 90:
+        return "About a minute left for this question."
+    return f"About {round(remaining_s / 60)} minutes left for this question."
 
 
 class SessionLike(Protocol):
@@ -153,8 +169,7 @@ class VoiceFace:
                 # "Is it on the device?": the question goes in front of the answer (asking it
                 # is to the candidate's credit), and the interviewer waits for that answer.
                 self._carry_forward(heard.text)
-                self._say_notice(YOUR_CALL[self._clarified % len(YOUR_CALL)])
-                self._clarified += 1
+                self._say_notice(self._time_left(heard.text) or self._your_call())
                 continue
             if heard.reason == "thinking" and not heard.input_ended:
                 # "Okay, let me think." and a long silence: no answer yet. Those words go in
@@ -269,6 +284,20 @@ class VoiceFace:
         """A short question of the candidate's own, before any answer to the pending one."""
         own = not heard.barged_in and not heard.input_ended
         return own and bool(self._asked) and asks_a_question(heard.text)
+
+    def _your_call(self) -> str:
+        self._clarified += 1
+        return YOUR_CALL[(self._clarified - 1) % len(YOUR_CALL)]
+
+    def _time_left(self, asked: str) -> str:
+        """ "How much time do I have?": what is left of the question's budget ("" for another
+        question, or none pending)."""
+        if not asks_about_time(asked):
+            return ""
+        pending = self.session.pending
+        if pending is None:
+            return ""
+        return time_left_phrase(pending.budget_s - pending.elapsed_s)
 
     def _say_notice(self, text: str) -> None:
         self.conv.begin_reply()

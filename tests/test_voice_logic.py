@@ -23,6 +23,7 @@ from voice.tts import speech_pieces
 from voice.turn import FRAME_S, TranscriptView, TurnPolicy, TurnTaker
 from voice.words import (
     asks_a_question,
+    asks_about_time,
     asks_to_repeat,
     ends_unfinished,
     find_end_phrase,
@@ -400,6 +401,36 @@ def test_a_clarifying_question_ends_the_turn_as_a_question(said, full_at, reason
     ends = end_frames(drive(taker, "s" * 10 + "." * 40, text=said, full=full))
     assert ends and ends[0].reason == reason
     assert ends[0].t_decided - ends[0].t_speech_end == pytest.approx(after_s, abs=0.04)
+
+
+@pytest.mark.parametrize(
+    ("text", "about_time"),
+    [
+        ("How much time do I have left?", True),
+        ("Sorry, how long do I have?", True),
+        ("Am I running out of time?", True),
+        ("How much time does the model take?", False),
+        ("How long should the latency budget be?", False),
+        ("I have ten minutes left, so I will be brief.", False),
+    ],
+)
+def test_a_question_about_the_time_left_is_told_from_others(text, about_time):
+    assert asks_about_time(text) is about_time
+
+
+@pytest.mark.parametrize(
+    ("remaining_s", "said"),
+    [
+        (430.0, "About 7 minutes left for this question."),
+        (75.0, "About a minute left for this question."),
+        (20.0, "Less than a minute left for this question."),
+        (-5.0, "Time is up for this question; finish your thought."),
+    ],
+)
+def test_the_time_left_is_said_in_minutes(remaining_s, said):
+    from agent.voice_face import time_left_phrase
+
+    assert time_left_phrase(remaining_s) == said
 
 
 def test_a_cut_in_is_judged_an_interjection_on_the_full_transcript_not_the_fast_words():

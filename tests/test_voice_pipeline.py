@@ -15,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import types
 
 import numpy as np
 import pytest
@@ -981,17 +982,23 @@ class _SectionedSession(_ScriptedSession):
         reply.utterances.insert(1, intro)
         return reply
 
+    @property
+    def pending(self):  # noqa: ANN201
+        return types.SimpleNamespace(budget_s=600.0, elapsed_s=170.0)
+
 
 @pytest.mark.parametrize(
-    ("said", "answer_at", "reason"),
+    ("said", "answer_at", "reason", "reply"),
     [
-        ("Sorry, could you repeat the question?", 12.0, "repeat_request"),
-        ("Can you say that again?", 12.0, "repeat_request"),
-        ("Is this on the device or in the cloud?", 15.0, "question"),
+        ("Sorry, could you repeat the question?", 12.0, "repeat_request", "Sure."),
+        ("Can you say that again?", 12.0, "repeat_request", "Sure."),
+        ("Is this on the device or in the cloud?", 15.0, "question", "Good question."),
+        # 170 s into a 10-minute question.
+        ("How much time do I have left?", 12.0, "question", "About 7 minutes left"),
     ],
 )
 def test_a_request_or_a_question_before_the_answer_is_answered_not_scored(
-    models, voice_bank, tmp_path, said, answer_at, reason
+    models, voice_bank, tmp_path, said, answer_at, reason, reply
 ):
     """Once the question was heard, "Could you repeat the question?" or "Is this on the device
     or in the cloud?" is not the answer (each used to be scored, and probed: 'You focused on
@@ -999,7 +1006,7 @@ def test_a_request_or_a_question_before_the_answer_is_answered_not_scored(
     again, or tells the candidate to make their own assumption, as soon as the turn ends: no
     "Okay." first and no waiting to see if more comes. Then it waits for the answer, which
     carries the words in front."""
-    from agent.voice_face import SAY_AGAIN, YOUR_CALL, VoiceFace
+    from agent.voice_face import VoiceFace
 
     rec = make_recording(
         tmp_path / "before.wav",
@@ -1023,7 +1030,6 @@ def test_a_request_or_a_question_before_the_answer_is_answered_not_scored(
     assert first.index(said.split()[0].lower().strip(",.?")) < first.index("roll back")
     assert face.heard[0].reason == reason and not face.heard[0].acknowledged
     interviewer = captions.getvalue()
-    reply = SAY_AGAIN if reason == "repeat_request" else YOUR_CALL[0]
     # The question is said again, not the section's introduction before it.
     assert interviewer.count(_QUESTION) == (2 if reason == "repeat_request" else 1)
     assert interviewer.count(_SECTION) == 1

@@ -261,6 +261,19 @@ def asks_a_question(text: str) -> bool:
     return any(word in _QUESTION_WORDS for word in opening)
 
 
+# "How much time do I have left?": the interviewer knows, and says.
+_TIME_QUESTION = re.compile(
+    r"\bhow (?:much time|long|many minutes)(?: do| have)? (?:i|we)(?: still)? (?:have|got|get)\b"
+    r"|\b(?:time|minutes) (?:left|remaining)\b|\bhow much time is left\b"
+    r"|\bam i (?:running )?out of time\b"
+)
+
+
+def asks_about_time(text: str) -> bool:
+    """True for a short question about the time left to answer."""
+    return asks_a_question(text) and bool(_TIME_QUESTION.search(normalise(text)))
+
+
 def find_end_phrase(text: str, phrases: list[str]) -> str | None:
     """The end phrase ("that's my answer") if the candidate's last words are one."""
     tail = normalise(text)
