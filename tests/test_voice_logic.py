@@ -343,6 +343,13 @@ def test_a_request_to_repeat_the_question_ends_without_the_pause_of_an_answer(
     assert ends[0].t_decided - ends[0].t_speech_end == pytest.approx(after_s, abs=0.04)
 
 
+_ABOUT_TIME = (
+    "How much time do I have left?",
+    "Sorry, how long do I have?",
+    "Am I running out of time?",
+)
+
+
 @pytest.mark.parametrize(
     ("text", "repeat", "question"),
     [
@@ -357,6 +364,10 @@ def test_a_request_to_repeat_the_question_ends_without_the_pause_of_an_answer(
         ("Okay. Do we have a GPU?", False, True),
         ("Sorry, how many users do we expect?", False, True),
         ("What is the latency budget? And the memory?", False, True),
+        *[(text, False, True) for text in _ABOUT_TIME],
+        ("How much time does the model take?", False, True),
+        ("How long should the latency budget be?", False, True),
+        ("I have ten minutes left, so I will be brief.", False, False),
         # Answers that use the same words, or say them with a rising voice.
         ("I would repeat the test.", False, False),
         ("I would ask it again next week.", False, False),
@@ -380,9 +391,11 @@ def test_a_request_to_repeat_the_question_ends_without_the_pause_of_an_answer(
     ],
 )
 def test_a_request_or_a_question_to_the_interviewer_is_told_from_an_answer(text, repeat, question):
-    """A request to hear the question again is checked first, so it may read as a question too."""
+    """A request to hear the question again is checked first, so it may read as a question too.
+    A question about the time left is one of those, with its own reply."""
     assert asks_to_repeat(text) is repeat
     assert asks_a_question(text) is question
+    assert asks_about_time(text) is (text in _ABOUT_TIME)
 
 
 @pytest.mark.parametrize(
@@ -401,21 +414,6 @@ def test_a_clarifying_question_ends_the_turn_as_a_question(said, full_at, reason
     ends = end_frames(drive(taker, "s" * 10 + "." * 40, text=said, full=full))
     assert ends and ends[0].reason == reason
     assert ends[0].t_decided - ends[0].t_speech_end == pytest.approx(after_s, abs=0.04)
-
-
-@pytest.mark.parametrize(
-    ("text", "about_time"),
-    [
-        ("How much time do I have left?", True),
-        ("Sorry, how long do I have?", True),
-        ("Am I running out of time?", True),
-        ("How much time does the model take?", False),
-        ("How long should the latency budget be?", False),
-        ("I have ten minutes left, so I will be brief.", False),
-    ],
-)
-def test_a_question_about_the_time_left_is_told_from_others(text, about_time):
-    assert asks_about_time(text) is about_time
 
 
 @pytest.mark.parametrize(
