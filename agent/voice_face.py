@@ -32,6 +32,8 @@ from voice.conversation import Conversation, HeardTurn
 from voice.words import (
     asks_a_question,
     asks_about_time,
+    asks_for_a_hint,
+    asks_leave,
     asks_to_repeat,
     only_thinking,
     word_count,
@@ -48,6 +50,10 @@ YOUR_CALL = (
     "Good question. Make the assumption you think is most reasonable, say it, and go on.",
     "Your call: say what you would assume, and carry on.",
 )
+# "Can I start with the requirements?"
+GO_AHEAD = "Sure, go ahead."
+# "Can you give me a hint?": the hidden strong answer stays hidden.
+NO_HINTS = "No hints in this exam, I'm afraid. Tell me how you would start."
 
 
 def _is_question(utterance: Any) -> bool:
@@ -169,7 +175,7 @@ class VoiceFace:
                 # "Is it on the device?": the question goes in front of the answer (asking it
                 # is to the candidate's credit), and the interviewer waits for that answer.
                 self._carry_forward(heard.text)
-                self._say_notice(self._time_left(heard.text) or self._your_call())
+                self._say_notice(self._reply_to_question(heard.text))
                 continue
             if heard.reason == "thinking" and not heard.input_ended:
                 # "Okay, let me think." and a long silence: no answer yet. Those words go in
@@ -285,7 +291,13 @@ class VoiceFace:
         own = not heard.barged_in and not heard.input_ended
         return own and bool(self._asked) and asks_a_question(heard.text)
 
-    def _your_call(self) -> str:
+    def _reply_to_question(self, asked: str) -> str:
+        if time_left := self._time_left(asked):
+            return time_left
+        if asks_for_a_hint(asked):
+            return NO_HINTS
+        if asks_leave(asked):
+            return GO_AHEAD
         self._clarified += 1
         return YOUR_CALL[(self._clarified - 1) % len(YOUR_CALL)]
 

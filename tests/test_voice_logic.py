@@ -24,6 +24,9 @@ from voice.turn import FRAME_S, TranscriptView, TurnPolicy, TurnTaker
 from voice.words import (
     asks_a_question,
     asks_about_time,
+    asks_for_a_hint,
+    asks_for_time,
+    asks_leave,
     asks_to_repeat,
     ends_unfinished,
     find_end_phrase,
@@ -233,6 +236,18 @@ def test_thinking_aloud_is_not_the_answer_the_turn_waits_for_it(text):
     assert taker.finished_silence_ms == POLICY.end_of_turn_silence_ms
 
 
+@pytest.mark.parametrize(
+    ("said", "after_s"), [("Okay, let me think.", 5.0), ("Hmm. Can I have a minute?", 0.6)]
+)
+def test_asking_for_a_minute_is_thinking_but_owed_a_reply_at_once(said, after_s):
+    """Both are thinking aloud (no answer yet); asking for a minute ends the turn at the usual
+    silence, so that the interviewer can say "Take your time." then, not five seconds later."""
+    taker = TurnTaker(POLICY)
+    ends = end_frames(drive(taker, "s" * 20 + "." * 170, text=said, full=said))
+    assert ends and ends[0].reason == "thinking"
+    assert ends[0].t_decided - ends[0].t_speech_end == pytest.approx(after_s, abs=0.04)
+
+
 def test_thinking_aloud_then_a_long_silence_ends_the_turn_as_thinking():
     taker = TurnTaker(POLICY)
     ends = end_frames(drive(taker, "s" * 20 + "." * 170, text="Okay, let me think."))
@@ -343,13 +358,6 @@ def test_a_request_to_repeat_the_question_ends_without_the_pause_of_an_answer(
     assert ends[0].t_decided - ends[0].t_speech_end == pytest.approx(after_s, abs=0.04)
 
 
-_ABOUT_TIME = (
-    "How much time do I have left?",
-    "Sorry, how long do I have?",
-    "Am I running out of time?",
-)
-
-
 @pytest.mark.parametrize(
     ("text", "repeat", "question"),
     [
@@ -364,9 +372,6 @@ _ABOUT_TIME = (
         ("Okay. Do we have a GPU?", False, True),
         ("Sorry, how many users do we expect?", False, True),
         ("What is the latency budget? And the memory?", False, True),
-        *[(text, False, True) for text in _ABOUT_TIME],
-        ("How much time does the model take?", False, True),
-        ("How long should the latency budget be?", False, True),
         ("I have ten minutes left, so I will be brief.", False, False),
         # Answers that use the same words, or say them with a rising voice.
         ("I would repeat the test.", False, False),
@@ -391,11 +396,9 @@ _ABOUT_TIME = (
     ],
 )
 def test_a_request_or_a_question_to_the_interviewer_is_told_from_an_answer(text, repeat, question):
-    """A request to hear the question again is checked first, so it may read as a question too.
-    A question about the time left is one of those, with its own reply."""
+    """A request to hear the question again is checked first, so it may read as a question too."""
     assert asks_to_repeat(text) is repeat
     assert asks_a_question(text) is question
-    assert asks_about_time(text) is (text in _ABOUT_TIME)
 
 
 @pytest.mark.parametrize(
@@ -414,6 +417,42 @@ def test_a_clarifying_question_ends_the_turn_as_a_question(said, full_at, reason
     ends = end_frames(drive(taker, "s" * 10 + "." * 40, text=said, full=full))
     assert ends and ends[0].reason == reason
     assert ends[0].t_decided - ends[0].t_speech_end == pytest.approx(after_s, abs=0.04)
+
+
+def _kind_of_question(text: str) -> str | None:
+    if asks_for_time(text):
+        return "time to think"
+    for kind, asks in (("time left", asks_about_time), ("hint", asks_for_a_hint)):
+        if asks(text):
+            return kind
+    if asks_leave(text):
+        return "leave"
+    return "question" if asks_a_question(text) else None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("How much time do I have left?", "time left"),
+        ("Sorry, how long do I have?", "time left"),
+        ("Am I running out of time?", "time left"),
+        ("How much time does the model take?", "question"),
+        ("How long should the latency budget be?", "question"),
+        ("Can I have a minute?", "time to think"),
+        ("Okay. Can I take a moment to think about it?", "time to think"),
+        ("Do you mind if I think for a second?", "time to think"),
+        ("Can I take a few seconds of audio?", "leave"),
+        ("Can you give me a hint?", "hint"),
+        ("Can I start with the requirements?", "leave"),
+        ("Should I assume one region?", "leave"),
+        ("Should I focus on latency or on cost?", "question"),
+        ("Is this on the device?", "question"),
+    ],
+)
+def test_what_the_candidate_asks_for_decides_the_reply(text, kind):
+    """Time to think ("Take your time."), the time left (in minutes), a hint (none), leave to go
+    about it a way ("Sure, go ahead."), or facts that are theirs to assume."""
+    assert _kind_of_question(text) == kind
 
 
 @pytest.mark.parametrize(

@@ -995,6 +995,9 @@ class _SectionedSession(_ScriptedSession):
         ("Is this on the device or in the cloud?", 15.0, "question", "Good question."),
         # 170 s into a 10-minute question.
         ("How much time do I have left?", 12.0, "question", "About 7 minutes left"),
+        ("Can you give me a hint?", 13.0, "question", "No hints"),
+        ("Can I start with the requirements?", 12.0, "question", "Sure, go ahead."),
+        ("Can I have a minute to think?", 12.0, "thinking", "Take your time."),
     ],
 )
 def test_a_request_or_a_question_before_the_answer_is_answered_not_scored(

@@ -22,6 +22,7 @@ from .frames import (
 )
 from .words import (
     asks_a_question,
+    asks_for_time,
     asks_to_repeat,
     ends_on_stray_punctuation,
     ends_sentence,
@@ -196,8 +197,16 @@ class TurnTaker:
             return []
         if own_turn and _thinking(transcript):
             # "Okay, let me think." is not the answer: neither its full stop nor the usual
-            # silence ends the turn, only a long one.
-            if silence_ms < self.policy.thinking_silence_ms:
+            # silence ends the turn, only a long one. "Can I have a minute?" is owed a reply
+            # ("Take your time."): the usual silence ends it.
+            full = transcript.full_text
+            asked = asks_for_time(full if full is not None else transcript.text)
+            # On the full transcript (a run on a file holds for it).
+            self.awaiting_full_text = asked and full is None
+            wait_ms = (
+                self.finished_silence_ms if asked and full else self.policy.thinking_silence_ms
+            )
+            if silence_ms < wait_ms:
                 return []
             return [
                 EndOfTurnFrame(t_speech_end=self.last_speech_end, t_decided=now, reason="thinking")

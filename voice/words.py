@@ -165,7 +165,25 @@ THINKING_PHRASES = (
     "ah",
     "oh",
 )
-_THINKING = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in THINKING_PHRASES) + r")\b")
+# Asking for time to think is thinking too: "Can I have a minute?", "Mind if I think for a bit?".
+_ASKS_FOR_TIME = (
+    r"(?:can|could|may) i (?:have|take|get) (?:a|one|a few|a couple of) (?:more )?"
+    r"(?:moments?|minutes?|seconds?|secs?)(?: to think(?: about (?:it|that|this))?)?",
+    r"(?:can|could|may) i (?:think|have a think)(?: about (?:it|that|this))?"
+    r"(?: for a (?:moment|second|minute|bit))?",
+    r"(?:do you )?mind if i (?:think|take a (?:moment|minute|second))(?: for a (?:moment|second|minute|bit))?",
+)
+_THINKING = re.compile(
+    r"\b(?:" + "|".join([*_ASKS_FOR_TIME, *(re.escape(p) for p in THINKING_PHRASES)]) + r")\b"
+)
+
+
+_ASKING_FOR_TIME = re.compile(r"\b(?:" + "|".join(_ASKS_FOR_TIME) + r")\b")
+
+
+def asks_for_time(text: str) -> bool:
+    """Only thinking aloud, and asking for a moment to think: "Hmm. Can I have a minute?"."""
+    return only_thinking(text) and bool(_ASKING_FOR_TIME.search(normalise(text)))
 
 
 def may_be_thinking(text: str, max_words: int = 5) -> bool:
@@ -272,6 +290,25 @@ _TIME_QUESTION = re.compile(
 def asks_about_time(text: str) -> bool:
     """True for a short question about the time left to answer."""
     return asks_a_question(text) and bool(_TIME_QUESTION.search(normalise(text)))
+
+
+_HINT = re.compile(r"\b(?:hint|hints|clue|tip|help me)\b")
+# "Can I start with the requirements?", "Should I assume one region?": asking leave, not facts.
+_PERMISSION = re.compile(
+    r"^(?:\w+ ){0,2}(?:can|could|may|should|shall) (?:i|we)\b"
+    r"|\bis it (?:ok|okay|fine|alright) if (?:i|we)\b|\b(?:do|would) you (?:want|like) me to\b"
+)
+
+
+def asks_for_a_hint(text: str) -> bool:
+    return asks_a_question(text) and bool(_HINT.search(normalise(text)))
+
+
+def asks_leave(text: str) -> bool:
+    """A yes-or-no question asking leave to go about it a way ("Can I start with the users?"),
+    not a choice between ways ("Should I focus on latency or cost?")."""
+    words = normalise(text)
+    return asks_a_question(text) and " or " not in f" {words} " and bool(_PERMISSION.search(words))
 
 
 def find_end_phrase(text: str, phrases: list[str]) -> str | None:
