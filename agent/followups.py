@@ -108,6 +108,15 @@ def adds_nothing(answer: str) -> bool:
     return all(_ADDS_NOTHING.match(normalise(s)) for s in said)
 
 
+_SKIP = re.compile(r"\b(?:move on|skip|next question|pass)\b")
+
+
+def asks_to_skip(answer: str) -> bool:
+    """An answer that only declines, and asks to go on: "Pass.", "Can we skip this one?" (not
+    "I don't know.", which a follow-up may still draw out)."""
+    return bool(answer.strip()) and adds_nothing(answer) and bool(_SKIP.search(normalise(answer)))
+
+
 def _clip(text: str, max_words: int = 12) -> str:
     tokens = text.strip().rstrip(".!?;,").split()
     clipped = " ".join(tokens[:max_words])

@@ -26,6 +26,7 @@ from .followups import (
     LLMUnavailable,
     acknowledge,
     adds_nothing,
+    asks_to_skip,
     bank_follow_up,
     llm_follow_up,
 )
@@ -393,7 +394,7 @@ def build_exam_graph(deps: ExamDeps, checkpointer: Any) -> Any:
             and "run_code_ms" not in timing
         ):
             card = state["card"]  # nothing new was said: the score stands
-        elif not answer and not code:
+        elif (not answer or asks_to_skip(answer)) and not code:
             card = no_answer_card(prompt, deps.versions)
         else:
             text = answer if not code else f"{answer}\n\n{code}".strip()
@@ -452,12 +453,11 @@ def build_exam_graph(deps: ExamDeps, checkpointer: Any) -> Any:
         asked = state.get("follow_ups", 0)
         if last["time_up"] or asked >= settings.exam.max_follow_ups:
             return None
-        if (
-            state["pending"]["kind"] == "follow_up"
-            and adds_nothing(last["answer"])
-            and not last["code"]
+        if not last["code"] and (
+            asks_to_skip(last["answer"])
+            or (state["pending"]["kind"] == "follow_up" and adds_nothing(last["answer"]))
         ):
-            return None  # the candidate had nothing to add ("I don't know."): move on
+            return None  # the candidate asked to go on, or had nothing to add: move on
         if prompt.coding:
             if asked >= 1:
                 return None

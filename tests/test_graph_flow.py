@@ -120,6 +120,29 @@ def test_an_answer_that_only_declines_is_told_from_one_that_says_something(answe
     assert adds_nothing(answer) is nothing
 
 
+@pytest.mark.parametrize(
+    ("said", "moves_on"),
+    [("Can we skip this one?", True), ("Pass.", True), ("I don't know.", False)],
+)
+def test_asking_to_skip_a_question_moves_on_and_i_dont_know_is_probed(
+    settings, clock, said, moves_on
+):
+    """ "Can we skip this one?" to a main question: no answer, score 0, on to the next prompt
+    (it used to be scored as an answer and probed). "I don't know." still draws a follow-up,
+    which may find what the candidate does know."""
+    session = ExamSession.start(settings, [SPOKEN, SPOKEN_2], clock=clock)
+    session.opening()
+    reply = session.submit(said)
+    assert reply.utterances[0].text == "Okay, no problem."
+    if moves_on:
+        assert kinds(reply)[:3] == ["ack", "feedback", "reveal"]
+        assert reply.utterances[1].data["score"] == 0
+        assert reply.pending.prompt_id == SPOKEN_2
+    else:
+        assert reply.pending.kind == "follow_up" and reply.pending.prompt_id == SPOKEN
+    assert [t.candidate for t in session.transcript().turns] == [said]
+
+
 def test_prompt_closes_with_feedback_and_reveal_only_after_answers(settings, clock):
     session = ExamSession.start(settings, [SPOKEN, SPOKEN_2], clock=clock)
     session.opening()
