@@ -97,6 +97,7 @@ _ADDS_NOTHING = re.compile(
     r"|that's (?:all|it)(?: i have| from me)?|i (?:don't|do not) know(?: that| this)?"
     r"|i'm not sure|not sure|no idea|i have no idea|i (?:can't|cannot) think of anything(?: else)?"
     r"|(?:let's|can we|could we|shall we|i'd like to) (?:move on|skip(?: this| it| this one)?)"
+    r"(?: to the next (?:one|question))?"
     r"|next question|(?:i'll )?pass|skip(?: it| this| this one)?)"
     r"(?: (?:sorry|please|honestly|to be honest|here|there|on this|on that))*$"
 )

@@ -39,6 +39,8 @@ from voice.words import (
     word_count,
 )
 
+from .followups import asks_to_skip
+
 QUESTION_KINDS = ("prompt", "follow_up")
 # Said once per question to a candidate who thought aloud and then went quiet.
 TAKE_YOUR_TIME = "Take your time."
@@ -289,7 +291,9 @@ class VoiceFace:
     def _clarifying(self, heard: HeardTurn) -> bool:
         """A short question of the candidate's own, before any answer to the pending one."""
         own = not heard.barged_in and not heard.input_ended
-        return own and bool(self._asked) and asks_a_question(heard.text)
+        # "Can we skip this one?" is for the exam to answer: it moves on.
+        asked = asks_a_question(heard.text) and not asks_to_skip(heard.text)
+        return own and bool(self._asked) and asked
 
     def _reply_to_question(self, asked: str) -> str:
         if time_left := self._time_left(asked):

@@ -107,6 +107,7 @@ def test_a_follow_up_answered_with_nothing_to_add_moves_on_with_the_score_standi
         ("Honestly, no idea.", True),
         ("No, that's all from me.", True),
         ("Can we skip this one?", True),
+        ("Can we move on to the next question?", True),
         ("I don't know. Let's move on.", True),
         ("I don't know the exact number, but I would measure it per region.", False),
         ("Nothing is logged by default.", False),

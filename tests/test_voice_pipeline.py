@@ -1043,3 +1043,29 @@ def test_a_request_or_a_question_before_the_answer_is_answered_not_scored(
     out = activity(read_wav_at(tmp_path / "out.wav"))
     assert out[int(asked_end / WIN_S) : int((asked_end + 1.2) / WIN_S)].any()
     assert not out[int(answer_start / WIN_S) : int((answer_start + 1.0) / WIN_S)].any()
+
+
+def test_asking_to_skip_the_question_is_the_answer_the_exam_moves_on_from(
+    models, voice_bank, tmp_path
+):
+    """ "Can we move on to the next question?" is a question, but for the exam to answer: it is
+    submitted as the answer, not answered "Sure, go ahead." and carried in front of the next
+    question's answer, which then stood for this one."""
+    from agent.voice_face import VoiceFace
+
+    rec = make_recording(
+        tmp_path / "skip.wav",
+        "piper-fast",
+        [
+            Answer(5.0, ["Can we move on to the next question?"]),
+            Answer(12.0, ["I would roll back first."]),
+        ],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    VoiceFace(session, conv).run()
+    conv.close()
+    assert len(session.answers) == 2
+    assert session.answers[0].lower().rstrip("?") == "can we move on to the next question"
+    assert "roll back" in session.answers[1].lower()
