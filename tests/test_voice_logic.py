@@ -578,6 +578,11 @@ def test_the_stored_transcript_writes_mm_hmm_as_it_was_said(heard):
     assert spoken_form("M&M, the MHMM model") == "M&M, the MHMM model"
 
 
+def test_the_stored_transcript_writes_a_thinking_sound_as_a_word_not_in_capitals():
+    assert spoken_form("HMM, can I have a minute?") == "Hmm, can I have a minute?"
+    assert spoken_form("An HMM aligner, HMMs and GMM-HMM.") == "An HMM aligner, HMMs and GMM-HMM."
+
+
 def test_a_long_first_sentence_is_split_at_a_clause_so_audio_starts_early():
     pieces = speech_pieces(
         "A TTS release keeps MOS steady but p95 first audio byte jumps from 320 ms to 1100 ms, "

@@ -329,17 +329,21 @@ _LONE_DIGIT = re.compile(r"(?<![\w.,=$£€])(\d)(?![\w%]|[.,]\d)(?!\s*percent\b
 
 # "Mm-hmm" as tiny.en spells it out: "MMHMM", "M-M-H-M-M", "Mhm".
 _MM_HMM = re.compile(r"\b(?:m-m-h-m(?:-m)?|mmhmm|mhm)\b", re.IGNORECASE)
+# A thinking sound tiny.en writes in capitals: "HMM, can I have a minute?". Only on its own at
+# the start of a sentence: an HMM is also a hidden Markov model ("An HMM aligner.").
+_SHOUTED_HMM = re.compile(r"(?:^|(?<=[.?!] ))HM+(?=[,.?!…]|$)")
 
 
 def spoken_form(text: str) -> str:
-    """The transcript as it was said: "8 bits" is "eight bits", "5%" is "5 percent", and
-    "M-M-H-M" is "Mm-hmm".
+    """The transcript as it was said: "8 bits" is "eight bits", "5%" is "5 percent",
+    "M-M-H-M" is "Mm-hmm" and "HMM" is "Hmm".
 
     Whisper writes small numbers as figures; a transcript of speech reads better (and matches
     how answers are written in prose) with one to nine spelled out, as style guides do.
     """
     text = _PERCENT.sub(r"\1 percent", text)
     text = _MM_HMM.sub(lambda m: "Mm-hmm" if m.group(0)[0].isupper() else "mm-hmm", text)
+    text = _SHOUTED_HMM.sub(lambda m: m.group(0).capitalize(), text)
     return _LONE_DIGIT.sub(lambda m: _DIGIT_WORDS[int(m.group(1))], text)
 
 
