@@ -317,17 +317,19 @@ class VoiceFace:
 
     def _say_notice(self, text: str) -> None:
         self.conv.begin_reply()
-        self._caption("interviewer", text)
-        self.conv.say(text, "notice")
+        self._say(text, "notice")
 
     def _say_question_again(self, *, acked: bool) -> None:
         self.conv.begin_reply()
         if not acked:  # after an "Okay." (the turn ended the usual way), straight to it
-            self._caption("interviewer", SAY_AGAIN)
-            self.conv.say(SAY_AGAIN, "notice")
+            self._say(SAY_AGAIN, "notice")
         for text in self._asked:
-            self._caption("interviewer", text)
-            self.conv.say(text, "prompt")
+            self._say(text, "prompt")
+
+    def _say(self, text: str, kind: str) -> None:
+        """Said aloud and captioned, as one."""
+        self._caption("interviewer", text)
+        self.conv.say(text, kind)
 
     def _carry_forward(self, text: str) -> None:
         """Words that are not an answer yet: they go in front of the next one."""

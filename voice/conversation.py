@@ -67,6 +67,9 @@ _MAY_GO_ON = ("finished_sentence", "finished_on_review")
 # "Could you repeat the question?", "Is it on the device?". No "Okay." for them, and no wait
 # for a final transcript.
 _SHORT_REQUESTS = ("interjection", "repeat_request", "question")
+# Turn ends with no "Okay.": those (the interviewer goes on, says it again or answers), and
+# "Let me think." with a long silence (nothing was answered).
+_NO_ACK = ("thinking", *_SHORT_REQUESTS)
 
 # Said the moment a turn ends, while the answer is scored and the reply synthesized: an
 # interview tolerates a thoughtful pause, not a dead one.
@@ -397,13 +400,9 @@ class Conversation:
                     if learn_from is not None:
                         self.turns.note_pause((f.t - learn_from) * 1000)
                 elif isinstance(f, EndOfTurnFrame):
-                    # No "Okay." for "Let me think." and a long silence (nothing was answered),
-                    # for "Yeah." over the question (the interviewer goes on with it) or for a
-                    # request to hear it again.
                     acked = (
                         acknowledge
-                        and f.reason != "thinking"
-                        and f.reason not in _SHORT_REQUESTS
+                        and f.reason not in _NO_ACK
                         and bool(self.stt.text.strip())
                         and self.acknowledge()
                     )
