@@ -120,7 +120,10 @@ class ExamSession:
         prompt_ids: list[str] | None = None,
         mode: Literal["text", "voice"] = "text",
         clock: Any = None,
+        models: dict[str, str] | None = None,
     ) -> ExamSession:
+        """`models`: the names of the ASR / TTS models that run, where they are not the settings'
+        (a configured model that failed to load gave way to the bundled one)."""
         import uuid
 
         from question_bank import UnknownPromptError
@@ -137,7 +140,7 @@ class ExamSession:
             session.close()
             raise SessionError(str(exc)) from exc
         session._prompt_ids = chosen
-        versions = _initial_versions(session.bank, settings, mode)
+        versions = _initial_versions(session.bank, settings, mode) | (models or {})
         session._deps.versions.update(versions)
         session.store.create_session(
             session_id, started=iso(moment), mode=mode, prompt_ids=chosen, versions=versions

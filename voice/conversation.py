@@ -98,6 +98,17 @@ class Models:
             models.transcriber.transcribe_fast(silence)
         return models
 
+    def notices(self) -> list[str]:
+        """One line for each configured model that gave way to the bundled one."""
+        return [n for n in (self.transcriber.notice, getattr(self.synth, "notice", None)) if n]
+
+    def versions(self) -> dict[str, str]:
+        """The models that actually run, for the session's record."""
+        names = {"asr_model": self.transcriber.model_name}
+        if voice := getattr(self.synth, "voice_name", None):
+            names["tts_voice"] = voice
+        return names
+
 
 def policy_from(config: VoiceConfig) -> TurnPolicy:
     return TurnPolicy(

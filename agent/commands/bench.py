@@ -6,7 +6,7 @@ import argparse
 import importlib
 from collections.abc import Callable
 
-from . import CliError, add_common, print_json
+from . import CliError, add_common, notice, print_json, settings_from
 
 # bench name -> "module:function" taking (n: int), or "module:function#arg" taking (arg, n);
 # each returns one JSON object {"bench", "n", "p50_ms", "p95_ms", "max_ms", ...measured on}.
@@ -20,13 +20,16 @@ BENCHES: dict[str, str] = {
 }
 
 
-def _resolve(name: str) -> Callable[[int | None], dict]:
+def _resolve(name: str, args: argparse.Namespace) -> Callable[[int | None], dict]:
     spec, _, arg = BENCHES[name].partition("#")
     module_name, func_name = spec.split(":")
     try:
         func = getattr(importlib.import_module(module_name), func_name)
     except (ImportError, AttributeError) as exc:
         raise CliError(f"bench {name}: not available ({exc})") from exc
+    if module_name == "voice.bench":  # the user's voice settings: their model, their device
+        config = settings_from(args).voice
+        return lambda n: func(arg, n, config=config)
     if arg:
         return lambda n: func(arg, n) if n else func(arg)
     return lambda n: func(n) if n else func()
@@ -43,14 +46,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     names = list(BENCHES) if args.name == "all" else [args.name]
     for name in names:
-        result = _resolve(name)(args.n)  # each bench has its own sensible default n
+        result = _resolve(name, args)(args.n)  # each bench has its own sensible default n
+        for line in result.get("notices", []):
+            notice(line)
         if args.json:
             print_json(result)
         else:
             figures = ", ".join(
                 f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}"
                 for k, v in result.items()
-                if k != "bench"
+                if k not in ("bench", "notices")
             )
             print(f"{name}: {figures}")
     return 0

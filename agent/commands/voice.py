@@ -58,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
     from ..voice_face import VoiceFace
 
     models = Models.load(settings.voice)
+    for line in models.notices():  # a configured model that did not load: the bundled one runs
+        notice(line)
     # A file has no echo; a loudspeaker does (headphones avoid it).
     echo = None if args.mic_file else EchoGate(settings.voice.echo_max_delay_ms)
     if not args.mic_file:
@@ -66,7 +68,9 @@ def run(args: argparse.Namespace) -> int:
         if args.resume:
             session = ExamSession.resume(args.resume, settings)
         else:
-            session = ExamSession.start(settings, prompt_ids=prompt_ids, mode="voice")
+            session = ExamSession.start(
+                settings, prompt_ids=prompt_ids, mode="voice", models=models.versions()
+            )
     except SessionError as exc:
         port.close()
         raise CliError(str(exc)) from exc
