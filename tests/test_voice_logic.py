@@ -5,10 +5,12 @@ Times are scripted (an injected clock): no sleeping, no timing assertions on rea
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
-from voice.audio import FRAME_SAMPLES, PIPELINE_RATE, read_wav, write_wav
+from voice.audio import FRAME_SAMPLES, PIPELINE_RATE, AudioFileError, read_wav, write_wav
 from voice.clock import ManualClock
 from voice.frames import (
     EndOfTurnFrame,
@@ -625,6 +627,28 @@ def test_file_device_output_is_sample_aligned_with_the_input(tmp_path):
     loud = np.flatnonzero(np.abs(out) > 0.25) / rate
     assert loud[0] == pytest.approx(0.48, abs=0.005)
     assert loud[-1] == pytest.approx(0.64, abs=0.005)  # cut when stop_playback was called
+
+
+def test_an_output_file_that_cannot_be_written_is_refused_before_the_exam(tmp_path, capsys):
+    from agent.cli import main
+
+    write_wav(tmp_path / "in.wav", np.zeros(PIPELINE_RATE, dtype=np.float32), PIPELINE_RATE)
+    (tmp_path / "notes.txt").write_text("a file, not a folder")
+    out = tmp_path / "notes.txt" / "out.wav"
+    assert main(["voice", "--mic-file", str(tmp_path / "in.wav"), "--record-output", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"interviewer: {out}: cannot write")
+    assert main(["sessions", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []  # no exam was started
+
+
+def test_an_output_file_that_fails_at_the_end_says_so_in_one_line(tmp_path):
+    write_wav(tmp_path / "in.wav", np.zeros(PIPELINE_RATE, dtype=np.float32), PIPELINE_RATE)
+    port = FileAudioPort(tmp_path / "in.wav", tmp_path / "out.wav")
+    (tmp_path / "out.wav").unlink()
+    (tmp_path / "out.wav").mkdir()  # as a full disk would, the write fails after the exam
+    with pytest.raises(AudioFileError, match=r"out\.wav: cannot write"):
+        port.close()
 
 
 def test_realtime_file_device_runs_on_the_injected_clock(tmp_path):

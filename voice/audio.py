@@ -12,7 +12,7 @@ FRAME_SAMPLES = 512  # 32 ms at 16 kHz: the frame Silero VAD expects
 
 
 class AudioFileError(Exception):
-    """A WAV file that cannot be read."""
+    """A WAV file that cannot be read or written."""
 
 
 def resample(samples: np.ndarray, src_rate: int, dst_rate: int) -> np.ndarray:
@@ -59,6 +59,17 @@ def write_wav(path: str | Path, samples: np.ndarray, rate: int) -> None:
     pcm = np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     wavfile.write(str(path), rate, (pcm * 32767.0).astype(np.int16))
+
+
+def check_writable(path: str | Path) -> None:
+    """Fail before the exam, not after it: OUT.wav is only written when the input ends."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "ab"):
+            pass
+    except OSError as exc:
+        raise AudioFileError(f"{path}: cannot write ({exc.strerror or exc})") from exc
 
 
 def fit_length(samples: np.ndarray, n: int) -> np.ndarray:

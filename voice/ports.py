@@ -14,7 +14,16 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .audio import FRAME_SAMPLES, PIPELINE_RATE, fit_length, read_wav, resample, write_wav
+from .audio import (
+    FRAME_SAMPLES,
+    PIPELINE_RATE,
+    AudioFileError,
+    check_writable,
+    fit_length,
+    read_wav,
+    resample,
+    write_wav,
+)
 from .clock import Clock, WallClock
 
 
@@ -178,6 +187,8 @@ class FileAudioPort:
         self._in_len = audio.size
         self._mic = resample(audio, self._in_rate, PIPELINE_RATE)
         self._out_path = Path(record_output) if record_output else None
+        if self._out_path is not None:
+            check_writable(self._out_path)
         self.realtime = realtime
         # Fast runs: model work takes no device time, so results do not depend on CPU load.
         self.deterministic = not realtime
@@ -252,7 +263,10 @@ class FileAudioPort:
         if self._out_path is None:
             return
         out = resample(self.output_audio(), PIPELINE_RATE, self._in_rate)
-        write_wav(self._out_path, fit_length(out, self._in_len), self._in_rate)
+        try:
+            write_wav(self._out_path, fit_length(out, self._in_len), self._in_rate)
+        except OSError as exc:  # checked at the start; a full disk can still fail here
+            raise AudioFileError(f"{self._out_path}: cannot write ({exc.strerror or exc})") from exc
 
 
 PLAYED_HISTORY_BLOCKS = 1024  # ~33 s of what the speaker played

@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     port = _open_port(args)
     if port is None:
         return _text_exam(args)
+    from voice.audio import AudioFileError
     from voice.conversation import Conversation, Models
     from voice.echo import EchoGate
 
@@ -94,7 +95,10 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         result, interrupted = None, True
     finally:
-        conv.close()
+        try:
+            conv.close()
+        except AudioFileError as exc:  # the session is still stored and paused below
+            notice(str(exc))
     if interrupted:
         with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl+C: stop waiting
             face.settle()
