@@ -118,3 +118,20 @@ def test_bench_measures_the_configured_model_and_says_when_it_gave_way(monkeypat
     figures = json.loads(captured.out)
     assert figures["model"] == "tiny.en (bundled)" and figures["device"] == "cpu"
     assert '"/nowhere/whisper-large-v3" is not on this machine' in captured.err
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("TTS_LENGTH_SCALE", "0"), ("END_OF_TURN_SILENCE_MS", "-5"), ("VAD_THRESHOLD", "1.5")],
+)
+def test_a_voice_setting_that_makes_no_sense_is_refused_in_one_line(
+    key, value, tmp_path, monkeypatch, capsys
+):
+    """A pace of 0 made the interviewer mute; a negative silence ended every turn at once."""
+    from agent.cli import main
+
+    write_wav(tmp_path / "in.wav", np.zeros(PIPELINE_RATE, dtype=np.float32), PIPELINE_RATE)
+    monkeypatch.setenv(f"INTERVIEWER_VOICE__{key}", value)
+    assert main(["voice", "--mic-file", str(tmp_path / "in.wav")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"voice.{key.lower()}" in err[0]

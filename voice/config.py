@@ -12,44 +12,45 @@ class VoiceConfig(BaseModel):
     asr_model: str = ""
     asr_device: str = "cpu"
     asr_compute_type: str = "int8"
-    asr_beam_size: int = 1
+    asr_beam_size: int = Field(default=1, ge=1, le=10)
     # The stored transcript (the whole answer, transcribed while "Okay." plays): a wider beam
     # costs ~25% more and cuts tiny.en's word errors on unfamiliar voices by a third.
-    asr_final_beam_size: int = 5
-    asr_threads: int = 2
+    asr_final_beam_size: int = Field(default=5, ge=1, le=10)
+    asr_threads: int = Field(default=2, ge=0)  # 0: CTranslate2 picks
     # Take the room's steady noise (a fan, traffic) out of an answer before the stored
     # transcript is made: fewer lost words in noise, no change in a quiet room.
     asr_denoise: bool = True
     tts_voice: str = ""
-    tts_length_scale: float = 1.0
-    vad_threshold: float = 0.5
+    # Piper's pace: 0.8 speaks faster, 1.25 slower (0 or less would be silence).
+    tts_length_scale: float = Field(default=1.0, ge=0.3, le=3.0)
+    vad_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
     # Other people talking nearby (a café, an open office): once the room is heard to hold
     # speech, only speech this many dB above it is the candidate's (voice/near_talker.py).
     ignore_background_talk: bool = True
     background_talk_margin_db: float = Field(default=5.0, ge=0.0)
     # Silence after a finished sentence that ends the turn; a candidate who goes on after longer
     # pauses raises it (their pause + 150 ms), up to max_end_of_turn_silence_ms.
-    end_of_turn_silence_ms: int = 750
-    max_end_of_turn_silence_ms: int = 900
-    unfinished_turn_silence_ms: int = 2000
+    end_of_turn_silence_ms: int = Field(default=750, ge=100, le=10000)
+    max_end_of_turn_silence_ms: int = Field(default=900, ge=100, le=10000)
+    unfinished_turn_silence_ms: int = Field(default=2000, ge=100, le=30000)
     # An "unfinished" turn is judged again on the full-window transcript after this much silence.
-    review_silence_ms: int = 800
+    review_silence_ms: int = Field(default=800, ge=100, le=30000)
     # After a turn ends on a finished sentence ("Okay." plays), the floor stays open this long
     # from the end of speech: a candidate who goes on after a thinking pause continues the same
     # answer. The reply (scored question) waits for it; "that's my answer" or Enter skip it.
-    continuation_grace_ms: int = 1500
+    continuation_grace_ms: int = Field(default=1500, ge=0, le=10000)
     # A turn of only "Hmm, good question." or "Okay, let me think." is not an answer: the
     # interviewer waits this long in silence for it, then says "Take your time." and goes on
     # listening (those words go in front of the answer).
-    thinking_silence_ms: int = 5000
-    min_barge_in_ms: int = 96
+    thinking_silence_ms: int = Field(default=5000, ge=0, le=60000)
+    min_barge_in_ms: int = Field(default=96, ge=0, le=2000)
     # A barge-in this short ("sorry, could you repeat?") before the question was fully asked is
     # not the answer: the interviewer finishes the question.
-    interjection_max_words: int = 6
+    interjection_max_words: int = Field(default=6, ge=0, le=30)
     # Such an interjection, a finished sentence ("Yeah.", "Sorry, could you repeat that?"), ends
     # after this much silence, with no "Okay." and no floor held open: the interviewer goes on
     # at once. Longer than the pauses inside an answer (up to ~0.45 s).
-    interjection_silence_ms: int = 550
+    interjection_silence_ms: int = Field(default=550, ge=0, le=10000)
     end_phrases: list[str] = Field(
         default_factory=lambda: ["that's my answer", "that is my answer", "i'm done", "that's all"]
     )
