@@ -39,6 +39,7 @@ from voice.words import (
     word_count,
 )
 
+from .code_desk import CodeDesk
 from .followups import asks_to_skip
 
 QUESTION_KINDS = ("prompt", "follow_up")
@@ -114,10 +115,12 @@ class VoiceFace:
         before_submit: Callable[[], None] | None = None,
         file_score_s: float = 0.0,
         notices: Callable[[str], None] | None = None,
+        code_desk: CodeDesk | None = None,
     ) -> None:
         # On a file read as fast as possible scoring takes no device time unless told otherwise
         # (tests give it some, to hear a candidate who goes on before the reply is ready).
         self._file_score_s = file_score_s
+        self._code_desk = code_desk  # coding prompts: the code comes from a file
         self._notices = notices
         self._told_room = False
         self._before_submit = before_submit
@@ -143,6 +146,8 @@ class VoiceFace:
         self._speak(reply, score_ms=(time.perf_counter() - t0) * 1000)
         while not self._done(reply):
             self._warm(reply.pending)
+            if self._code_desk is not None:
+                self._code_desk.prepare(reply.pending)
             self.conv.set_context(getattr(reply.pending, "text", "") or "")
             # "Okay." the moment the turn ends: scoring and synthesis run behind it.
             heard = self.conv.listen(acknowledge=True)
@@ -239,7 +244,10 @@ class VoiceFace:
         def work() -> None:
             t0 = time.perf_counter()
             try:
-                result["reply"] = self.session.submit(answer, timing=timing)
+                code = None
+                if self._code_desk is not None:
+                    code = self._code_desk.code_for(self.session.pending)
+                result["reply"] = self.session.submit(answer, code=code, timing=timing)
                 result["ms"] = (time.perf_counter() - t0) * 1000
             except BaseException as exc:  # re-raised on the loop's thread
                 result["error"] = exc

@@ -39,6 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--keep-audio", action="store_true", help="store the raw audio under the data home"
     )
+    parser.add_argument(
+        "--code-dir",
+        metavar="DIR",
+        help="where coding prompts' files are (default: the session's folder under the data home)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -55,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     from voice.conversation import Conversation, Models
     from voice.echo import EchoGate
 
+    from ..code_desk import CodeDesk
     from ..session import ExamSession, SessionError
     from ..voice_face import VoiceFace
 
@@ -88,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
         interjection_max_words=settings.voice.interjection_max_words,
         before_submit=warming.join,
         notices=notice,
+        code_desk=CodeDesk(_code_dir(args, session.session_id), notice),
     )
     interrupted = False
     try:
@@ -120,6 +127,14 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         os._exit(EXIT_PAUSED)
     return EXIT_PAUSED
+
+
+def _code_dir(args: argparse.Namespace, session_id: str) -> Path:
+    if args.code_dir:
+        return Path(args.code_dir).expanduser()
+    from ..settings import data_home
+
+    return data_home() / "code" / session_id
 
 
 def _warm_scorer(settings, bank) -> threading.Thread:  # noqa: ANN001

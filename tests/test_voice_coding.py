@@ -1,0 +1,81 @@
+"""Coding prompts in the spoken exam: the invariant is said aloud, the code is written in a file
+(the candidate's own editor), and the hidden tests run on it in the sandbox."""
+
+from __future__ import annotations
+
+import json
+import types
+
+from agent.code_desk import CodeDesk
+from voice.recordings import Answer, VoiceBank, make_recording
+
+SOLUTION = """from collections import deque
+
+
+def max_window_error_rate(records, window_seconds):
+    window, errors, best = deque(), 0, 0.0
+    for ts, ok in records:
+        window.append((ts, ok))
+        errors += not ok
+        while window[0][0] < ts - window_seconds:
+            errors -= not window.popleft()[1]
+        best = max(best, errors / len(window))
+    return best
+"""
+SIGNATURE = "def max_window_error_rate(records, window_seconds):"
+
+
+def _coding(prompt_id: str = "r3.sliding_window") -> types.SimpleNamespace:
+    return types.SimpleNamespace(prompt_id=prompt_id, is_coding=True, signature=SIGNATURE)
+
+
+def test_the_file_is_made_with_the_signature_and_its_path_told_once(tmp_path):
+    told: list[str] = []
+    desk = CodeDesk(tmp_path / "code", told.append)
+    pending = _coding()
+    desk.prepare(pending)
+    desk.prepare(pending)  # the follow-up on the same prompt
+    path = tmp_path / "code" / "r3.sliding_window.py"
+    assert path.read_text().startswith(SIGNATURE)
+    assert told == [f"write your code in {path}: it is run when you finish your answer"]
+    assert desk.code_for(pending) is None  # untouched: no code yet, and the screen says so
+    assert told[1] == f"no code in {path} yet: write it there; it is run with your next answer"
+    path.write_text(SOLUTION)
+    assert desk.code_for(pending) == SOLUTION
+    spoken = types.SimpleNamespace(prompt_id="warmup.constraints", is_coding=False, signature=None)
+    desk.prepare(spoken)
+    assert desk.code_for(spoken) is None and len(told) == 2
+
+
+def test_code_already_in_the_folder_is_kept(tmp_path):
+    (tmp_path / "r3.sliding_window.py").write_text(SOLUTION)
+    desk = CodeDesk(tmp_path, lambda _: None)
+    desk.prepare(_coding())
+    assert desk.code_for(_coding()) == SOLUTION
+
+
+def test_the_spoken_exam_runs_the_hidden_tests_on_the_code_file(tmp_path, capsys):
+    from agent.cli import main
+
+    code_dir = tmp_path / "code"
+    code_dir.mkdir()
+    (code_dir / "r3.sliding_window.py").write_text(SOLUTION)
+    said = [
+        "I would keep a queue of the records inside the window and a running count of errors.",
+        "Each new record goes in, and the ones that fell out of the window come off the front.",
+    ]
+    rec = make_recording(
+        tmp_path / "in.wav", "piper-slow", [Answer(12.0, said, [0.4])], tail_s=8.0, bank=VoiceBank()
+    )
+    argv = ["voice", "--prompts", "r3.sliding_window", "--mic-file", str(rec.path)]
+    code = main([*argv, "--code-dir", str(code_dir)])
+    captured = capsys.readouterr()
+    assert code == 3
+    assert f"write your code in {code_dir / 'r3.sliding_window.py'}" in captured.err
+    # The runner's result is read back to the candidate, who never typed into the exam.
+    assert "hidden tests pass" in captured.out and "fail" not in captured.out.lower()
+    session_id = captured.err.strip().splitlines()[-1].split()[1]
+
+    assert main(["export", session_id, "--format", "json"]) == 0
+    turn = json.loads(capsys.readouterr().out)["turns"][0]
+    assert turn["code"] == SOLUTION and "queue" in turn["candidate"].lower()
