@@ -37,8 +37,9 @@ class CodeDesk:
             path.write_text(_stub(pending.signature), encoding="utf-8")
         self._tell(f"write your code in {path}: it is run when you finish your answer")
 
-    def code_for(self, pending: Any) -> str | None:
-        """The file's code, or None when there is none yet (missing, empty or untouched)."""
+    def code_for(self, pending: Any, *, last_chance: bool = False) -> str | None:
+        """The file's code, or None when there is none yet (missing, empty or untouched).
+        last_chance: the prompt closes now (its time is up), so no "write it there"."""
         path = self.path_for(pending)
         if path is None:
             return None
@@ -48,6 +49,8 @@ class CodeDesk:
             self._tell(f"cannot read {path} ({exc}): no code goes with this answer")
             return None
         if not code.strip() or code.strip() == _stub(pending.signature).strip():
+            if last_chance:
+                return None
             # The follow-up will ask for the code: the screen says where it goes.
             self._tell(f"no code in {path} yet: write it there; it is run with your next answer")
             return None

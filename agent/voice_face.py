@@ -94,6 +94,15 @@ class SessionLike(Protocol):
 
     def add_to_last_answer(self, text: str) -> int | None: ...
 
+    def time_up(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class _QuestionClock:
+    prompt_id: str
+    warn_at: float
+    over_at: float
+
 
 @dataclass
 class VoiceExamResult:
@@ -116,11 +125,20 @@ class VoiceFace:
         file_score_s: float = 0.0,
         notices: Callable[[str], None] | None = None,
         code_desk: CodeDesk | None = None,
+        warn_fraction: float = 0.8,
+        now: Callable[[], float] = time.monotonic,
     ) -> None:
         # On a file read as fast as possible scoring takes no device time unless told otherwise
         # (tests give it some, to hear a candidate who goes on before the reply is ready).
         self._file_score_s = file_score_s
         self._code_desk = code_desk  # coding prompts: the code comes from a file
+        # The question's time budget, as the opening promises: a word at warn_fraction, and
+        # at the budget the interviewer moves on (the text exam's timer does the same).
+        self._warn_fraction = warn_fraction
+        self._now = now
+        self._clock: _QuestionClock | None = None
+        self._warned: set[str] = set()
+        self._timed_out: set[str] = set()
         self._notices = notices
         self._told_room = False
         self._before_submit = before_submit
@@ -148,9 +166,13 @@ class VoiceFace:
             self._warm(reply.pending)
             if self._code_desk is not None:
                 self._code_desk.prepare(reply.pending)
+            self._start_clock(reply.pending)
             self.conv.set_context(getattr(reply.pending, "text", "") or "")
             # "Okay." the moment the turn ends: scoring and synthesis run behind it.
-            heard = self.conv.listen(acknowledge=True)
+            heard = self.conv.listen(acknowledge=True, until=self._time_to_speak)
+            if heard is None and not self.conv.input_ended:
+                reply = self._on_the_clock(reply)  # silence at the warning or the budget
+                continue
             self._tell_about_the_room()
             first_audio = self.conv.speaker.first_audio_ms
             if first_audio is not None and "tts_first_audio" not in self._question_timing:
@@ -244,10 +266,9 @@ class VoiceFace:
         def work() -> None:
             t0 = time.perf_counter()
             try:
-                code = None
-                if self._code_desk is not None:
-                    code = self._code_desk.code_for(self.session.pending)
-                result["reply"] = self.session.submit(answer, code=code, timing=timing)
+                result["reply"] = self._past_the_budget(
+                    self.session.submit(answer, code=self._code(), timing=timing)
+                )
                 result["ms"] = (time.perf_counter() - t0) * 1000
             except BaseException as exc:  # re-raised on the loop's thread
                 result["error"] = exc
@@ -322,6 +343,72 @@ class VoiceFace:
         if pending is None:
             return ""
         return time_left_phrase(pending.budget_s - pending.elapsed_s)
+
+    # -- the question's time budget ---------------------------------------------------------
+    def _start_clock(self, pending: Any) -> None:
+        budget = getattr(pending, "budget_s", None)
+        if pending is None or not budget:
+            self._clock = None
+            return
+        if self._clock is not None and self._clock.prompt_id == pending.prompt_id:
+            return  # a follow-up, or the same reply after a warning: the budget is the prompt's
+        left = budget - getattr(pending, "elapsed_s", 0.0)
+        now = self._now()
+        self._clock = _QuestionClock(
+            pending.prompt_id,
+            warn_at=now + left - (1 - self._warn_fraction) * budget,
+            over_at=now + left,
+        )
+
+    def _time_to_speak(self) -> bool:
+        """Polled while waiting in silence for an answer: a warning or the budget is due."""
+        clock = self._clock
+        if clock is None:
+            return False
+        now = self._now()
+        if now >= clock.over_at:
+            return clock.prompt_id not in self._timed_out
+        return now >= clock.warn_at and clock.prompt_id not in self._warned
+
+    def _on_the_clock(self, reply: Any) -> Any:
+        clock = self._clock
+        assert clock is not None
+        if self._now() < clock.over_at:
+            self._warned.add(clock.prompt_id)
+            self._say_notice(time_left_phrase(clock.over_at - self._now()))
+            return reply
+        # "Time is up on this one; let's move on.": words said so far (thinking aloud, a
+        # question) are its answer, as a draft is in the text exam.
+        self._timed_out.add(clock.prompt_id)
+        t0 = time.perf_counter()
+        answer, self._carry = self._carry, ""
+        code = self._code(last_chance=True)
+        if answer or code:
+            closed = self._past_the_budget(self.session.submit(answer, code=code))
+        else:
+            closed = self.session.time_up()
+        self._speak(closed, score_ms=(time.perf_counter() - t0) * 1000)
+        return closed
+
+    def _code(self, *, last_chance: bool = False) -> str | None:
+        """A coding prompt's code, from the file the candidate writes it in."""
+        if self._code_desk is None:
+            return None
+        return self._code_desk.code_for(self.session.pending, last_chance=last_chance)
+
+    def _past_the_budget(self, reply: Any) -> Any:
+        """An answer that ran past the budget drew a follow-up: close the prompt instead."""
+        clock = self._clock
+        pending = getattr(reply, "pending", None)
+        if clock is None or pending is None or pending.prompt_id != clock.prompt_id:
+            return reply
+        if self._now() < clock.over_at:
+            return reply
+        self._timed_out.add(clock.prompt_id)
+        closed = self.session.time_up()
+        # The follow-up is not asked: "Time is up on this one" follows the acknowledgement.
+        kept = [u for u in reply.utterances if u.kind not in QUESTION_KINDS]
+        return closed.model_copy(update={"utterances": [*kept, *closed.utterances]})
 
     def _say_notice(self, text: str) -> None:
         self.conv.begin_reply()

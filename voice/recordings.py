@@ -226,7 +226,7 @@ def make_recording(
                 pause = answer.pauses_s[i] if i < len(answer.pauses_s) else 0.4
                 pos += int(pause * PIPELINE_RATE)
         regions.append((start / PIPELINE_RATE, pos / PIPELINE_RATE))
-    total = max(p + a.size for p, a in pieces) + int(tail_s * PIPELINE_RATE)
+    total = max((p + a.size for p, a in pieces), default=0) + int(tail_s * PIPELINE_RATE)
     mix = noise(total, noise_db, color=noise_color)
     if room_talk_db is not None:
         start = int(room_talk_from_s * PIPELINE_RATE)

@@ -95,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
         before_submit=warming.join,
         notices=notice,
         code_desk=CodeDesk(_code_dir(args, session.session_id), notice),
+        warn_fraction=settings.timers.warn_fraction,
     )
     interrupted = False
     try:
