@@ -262,9 +262,17 @@ class ExamSession:
         return int((self._values().get("answered") or {}).get(prompt_id, 0))
 
     def submit(
-        self, answer: str, code: str | None = None, timing: dict[str, float] | None = None
+        self,
+        answer: str,
+        code: str | None = None,
+        timing: dict[str, float] | None = None,
+        *,
+        time_up: bool = False,
     ) -> Reply:
-        return self._resume({"answer": answer or "", "code": code, "timing": timing or {}})
+        """time_up: the budget ran out as this answer was given: it is scored and the prompt
+        closed, with no follow-up."""
+        reply = {"answer": answer or "", "code": code, "timing": timing or {}, "time_up": time_up}
+        return self._resume(reply)
 
     def add_to_last_answer(self, text: str) -> int | None:
         """Keep words said after the last answer was scored when no answer follows them."""

@@ -83,7 +83,12 @@ class SessionLike(Protocol):
     def opening(self) -> Any: ...
 
     def submit(
-        self, answer: str, code: str | None = None, timing: dict[str, float] | None = None
+        self,
+        answer: str,
+        code: str | None = None,
+        timing: dict[str, float] | None = None,
+        *,
+        time_up: bool = False,
     ) -> Any: ...
 
     @property
@@ -266,9 +271,7 @@ class VoiceFace:
         def work() -> None:
             t0 = time.perf_counter()
             try:
-                result["reply"] = self._past_the_budget(
-                    self.session.submit(answer, code=self._code(), timing=timing)
-                )
+                result["reply"] = self._submit(answer, self._code(), timing)
                 result["ms"] = (time.perf_counter() - t0) * 1000
             except BaseException as exc:  # re-raised on the loop's thread
                 result["error"] = exc
@@ -383,10 +386,7 @@ class VoiceFace:
         t0 = time.perf_counter()
         answer, self._carry = self._carry, ""
         code = self._code(last_chance=True)
-        if answer or code:
-            closed = self._past_the_budget(self.session.submit(answer, code=code))
-        else:
-            closed = self.session.time_up()
+        closed = self._submit(answer, code, {}) if answer or code else self.session.time_up()
         self._speak(closed, score_ms=(time.perf_counter() - t0) * 1000)
         return closed
 
@@ -396,19 +396,13 @@ class VoiceFace:
             return None
         return self._code_desk.code_for(self.session.pending, last_chance=last_chance)
 
-    def _past_the_budget(self, reply: Any) -> Any:
-        """An answer that ran past the budget drew a follow-up: close the prompt instead."""
+    def _submit(self, answer: str, code: str | None, timing: dict[str, float]) -> Any:
+        """An answer given at or past the budget closes the prompt: scored, no follow-up."""
         clock = self._clock
-        pending = getattr(reply, "pending", None)
-        if clock is None or pending is None or pending.prompt_id != clock.prompt_id:
-            return reply
-        if self._now() < clock.over_at:
-            return reply
+        if clock is None or self._now() < clock.over_at:
+            return self.session.submit(answer, code=code, timing=timing)
         self._timed_out.add(clock.prompt_id)
-        closed = self.session.time_up()
-        # The follow-up is not asked: "Time is up on this one" follows the acknowledgement.
-        kept = [u for u in reply.utterances if u.kind not in QUESTION_KINDS]
-        return closed.model_copy(update={"utterances": [*kept, *closed.utterances]})
+        return self.session.submit(answer, code=code, timing=timing, time_up=True)
 
     def _say_notice(self, text: str) -> None:
         self.conv.begin_reply()
