@@ -148,19 +148,15 @@ class InterviewScreen(Screen[None]):
         self._from_thread(self._apply, reply)
 
     @work(thread=True, exclusive=True, group="session")
-    def _time_up(self, prompt_id: str, draft: str, code: str | None) -> None:
+    def _time_up(self, draft: str, code: str | None) -> None:
         """Close the prompt at its budget; words typed but not yet submitted still count."""
         assert self.gate is not None
 
         def close(session: Any) -> Any:
             if not draft and not code:
                 return session.time_up()
-            first = session.submit(draft, code=code, timing=self._answer_timing())
-            if first.pending is None or first.pending.prompt_id != prompt_id:
-                return first
-            # The draft drew a follow-up, but the time is spent: close the prompt now.
-            last = session.time_up()
-            return last.model_copy(update={"utterances": [*first.utterances, *last.utterances]})
+            # Scored, and the prompt closed: the time is spent, so no follow-up is drawn.
+            return session.submit(draft, code=code, timing=self._answer_timing(), time_up=True)
 
         try:
             reply = self.gate.call(close)
@@ -390,7 +386,7 @@ class InterviewScreen(Screen[None]):
             if draft or code:
                 self._add(Turn("candidate", _candidate_text(draft, code)))
             self._set_busy("Time is up: closing this prompt…")
-            self._time_up(prompt_id, draft, code)
+            self._time_up(draft, code)
 
     def _take_draft(self) -> tuple[str, str | None]:
         """What the candidate has typed and not submitted (code only if changed from the start)."""
