@@ -135,3 +135,13 @@ def test_a_voice_setting_that_makes_no_sense_is_refused_in_one_line(
     assert main(["voice", "--mic-file", str(tmp_path / "in.wav")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and f"voice.{key.lower()}" in err[0]
+
+
+def test_a_gpu_without_cuda_12_libraries_is_told_what_is_missing():
+    """What the lent H200 (a CUDA 13 image) said on the first window: the model had loaded."""
+    from voice.whisper_load import _load_failure
+
+    exc = RuntimeError("Library libcublas.so.12 is not found or cannot be loaded")
+    line = _load_failure(VoiceConfig(asr_device="cuda", asr_compute_type="float16"), exc)
+    assert line.startswith("ASR on cuda (float16) failed: Library libcublas.so.12 is not found")
+    assert "CUDA 12's cuBLAS and cuDNN 9" in line and "\n" not in line
