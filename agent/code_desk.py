@@ -32,9 +32,13 @@ class CodeDesk:
         if path is None or pending.prompt_id in self._told:
             return
         self._told.add(pending.prompt_id)
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(_stub(pending.signature), encoding="utf-8")
+        try:
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(_stub(pending.signature), encoding="utf-8")
+        except OSError as exc:  # the exam goes on: the answer is spoken, with no code
+            self._tell(f"cannot make {path} ({exc.strerror or exc}): answer aloud, no code")
+            return
         self._tell(f"write your code in {path}: it is run when you finish your answer")
 
     def code_for(self, pending: Any, *, last_chance: bool = False) -> str | None:

@@ -47,6 +47,26 @@ def test_the_file_is_made_with_the_signature_and_its_path_told_once(tmp_path):
     assert desk.code_for(spoken) is None and len(told) == 2
 
 
+def test_a_code_folder_that_cannot_be_written_is_refused_before_the_exam(tmp_path, capsys):
+    from agent.cli import main
+
+    (tmp_path / "notes.txt").write_text("a file, not a folder")
+    folder = tmp_path / "notes.txt" / "code"
+    argv = ["voice", "--mic-file", str(tmp_path / "missing.wav"), "--code-dir", str(folder)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"interviewer: --code-dir {folder}: cannot write there (Not a directory)"]
+
+
+def test_a_file_that_cannot_be_made_leaves_the_answer_spoken(tmp_path):
+    (tmp_path / "notes.txt").write_text("a file, not a folder")
+    told: list[str] = []
+    desk = CodeDesk(tmp_path / "notes.txt" / "code", told.append)
+    desk.prepare(_coding())  # a folder gone bad mid-exam: said, and the exam goes on
+    assert len(told) == 1 and told[0].startswith("cannot make ")
+    assert desk.code_for(_coding(), last_chance=True) is None
+
+
 def test_code_already_in_the_folder_is_kept(tmp_path):
     (tmp_path / "r3.sliding_window.py").write_text(SOLUTION)
     desk = CodeDesk(tmp_path, lambda _: None)

@@ -15,6 +15,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -53,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     bank = bank_from(args, settings)
     prompt_ids = parse_prompt_ids(args.prompts, bank)
+    if args.code_dir:
+        _check_code_dir(Path(args.code_dir).expanduser())
     port = _open_port(args)
     if port is None:
         return _text_exam(args)
@@ -132,10 +135,20 @@ def run(args: argparse.Namespace) -> int:
 
 def _code_dir(args: argparse.Namespace, session_id: str) -> Path:
     if args.code_dir:
-        return Path(args.code_dir).expanduser()
+        return Path(args.code_dir).expanduser()  # checked before the exam (run)
     from ..settings import data_home
 
     return data_home() / "code" / session_id
+
+
+def _check_code_dir(folder: Path) -> None:
+    """A folder for code files that cannot be written fails now, not at a coding prompt."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise CliError(f"--code-dir {folder}: cannot write there ({exc.strerror or exc})") from exc
 
 
 def _warm_scorer(settings, bank) -> threading.Thread:  # noqa: ANN001
