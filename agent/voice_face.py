@@ -142,6 +142,7 @@ class VoiceFace:
         self._warn_fraction = warn_fraction
         self._now = now
         self._clock: _QuestionClock | None = None
+        self._pending: Any = None  # the question being answered, as the last reply set it
         self._warned: set[str] = set()
         self._timed_out: set[str] = set()
         self._notices = notices
@@ -172,6 +173,7 @@ class VoiceFace:
             if self._code_desk is not None:
                 self._code_desk.prepare(reply.pending)
             self._start_clock(reply.pending)
+            self._pending = reply.pending
             self.conv.set_context(getattr(reply.pending, "text", "") or "")
             # "Okay." the moment the turn ends: scoring and synthesis run behind it.
             heard = self.conv.listen(acknowledge=True, until=self._time_to_speak)
@@ -394,7 +396,7 @@ class VoiceFace:
         """A coding prompt's code, from the file the candidate writes it in."""
         if self._code_desk is None:
             return None
-        return self._code_desk.code_for(self.session.pending, last_chance=last_chance)
+        return self._code_desk.code_for(self._pending, last_chance=last_chance)
 
     def _submit(self, answer: str, code: str | None, timing: dict[str, float]) -> Any:
         """An answer given at or past the budget closes the prompt: scored, no follow-up."""
