@@ -280,7 +280,7 @@ class ExamSession:
 
     def time_up(self) -> Reply:
         """Close the current prompt now: "time is up on this one; let's move on"."""
-        return self._resume({"answer": "", "code": None, "time_up": True})
+        return self.submit("", time_up=True)
 
     def time_status(self) -> tuple[float, float, str]:
         pending = self.pending

@@ -99,8 +99,6 @@ class SessionLike(Protocol):
 
     def add_to_last_answer(self, text: str) -> int | None: ...
 
-    def time_up(self) -> Any: ...
-
 
 @dataclass(frozen=True)
 class _QuestionClock:
@@ -383,12 +381,10 @@ class VoiceFace:
             self._say_notice(time_left_phrase(clock.over_at - self._now()))
             return reply
         # "Time is up on this one; let's move on.": words said so far (thinking aloud, a
-        # question) are its answer, as a draft is in the text exam.
-        self._timed_out.add(clock.prompt_id)
+        # question) are its answer, as a draft is in the text exam; none at all, no answer.
         t0 = time.perf_counter()
         answer, self._carry = self._carry, ""
-        code = self._code(last_chance=True)
-        closed = self._submit(answer, code, {}) if answer or code else self.session.time_up()
+        closed = self._submit(answer, self._code(last_chance=True), {})  # past the budget
         self._speak(closed, score_ms=(time.perf_counter() - t0) * 1000)
         return closed
 
