@@ -467,6 +467,66 @@ def test_a_run_on_answer_leaves_a_short_stretch_for_the_end_of_turn_words(
     assert text.lower().startswith("so first") and "where i'd start" in text.lower()
 
 
+@pytest.mark.parametrize(
+    ("sentence", "drafted"),
+    [
+        ("First I would check the slices, and then", True),
+        ("First I would check the slices.", False),
+    ],
+)
+def test_words_that_trail_off_are_reviewed_on_a_draft_not_after_the_beam_search(
+    models, voice_bank, tmp_path, sentence, drafted
+):
+    """A turn whose fast words trail off ends on the full window's punctuation ("...more of
+    that hex and..." was "...more of that accent."). Its beam search costs 2.5x the fast beam
+    (0.9 s for 17 s on two cores: responses of 1.8 s), so a fast-beam draft of the same window
+    comes first and is what the end of the turn reads; the stored transcript is still the beam
+    search's. Here the beam search is held: the draft is in without it, and still trails off
+    (the turn is not over). A finished ending needs no draft."""
+    from voice.asr import StreamingTranscriber
+    from voice.vad import SpeechGate
+    from voice.words import ends_unfinished
+
+    rec = one_answer(voice_bank, tmp_path / "trail.wav", "piper-fast", [sentence], [])
+    audio = read_wav_at(rec.path)
+    searched = threading.Event()
+    beams: list[int] = []
+
+    class Spy:  # the real model; its beam-search calls wait for the test
+        def __getattr__(self, name):  # noqa: ANN001, ANN204
+            return getattr(models.transcriber, name)
+
+        def transcribe(self, window, prompt="", *, beam_size=0):  # noqa: ANN001, ANN201
+            beams.append(beam_size)
+            if beam_size == models.transcriber.final_beam_size:
+                searched.wait(timeout=60)
+            return models.transcriber.transcribe(window, prompt, beam_size=beam_size)
+
+    stt = StreamingTranscriber(Spy())  # type: ignore[arg-type]
+    stt.context = "How would you find out where the time goes?"
+    models.vad.reset()
+    gate = SpeechGate()
+    try:
+        for k in range(audio.size // FRAME_SAMPLES):
+            frame = audio[k * FRAME_SAMPLES : (k + 1) * FRAME_SAMPLES].copy()
+            stt.push(frame, gate.update(models.vad.probability(frame)))
+            stt.wait_idle()
+        assert ends_unfinished(stt.text) is drafted, stt.text
+        if drafted:
+            stt.wait_full(timeout=30)
+            draft = stt.full_text
+            assert draft is not None and ends_unfinished(draft), draft
+            assert "slices" in draft.lower()
+        else:
+            assert stt.full_text is None
+        assert (models.transcriber.beam_size in beams) is drafted
+    finally:
+        searched.set()
+    text = stt.final()
+    stt.close()
+    assert "slices" in text.lower()
+
+
 @pytest.mark.parametrize("tail_frames", [4, 6, 8])
 def test_the_last_sound_of_a_word_cut_off_by_a_gap_is_heard_with_the_word(
     models, voice_bank, tail_frames
