@@ -629,6 +629,60 @@ def test_file_device_output_is_sample_aligned_with_the_input(tmp_path):
     assert loud[-1] == pytest.approx(0.64, abs=0.005)  # cut when stop_playback was called
 
 
+@pytest.mark.parametrize(
+    ("name", "fmt", "subtype", "rate"),
+    [
+        ("phone.wav", "WAV", "ULAW", 8000),  # a phone line: "Unknown wave file format: MULAW"
+        ("phone.wav", "WAV", "ALAW", 8000),
+        ("in.flac", "FLAC", "PCM_24", 44100),
+        ("in.mp3", "MP3", None, 22050),
+    ],
+)
+def test_a_mic_file_in_any_common_encoding_is_heard_and_answered_at_its_own_rate(
+    tmp_path, name, fmt, subtype, rate
+):
+    import soundfile
+
+    n = rate  # one second of a 440 Hz tone at -10 dBFS peak
+    tone = 0.3 * np.sin(2 * np.pi * 440 * np.arange(n) / rate)
+    soundfile.write(tmp_path / name, tone, rate, format=fmt, subtype=subtype)
+    port = FileAudioPort(tmp_path / name, tmp_path / "out.wav", realtime=False)
+    heard = []
+    while (frame := port.read_frame()) is not None:
+        heard.append(frame)
+    port.close()
+    pipeline = np.concatenate(heard)
+    assert pipeline.size >= PIPELINE_RATE - FRAME_SAMPLES
+    # The tone reaches the pipeline at its level (an unread encoding would be noise or silence).
+    level = np.sqrt(np.mean(pipeline[2000:14000] ** 2))
+    assert level == pytest.approx(0.3 / np.sqrt(2), rel=0.1)
+    out, out_rate = read_wav(tmp_path / "out.wav")
+    assert out_rate == rate and out.size == read_wav(tmp_path / name)[0].size
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda p: p.write_text("not audio at all"), "cannot read audio"),
+        (lambda p: p.mkdir(), "not a file"),
+        (lambda p: None, "no such file"),
+        (lambda p: write_wav(p, np.zeros(0, dtype=np.float32), PIPELINE_RATE), "no audio in it"),
+    ],
+)
+def test_a_mic_file_that_cannot_be_heard_is_refused_in_one_line(tmp_path, capsys, make, says):
+    from agent.cli import main
+
+    path = tmp_path / "in.wav"
+    make(path)
+    assert main(["voice", "--mic-file", str(path), "--record-output", str(tmp_path / "o.wav")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"interviewer: {path}: {says}"] or (
+        len(err) == 1 and err[0].startswith(f"interviewer: {path}: {says} (")
+    )
+    assert main(["sessions", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []  # no exam was started
+
+
 def test_an_output_file_that_cannot_be_written_is_refused_before_the_exam(tmp_path, capsys):
     from agent.cli import main
 

@@ -27,24 +27,25 @@ def resample(samples: np.ndarray, src_rate: int, dst_rate: int) -> np.ndarray:
 
 
 def read_wav(path: str | Path) -> tuple[np.ndarray, int]:
-    """Mono float32 in [-1, 1] and the file's own rate (PCM 8/16/24/32-bit or float WAVs)."""
-    from scipy.io import wavfile
+    """Mono float32 in [-1, 1] and the file's own rate.
 
+    Through libsndfile (soundfile): WAV in any encoding (PCM 8-32 bit, float, mu-law and A-law
+    from a phone line, ADPCM), FLAC, Ogg Vorbis/Opus and MP3.
+    """
+    import soundfile
+
+    path = Path(path)
+    if not path.is_file():
+        raise AudioFileError(f"{path}: {'not a file' if path.exists() else 'no such file'}")
     try:
-        rate, data = wavfile.read(str(path))
-    except (OSError, ValueError) as exc:
-        raise AudioFileError(f"{path}: cannot read WAV ({exc})") from exc
-    if data.dtype == np.uint8:
-        audio = (data.astype(np.float32) - 128.0) / 128.0
-    elif data.dtype == np.int16:
-        audio = data.astype(np.float32) / 32768.0
-    elif data.dtype == np.int32:
-        audio = data.astype(np.float32) / 2147483648.0
-    else:
-        audio = data.astype(np.float32)
-    if audio.ndim == 2:
-        audio = audio.mean(axis=1)
-    return np.ascontiguousarray(audio, dtype=np.float32), int(rate)
+        data, rate = soundfile.read(path, dtype="float32", always_2d=True)
+    except soundfile.LibsndfileError as exc:
+        raise AudioFileError(f"{path}: cannot read audio ({exc.error_string})") from exc
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise AudioFileError(f"{path}: cannot read audio ({exc})") from exc
+    if not data.size:
+        raise AudioFileError(f"{path}: no audio in it")
+    return np.ascontiguousarray(data.mean(axis=1), dtype=np.float32), int(rate)
 
 
 def read_wav_at(path: str | Path, rate: int = PIPELINE_RATE) -> np.ndarray:

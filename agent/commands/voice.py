@@ -26,7 +26,11 @@ EXIT_PAUSED = 3
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = add_common(sub.add_parser("voice", help="the spoken exam (microphone and speaker)"))
-    parser.add_argument("--mic-file", metavar="IN.wav", help="a WAV file as the microphone")
+    parser.add_argument(
+        "--mic-file",
+        metavar="IN.wav",
+        help="an audio file as the microphone (WAV in any encoding, FLAC, Ogg or MP3)",
+    )
     parser.add_argument(
         "--record-output", metavar="OUT.wav", help="write the speaker to this WAV file"
     )
