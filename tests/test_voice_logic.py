@@ -661,6 +661,26 @@ def test_a_mic_file_in_any_common_encoding_is_heard_and_answered_at_its_own_rate
 
 
 @pytest.mark.parametrize(
+    ("name", "fmt"), [("out.flac", "FLAC"), ("out.ogg", "OGG"), ("out", "WAV")]
+)
+def test_the_recorded_output_is_in_the_format_its_name_asks_for(tmp_path, name, fmt):
+    import soundfile
+
+    rate = 22050
+    write_wav(tmp_path / "in.wav", np.zeros(rate, dtype=np.float32), rate)
+    port = FileAudioPort(tmp_path / "in.wav", tmp_path / name, realtime=False)
+    port.read_frame()
+    port.play(0.5 * np.ones(PIPELINE_RATE // 4, dtype=np.float32), "tone")
+    while port.read_frame() is not None:
+        pass
+    port.close()
+    info = soundfile.info(tmp_path / name)
+    assert (info.format, info.samplerate, info.channels) == (fmt, rate, 1)
+    out, _ = read_wav(tmp_path / name)
+    assert out.size == rate and np.abs(out).max() > 0.25
+
+
+@pytest.mark.parametrize(
     ("make", "says"),
     [
         (lambda p: p.write_text("not audio at all"), "cannot read audio"),

@@ -54,12 +54,21 @@ def read_wav_at(path: str | Path, rate: int = PIPELINE_RATE) -> np.ndarray:
 
 
 def write_wav(path: str | Path, samples: np.ndarray, rate: int) -> None:
-    """16-bit PCM mono."""
-    from scipy.io import wavfile
+    """Mono at rate: 16-bit PCM WAV, or what the name asks for (out.flac, out.ogg, out.mp3)."""
+    import soundfile
 
+    path = Path(path)
     pcm = np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0)
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    wavfile.write(str(path), rate, (pcm * 32767.0).astype(np.int16))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fmt = path.suffix.lstrip(".").upper()
+    if fmt not in soundfile.available_formats():
+        fmt = "WAV"
+    subtype = "PCM_16" if fmt in ("WAV", "FLAC", "AIFF") else None
+    with open(path, "wb") as file:  # the OS's own words when it fails ("No space left")
+        try:
+            soundfile.write(file, pcm, rate, format=fmt, subtype=subtype)
+        except soundfile.LibsndfileError as exc:
+            raise OSError(exc.error_string) from exc
 
 
 def check_writable(path: str | Path) -> None:

@@ -32,7 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="an audio file as the microphone (WAV in any encoding, FLAC, Ogg or MP3)",
     )
     parser.add_argument(
-        "--record-output", metavar="OUT.wav", help="write the speaker to this WAV file"
+        "--record-output",
+        metavar="OUT.wav",
+        help="write the speaker to this file (16-bit WAV; .flac, .ogg or .mp3 by its name)",
     )
     parser.add_argument(
         "--realtime",
