@@ -799,6 +799,12 @@ def _exam_in_a_cafe(models, voice_bank, path, **room):
     return result, [a.lower() for a in session.answers], told
 
 
+def _is_the_second_answer(text: str) -> bool:
+    """ "A canary with a latency gate.", as tiny.en hears it in the room (also "Secondary
+    with a latency gate."), and none of the room's own words."""
+    return ("canary" in text or "latency gate" in text) and len(text.split()) <= 10
+
+
 def test_a_candidate_in_a_cafe_is_told_once_that_other_voices_are_heard(
     models, voice_bank, tmp_path
 ):
@@ -808,7 +814,7 @@ def test_a_candidate_in_a_cafe_is_told_once_that_other_voices_are_heard(
     # Both answers were heard as answers, the voices around them kept out.
     assert result.finished and result.turns == 2
     first, second = answers
-    assert "constraints" in first and "cost ceiling" in first and "canary" in second
+    assert "constraints" in first and "cost ceiling" in first and _is_the_second_answer(second)
     assert len(told) == 1 and "other voices" in told[0]
 
 
@@ -828,7 +834,8 @@ def test_a_cafes_voices_over_a_quiet_hiss_do_not_cut_in_before_the_first_answer(
     )
     assert result.finished and result.turns == 2
     first, second = answers
-    assert first.startswith("before drawing") and "cost ceiling" in first and "canary" in second
+    assert first.startswith("before drawing") and "cost ceiling" in first
+    assert _is_the_second_answer(second)
 
 
 def test_a_cafe_filling_up_after_the_first_answer_does_not_take_the_second(
@@ -842,7 +849,7 @@ def test_a_cafe_filling_up_after_the_first_answer_does_not_take_the_second(
     # turn ended while they talked on.
     assert result.finished and result.turns == 2
     first, second = answers
-    assert "constraints" in first and "canary" in second and len(second.split()) <= 10
+    assert "constraints" in first and _is_the_second_answer(second)
     assert len(told) == 1
 
 
