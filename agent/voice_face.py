@@ -29,34 +29,16 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
 from voice.conversation import Conversation, HeardTurn
-from voice.words import (
-    asks_a_question,
-    asks_about_time,
-    asks_for_a_hint,
-    asks_leave,
-    asks_to_repeat,
-    only_thinking,
-    word_count,
-)
+from voice.words import asks_to_repeat, only_thinking, word_count
 
+from .clarify import Clarifier, is_clarifying, time_left_phrase
 from .code_desk import CodeDesk
-from .followups import asks_to_skip
 
 QUESTION_KINDS = ("prompt", "follow_up")
 # Said once per question to a candidate who thought aloud and then went quiet.
 TAKE_YOUR_TIME = "Take your time."
 # Before the question, said again to a candidate who asked for it.
 SAY_AGAIN = "Sure."
-# To a candidate's clarifying question (the exam's hidden answers hold the facts, so none are
-# given): pinning down assumptions aloud is part of a strong answer.
-YOUR_CALL = (
-    "Good question. Make the assumption you think is most reasonable, say it, and go on.",
-    "Your call: say what you would assume, and carry on.",
-)
-# "Can I start with the requirements?"
-GO_AHEAD = "Sure, go ahead."
-# "Can you give me a hint?": the hidden strong answer stays hidden.
-NO_HINTS = "No hints in this exam, I'm afraid. Tell me how you would start."
 
 
 def _is_question(utterance: Any) -> bool:
@@ -65,16 +47,6 @@ def _is_question(utterance: Any) -> bool:
     part = (getattr(utterance, "data", None) or {}).get("part")
     spoken = utterance.speak and utterance.text.strip()
     return utterance.kind in QUESTION_KINDS and bool(spoken) and part != "section"
-
-
-def time_left_phrase(remaining_s: float) -> str:
-    if remaining_s <= 0:
-        return "Time is up for this question; finish your thought."
-    if remaining_s < 60:
-        return "Less than a minute left for this question."
-    if remaining_s < 90:
-        return "About a minute left for this question."
-    return f"About {round(remaining_s / 60)} minutes left for this question."
 
 
 class SessionLike(Protocol):
@@ -158,7 +130,7 @@ class VoiceFace:
         self._scoring: threading.Thread | None = None  # the answer being submitted, if any
         self._question_timing: dict[str, float] = {}
         self._asked: list[str] = []  # the pending question, as it was said
-        self._clarified = 0  # clarifying questions answered so far
+        self._clarifier = Clarifier()
         self.heard: list[HeardTurn] = []
 
     def run(self) -> VoiceExamResult:
@@ -323,29 +295,12 @@ class VoiceFace:
     def _clarifying(self, heard: HeardTurn) -> bool:
         """A short question of the candidate's own, before any answer to the pending one."""
         own = not heard.barged_in and not heard.input_ended
-        # "Can we skip this one?" is for the exam to answer: it moves on.
-        asked = asks_a_question(heard.text) and not asks_to_skip(heard.text)
-        return own and bool(self._asked) and asked
+        return own and bool(self._asked) and is_clarifying(heard.text)
 
     def _reply_to_question(self, asked: str) -> str:
-        if time_left := self._time_left(asked):
-            return time_left
-        if asks_for_a_hint(asked):
-            return NO_HINTS
-        if asks_leave(asked):
-            return GO_AHEAD
-        self._clarified += 1
-        return YOUR_CALL[(self._clarified - 1) % len(YOUR_CALL)]
-
-    def _time_left(self, asked: str) -> str:
-        """ "How much time do I have?": what is left of the question's budget ("" for another
-        question, or none pending)."""
-        if not asks_about_time(asked):
-            return ""
         pending = self.session.pending
-        if pending is None:
-            return ""
-        return time_left_phrase(pending.budget_s - pending.elapsed_s)
+        remaining = None if pending is None else pending.budget_s - pending.elapsed_s
+        return self._clarifier.reply(asked, remaining)
 
     # -- the question's time budget ---------------------------------------------------------
     def _start_clock(self, pending: Any) -> None:

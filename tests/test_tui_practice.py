@@ -92,6 +92,34 @@ async def test_typed_answer_is_scored_shown_and_stored(home: Path) -> None:
     assert transcript.turns[-1].scorecard is not None
 
 
+async def test_a_clarifying_question_is_answered_not_scored(home: Path) -> None:
+    """Typed "Is this on the device or on a server?" drew a scorecard and a follow-up quoting
+    it. It is answered at once, the question stays open, and the question goes in front of
+    the answer when that is sent (as in the spoken exam)."""
+    app = _app(prompt_ids=["warmup.constraints"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: idle(app))
+        await type_text(pilot, "Is this on the device or on a server?")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: idle(app))
+        assert "Make the assumption you think is most reasonable" in screen_text(app)
+        await type_text(pilot, "How much time do I have?")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: idle(app))
+        assert "About 10 minutes left for this question." in screen_text(app)
+        assert interview(app).pending.kind == "prompt"  # still the question, nothing scored
+        await _answer_until_closed(pilot, app, WARMUP_ANSWER)
+        session_id = app.session_id
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DebriefScreen))
+    assert not errors(app)
+    first = TranscriptStore().load(session_id).turns[0]
+    assert first.kind == "prompt"
+    assert first.candidate == (
+        f"Is this on the device or on a server? How much time do I have? {WARMUP_ANSWER}"
+    )
+
+
 async def test_quit_keeps_the_session_and_resume_continues_it(home: Path) -> None:
     app = _app(prompt_ids=["warmup.constraints", "r1.architecture"])
     async with app.run_test(size=(80, 24)) as pilot:

@@ -467,7 +467,7 @@ def test_what_the_candidate_asks_for_decides_the_reply(text, kind):
     ],
 )
 def test_the_time_left_is_said_in_minutes(remaining_s, said):
-    from agent.voice_face import time_left_phrase
+    from agent.clarify import time_left_phrase
 
     assert time_left_phrase(remaining_s) == said
 

@@ -20,6 +20,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Label, LoadingIndicator, Static, TextArea
 
+from ..clarify import Clarifier, is_clarifying
 from .gate import SessionGate
 from .render import as_dict, field, mmss, run_result_content, verdict_line
 from .results import DebriefScreen, ScorecardScreen
@@ -86,6 +87,9 @@ class InterviewScreen(Screen[None]):
         self._code_start = ""
         self._shown_at = time.monotonic()
         self._last_card: tuple[dict[str, Any], str, str | None] | None = None
+        self._clarifier = Clarifier()
+        # Clarifying questions asked before the answer: they go in front of it when it is sent.
+        self._asked_first = ""
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -386,7 +390,7 @@ class InterviewScreen(Screen[None]):
             if draft or code:
                 self._add(Turn("candidate", _candidate_text(draft, code)))
             self._set_busy("Time is up: closing this prompt…")
-            self._time_up(draft, code)
+            self._time_up(self._with_questions(draft), code)
 
     def _take_draft(self) -> tuple[str, str | None]:
         """What the candidate has typed and not submitted (code only if changed from the start)."""
@@ -421,11 +425,30 @@ class InterviewScreen(Screen[None]):
         if not answer and not (code and code.strip()):
             self.notify("Type an answer first.", severity="warning")
             return
+        if (code is None or code.strip() == self._code_start.strip()) and is_clarifying(answer):
+            self._clarify(answer)
+            return
         timing = self._answer_timing()
         self._add(Turn("candidate", _candidate_text(answer, code)))
         answer_area.text = ""
         self._set_busy("Scoring your answer…")
-        self._submit(answer, code, timing)
+        self._submit(self._with_questions(answer), code, timing)
+
+    def _clarify(self, asked: str) -> None:
+        """ "Is it on the device?" is the candidate's own question, not the answer: it is
+        answered at once, nothing is scored, and it goes in front of the answer (asking it is to
+        the candidate's credit), as in the spoken exam."""
+        self.query_one("#answer", TextArea).text = ""
+        self._add(Turn("candidate", asked))
+        status = self.gate.peek(lambda s: s.time_status()) if self.gate else None
+        remaining = None if status is None else status[1] - status[0]
+        self._add(Turn("interviewer", self._clarifier.reply(asked, remaining)))
+        self._asked_first = f"{self._asked_first} {asked}".strip()
+        self._focus_editor()
+
+    def _with_questions(self, answer: str) -> str:
+        asked, self._asked_first = self._asked_first, ""
+        return f"{asked} {answer}".strip()
 
     def _answer_timing(self) -> dict[str, float]:
         # How long the question was on screen before the answer went in (the face's own stage).

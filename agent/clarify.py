@@ -1,0 +1,54 @@
+"""The interviewer's reply to the candidate's own question about a prompt, in either face.
+
+The exam's hidden answers hold the facts, so none are given: pinning down assumptions aloud is
+part of a strong answer. "How much time do I have?" gets what is left of the budget, and a
+request for a hint is declined, as the strong answer stays hidden.
+"""
+
+from __future__ import annotations
+
+from voice.words import asks_a_question, asks_about_time, asks_for_a_hint, asks_leave
+
+from .followups import asks_to_skip
+
+YOUR_CALL = (
+    "Good question. Make the assumption you think is most reasonable, say it, and go on.",
+    "Your call: say what you would assume, and carry on.",
+)
+# "Can I start with the requirements?"
+GO_AHEAD = "Sure, go ahead."
+NO_HINTS = "No hints in this exam, I'm afraid. Tell me how you would start."
+
+
+def time_left_phrase(remaining_s: float) -> str:
+    if remaining_s <= 0:
+        return "Time is up for this question; finish your thought."
+    if remaining_s < 60:
+        return "Less than a minute left for this question."
+    if remaining_s < 90:
+        return "About a minute left for this question."
+    return f"About {round(remaining_s / 60)} minutes left for this question."
+
+
+def is_clarifying(text: str) -> bool:
+    """A short turn of the candidate's own questions ("Is it on the device?"); not "Can we skip
+    this one?", which is for the exam to answer (it moves on)."""
+    return asks_a_question(text) and not asks_to_skip(text)
+
+
+class Clarifier:
+    """Replies to clarifying questions, varied so a second one is not met with the same words."""
+
+    def __init__(self) -> None:
+        self._answered = 0
+
+    def reply(self, asked: str, remaining_s: float | None = None) -> str:
+        """remaining_s: what is left of the question's budget (None: no question pending)."""
+        if remaining_s is not None and asks_about_time(asked):
+            return time_left_phrase(remaining_s)
+        if asks_for_a_hint(asked):
+            return NO_HINTS
+        if asks_leave(asked):
+            return GO_AHEAD
+        self._answered += 1
+        return YOUR_CALL[(self._answered - 1) % len(YOUR_CALL)]
