@@ -266,7 +266,6 @@ class StreamingTranscriber:
         # words trail off: the end of the turn waits on its punctuation, not on beam search.
         self._draft_text = ""
         self._draft_covers = 0
-        self._whole_busy = False
         self._closed = False
         self.transcribe_ms: list[float] = []
         self._workers = [
@@ -503,8 +502,7 @@ class StreamingTranscriber:
                     and not self._draft(req, audio, prompt, parts)
                 ):
                     continue  # speech went on: a newer request covers this one
-                text = self._asr.transcribe(audio, prompt, beam_size=self._asr.final_beam_size)
-                text = restore_dropped(text, parts)
+                text = self._window_text(audio, prompt, parts, self._asr.final_beam_size)
             with self._done:
                 if req.epoch == self._epoch:
                     if kept:
@@ -531,8 +529,7 @@ class StreamingTranscriber:
     def _draft(self, req: _WholeRequest, audio: np.ndarray, prompt: str, parts: list[str]) -> bool:
         """Publish a fast-beam full-window text for req; False once a newer request came
         (the candidate went on: its stored pass would be wasted)."""
-        text = self._asr.transcribe(audio, prompt, beam_size=self._asr.beam_size)
-        text = restore_dropped(text, parts)
+        text = self._window_text(audio, prompt, parts, self._asr.beam_size)
         with self._done:
             if req.epoch == self._epoch:
                 self._draft_text = text
@@ -540,6 +537,10 @@ class StreamingTranscriber:
             self._done.notify_all()
             newer = self._whole_req
             return req.epoch == self._epoch and (newer is None or newer.epoch != req.epoch)
+
+    def _window_text(self, audio: np.ndarray, prompt: str, parts: list[str], beam: int) -> str:
+        """The full window's words, with any stretch it dropped put back from the fast words."""
+        return restore_dropped(self._asr.transcribe(audio, prompt, beam_size=beam), parts)
 
     def _first_part(self, req: _WholeRequest) -> _WholeRequest:
         """req, or (past max_window_s) its first part that ends at a pause within the window.

@@ -400,9 +400,13 @@ class InterviewScreen(Screen[None]):
         code: str | None = None
         if field(self.pending, "is_coding", False):
             text = self.query_one("#code", TextArea).text
-            if text.strip() and text.strip() != self._code_start.strip():
+            if text.strip() and not self._untouched(text):
                 code = text
         return draft, code
+
+    def _untouched(self, code: str) -> bool:
+        """The code editor still holds what the prompt started it with."""
+        return code.strip() == self._code_start.strip()
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -425,7 +429,7 @@ class InterviewScreen(Screen[None]):
         if not answer and not (code and code.strip()):
             self.notify("Type an answer first.", severity="warning")
             return
-        if (code is None or code.strip() == self._code_start.strip()) and is_clarifying(answer):
+        if (code is None or self._untouched(code)) and is_clarifying(answer):
             self._clarify(answer)
             return
         timing = self._answer_timing()
