@@ -8,9 +8,11 @@ shows is the pipeline's own behaviour, repeatably.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import itertools
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -20,14 +22,14 @@ import types
 import numpy as np
 import pytest
 
-from voice.audio import FRAME_SAMPLES, PIPELINE_RATE, read_wav, read_wav_at
+from voice.audio import FRAME_SAMPLES, PIPELINE_RATE, read_wav, read_wav_at, write_wav
 from voice.config import VoiceConfig
 from voice.conversation import ACK_PHRASES, Conversation, Models
 from voice.echo import EchoGate
 from voice.frames import InterruptionFrame
 from voice.measure import WIN_S, activity, measure, speech_regions, word_error_rate
 from voice.ports import FileAudioPort
-from voice.recordings import Answer, VoiceBank, make_recording
+from voice.recordings import Answer, VoiceBank, make_recording, noise
 
 INTRO = (
     "Welcome to the mock interview. We will go through four sections, each with its own timer, "
@@ -127,6 +129,34 @@ def test_candidate_who_talks_over_the_question_stops_the_interviewer(
     assert "constraints" in words and "cost ceiling" in words
     if voice == "piper-slow":
         assert word_error_rate(rec.reference, heard.text) <= 0.1
+
+
+@pytest.mark.parametrize("down_db", [30, 32])
+def test_a_candidate_far_from_the_microphone_stops_the_interviewer_as_fast(
+    models, voice_bank, tmp_path, down_db
+):
+    """The same answer 30-32 dB quieter (a laptop's microphone across the desk: speech at -53
+    to -55 dBFS, 10 dB over its hiss): Silero's probabilities fall with the level, so the
+    barge-in took 170 ms and the interviewer's voice ran over the first words."""
+    loud = make_recording(
+        tmp_path / "near.wav",
+        "piper-fast",
+        [Answer(3.0, ANSWER, [0.45])],
+        tail_s=3.0,
+        noise_db=-140.0,
+        bank=voice_bank,
+    )
+    near = read_wav_at(loud.path)
+    write_wav(
+        tmp_path / "far.wav", near * 10 ** (-down_db / 20) + noise(near.size, -60.0), PIPELINE_RATE
+    )
+    rec = dataclasses.replace(loud, path=tmp_path / "far.wav")
+    heard, out = run_one_turn(models, rec, tmp_path)
+    assert heard is not None and heard.barged_in
+    figs = measure(read_wav_at(rec.path), out, rec.regions)
+    assert figs.barge_in_ms and max(figs.barge_in_ms) <= 150
+    assert figs.overlap_ms == 0
+    assert "constraints" in heard.text.lower() and "latency" in heard.text.lower()
 
 
 @pytest.mark.parametrize(("voice", "acknowledge"), [("piper-slow", False), ("espeak-us", True)])
@@ -464,7 +494,8 @@ def test_a_run_on_answer_leaves_a_short_stretch_for_the_end_of_turn_words(
     assert sum(stretches) > 14.0 and len(stretches) >= 2 and stretches[-1] < 8.0
     # The stored transcript is still the whole answer.
     assert word_error_rate(rec.reference, text) <= 0.2
-    assert text.lower().startswith("so first") and "where i'd start" in text.lower()
+    words = " ".join(re.findall(r"[a-z']+", text.lower()))  # "So, first" on some machines
+    assert words.startswith("so first") and "where i'd start" in words
 
 
 @pytest.mark.parametrize(

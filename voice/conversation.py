@@ -33,7 +33,7 @@ from .ports import AudioPort
 from .speaker import Speaker, SpeechSynth
 from .tts import speech_pieces
 from .turn import TranscriptView, TurnPolicy, TurnTaker
-from .vad import SileroVad, SpeechGate
+from .vad import SileroVad, SpeechGate, VadInputGain
 from .words import ends_unfinished, spoken_form
 
 _FRAME_MS = FRAME_SAMPLES * 1000 // PIPELINE_RATE  # 32
@@ -138,6 +138,7 @@ class Conversation:
         self._vad = models.vad
         self._vad.reset()
         self._gate = SpeechGate(config.vad_threshold)
+        self._lift = VadInputGain()
         self._near = (
             NearTalkerGate(
                 RoomRules(
@@ -264,7 +265,8 @@ class Conversation:
             self._opening_hold = False
             if not self.turns.paused and not self.turns.in_turn:
                 self.speaker.queue_frame(ResumePlaybackFrame(t))
-        prob = self._vad.probability(frame)
+        level = frame_level_db(frame)
+        prob = self._vad.probability(frame * self._lift.update(level))
         echo = self._echo
         echoed = playing = False
         if echo is not None:
@@ -278,7 +280,6 @@ class Conversation:
                     prob = 0.0
         speech = self._gate.update(prob)
         if self._near is not None:
-            level = frame_level_db(frame)
             # A frame too quiet to hold anyone talking tells the room's level, echo or not.
             loud_echo = echoed and echo is not None and level >= echo.quiet_dbfs
             speech = self._near.update(
