@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     debrief TEXT,
     owner_pid INTEGER,
     last_seen REAL,
-    away_s REAL NOT NULL DEFAULT 0
+    away_s REAL NOT NULL DEFAULT 0,
+    draft TEXT
 );
 CREATE TABLE IF NOT EXISTS turns (
     session_id TEXT NOT NULL,
@@ -49,10 +50,12 @@ CREATE TABLE IF NOT EXISTS turns (
 """
 
 
-_LIVENESS_COLUMNS = {
+# Columns added after the first stores were written: liveness, and the unsent draft.
+_LATER_COLUMNS = {
     "owner_pid": "INTEGER",
     "last_seen": "REAL",
     "away_s": "REAL NOT NULL DEFAULT 0",
+    "draft": "TEXT",
 }
 
 
@@ -139,9 +142,9 @@ class TranscriptStore:
         self._db.commit()
 
     def _add_missing_columns(self) -> None:
-        """Stores written by an older version lack the liveness columns: add them."""
+        """Stores written by an older version lack the later columns: add them."""
         have = {r["name"] for r in self._db.execute("PRAGMA table_info(sessions)")}
-        for column, decl in _LIVENESS_COLUMNS.items():
+        for column, decl in _LATER_COLUMNS.items():
             if column not in have:
                 self._db.execute(f"ALTER TABLE sessions ADD COLUMN {column} {decl}")
 
@@ -217,6 +220,21 @@ class TranscriptStore:
                 "UPDATE sessions SET last_seen = ?, owner_pid = ? WHERE session_id = ?",
                 (now, os.getpid(), session_id),
             )
+
+    def save_draft(self, session_id: str, draft: dict[str, Any] | None) -> None:
+        """What the candidate has typed and not sent (None: nothing), kept for a resume."""
+        with self._lock, self._db:
+            self._db.execute(
+                "UPDATE sessions SET draft = ? WHERE session_id = ?",
+                (None if draft is None else json.dumps(draft), session_id),
+            )
+
+    def draft(self, session_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT draft FROM sessions WHERE session_id = ?", (session_id,)
+            ).fetchone()
+        return json.loads(row["draft"]) if row is not None and row["draft"] else None
 
     def merge_versions(self, session_id: str, versions: dict[str, Any]) -> None:
         with self._lock, self._db:

@@ -158,6 +158,46 @@ async def test_quit_keeps_the_session_and_resume_continues_it(home: Path) -> Non
     assert len(answers) == len(set(answers))
 
 
+async def test_what_was_typed_and_not_sent_comes_back_on_resume(home: Path) -> None:
+    """Quitting (ctrl+q, "resumable") lost the half-written answer, the code and the clarifying
+    question asked: a resume opened the question with an empty editor and the signature."""
+    from question_bank import load_bank
+
+    prompt = load_bank(None).prompt("r3.sliding_window")
+    app = _app(prompt_ids=["r3.sliding_window"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: idle(app))
+        screen = interview(app)
+        screen.query_one("#answer").focus()
+        await type_text(pilot, "Are the timestamps sorted?")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: idle(app))
+        screen.query_one("#code").text = prompt.coding.reference_solution
+        screen.query_one("#answer").focus()
+        await type_text(pilot, "Invariant: the window holds")
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: app.return_code is not None)
+    session_id = app.session_id
+
+    again = _app(resume=session_id)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: idle(again))
+        screen = interview(again)
+        assert screen.query_one("#code").text == prompt.coding.reference_solution
+        assert screen.query_one("#answer").text == "Invariant: the window holds"
+        assert "Are the timestamps sorted?" in screen_text(again)
+        screen.query_one("#answer").focus()
+        await type_text(pilot, " only records within window_seconds.")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: idle(again))
+    assert not errors(again)
+    turn = TranscriptStore().load(session_id).turns[0]
+    assert turn.code == prompt.coding.reference_solution
+    assert turn.candidate == (
+        "Are the timestamps sorted? Invariant: the window holds only records within window_seconds."
+    )
+
+
 async def test_coding_prompt_runs_the_hidden_tests_and_submits_code(home: Path) -> None:
     from question_bank import load_bank
 

@@ -90,6 +90,7 @@ class InterviewScreen(Screen[None]):
         self._clarifier = Clarifier()
         # Clarifying questions asked before the answer: they go in front of it when it is sent.
         self._asked_first = ""
+        self._kept_draft: dict[str, Any] | None = None  # the unsent draft as last stored
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -194,6 +195,8 @@ class InterviewScreen(Screen[None]):
         if self.resume_id:
             self._replay_history()
         self._apply(reply)
+        if self.resume_id:
+            self._restore_draft()
 
     def _open_failed(self, exc: Exception) -> None:
         self._clear_busy()
@@ -373,6 +376,7 @@ class InterviewScreen(Screen[None]):
         """Show the time left on the pending question; at the budget, close it."""
         if self.gate is None or self.pending is None or self.finished:
             return
+        self._keep_draft()
         status = self.gate.peek(lambda s: s.time_status())
         if status is None:
             return
@@ -391,6 +395,7 @@ class InterviewScreen(Screen[None]):
                 self._add(Turn("candidate", _candidate_text(draft, code)))
             self._set_busy("Time is up: closing this prompt…")
             self._time_up(self._with_questions(draft), code)
+            self._keep_draft()
 
     def _take_draft(self) -> tuple[str, str | None]:
         """What the candidate has typed and not submitted (code only if changed from the start)."""
@@ -437,6 +442,7 @@ class InterviewScreen(Screen[None]):
         answer_area.text = ""
         self._set_busy("Scoring your answer…")
         self._submit(self._with_questions(answer), code, timing)
+        self._keep_draft()  # sent: a crash now must not bring it back as a draft
 
     def _clarify(self, asked: str) -> None:
         """ "Is it on the device?" is the candidate's own question, not the answer: it is
@@ -454,6 +460,56 @@ class InterviewScreen(Screen[None]):
         asked, self._asked_first = self._asked_first, ""
         return f"{asked} {answer}".strip()
 
+    # -- the unsent draft ------------------------------------------------------------------
+
+    def _draft_state(self) -> dict[str, Any] | None:
+        """What is typed and not sent for the pending question (None: nothing)."""
+        if self.pending is None:
+            return None
+        answer = self.query_one("#answer", TextArea).text
+        code: str | None = None
+        if field(self.pending, "is_coding", False):
+            text = self.query_one("#code", TextArea).text
+            code = None if self._untouched(text) else text
+        if not answer.strip() and code is None and not self._asked_first:
+            return None
+        prompt_id = str(field(self.pending, "prompt_id", ""))
+        return {"prompt_id": prompt_id, "answer": answer, "code": code, "asked": self._asked_first}
+
+    def _keep_draft(self) -> None:
+        """Store the draft when it changed (each second and on quit): a quit or a killed
+        terminal loses at most a second of typing."""
+        if self.gate is None or self.finished:
+            return
+        state = self._draft_state()
+        if state == self._kept_draft:
+            return
+        with contextlib.suppress(Exception):  # keeping a draft must never stop the exam
+            self.gate.session.store.save_draft(self.gate.session_id, state)
+            self._kept_draft = state
+
+    def _restore_draft(self) -> None:
+        """On resume, what was typed and not sent for the same question comes back."""
+        try:
+            draft = self.gate.session.store.draft(self.gate.session_id)  # type: ignore[union-attr]
+        except Exception:  # noqa: BLE001 - a lost draft must not stop the exam
+            return
+        if not draft or draft.get("prompt_id") != field(self.pending, "prompt_id", None):
+            return
+        self._kept_draft = draft
+        self._asked_first = str(draft.get("asked") or "")
+        if self._asked_first:
+            self._add(Turn("candidate", self._asked_first))
+        editors = [("#answer", draft.get("answer"))]
+        if field(self.pending, "is_coding", False):
+            editors.append(("#code", draft.get("code")))
+        for selector, text in editors:
+            if text:
+                editor = self.query_one(selector, TextArea)
+                editor.text = str(text)
+                editor.move_cursor(editor.document.end)  # typing goes on where it stopped
+        self.notify("What you had typed and not sent is back.", timeout=6)
+
     def _answer_timing(self) -> dict[str, float]:
         # How long the question was on screen before the answer went in (the face's own stage).
         return {"tui_answer_ms": round((time.monotonic() - self._shown_at) * 1000.0, 1)}
@@ -463,6 +519,7 @@ class InterviewScreen(Screen[None]):
         if self.gate is None:
             return
         session = self.gate.session
+        self._keep_draft()
         try:
             session.pause()
             if not self.busy:
