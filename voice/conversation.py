@@ -228,6 +228,15 @@ class Conversation:
         """The room holds voices besides the candidate's: only speech louder than theirs counts."""
         return self._near is not None and self._near.busy
 
+    @property
+    def voice_over_noise_db(self) -> float | None:
+        """How far the candidate's voice stands over the room's steady noise, once both are
+        known (None in a room with other voices: that is hears_other_voices)."""
+        near = self._near
+        if near is None or near.busy or near.voice_db is None or near.room_db is None:
+            return None
+        return near.voice_db - near.room_db
+
     def drain(self) -> None:
         """Let everything queued be said (or the input end); a barge-in just stops it."""
         self.turns.reset()
