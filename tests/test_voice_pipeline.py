@@ -614,6 +614,31 @@ def test_a_last_sentence_whisper_leaves_out_of_the_whole_window_is_kept(models, 
     assert "launch" in text and text.index("launch") < text.index("sketching the pipeline")
 
 
+@pytest.mark.parametrize("seed", [7, 8])
+def test_an_answer_whisper_loops_on_is_heard_again_not_lost(models, seed):
+    """A quiet espeak voice over a hiss, after the long architecture question: beam 5 with the
+    glossary in its prompt gave the glossary back in a loop ("I'd, we'd, we'd, we'd, we'd,
+    we'd, we'd."), and that was the stored answer."""
+    from question_bank import load_bank
+    from voice.asr import StreamingTranscriber
+    from voice.recordings import _espeak, _trim
+
+    sentences = [
+        "I would roll back for those regions behind a flag.",
+        "Then I would add those accents to the evaluation set.",
+    ]
+    pieces = [np.zeros(3 * PIPELINE_RATE, np.float32)]
+    for sentence, pause_s in zip(sentences, [0.45, 1.0], strict=True):
+        pieces += [_trim(_espeak(sentence, "en-us+f3")), np.zeros(int(pause_s * PIPELINE_RATE))]
+    speech = np.concatenate(pieces).astype(np.float32) * 10 ** (-24 / 20)
+    audio = speech + noise(speech.size, -60.0, seed=seed)
+    stt = StreamingTranscriber(models.transcriber)
+    stt.context = load_bank(None).prompt("r1.architecture").text
+    text = stream_through(models, stt, audio).lower()
+    assert "roll back" in text and "evaluation set" in text
+    assert "we'd, we'd" not in text
+
+
 def test_record_output_matches_the_mic_file_length_and_rate(models, recordings, tmp_path):
     rec = recordings["piper-slow"]
     run_one_turn(models, rec, tmp_path)

@@ -57,6 +57,14 @@ def _looks_hallucinated(text: str, seconds: float) -> bool:
     return len(text.split()) > 4 + 5 * seconds
 
 
+def _loops(text: str, seconds: float) -> bool:
+    """A whole window's text that is a loop: three copies or more at its end, or more words
+    than could be said. (Not the compression test of a short window: a long answer's own
+    words compress well.)"""
+    words = len(text.split())
+    return words - len(_drop_repeats(text).split()) >= 3 or words > 4 + 5 * seconds
+
+
 def _drop_repeats(text: str) -> str:
     """Cut a loop ("compare the slices, compare the slices, compare the...") to one copy.
 
@@ -539,8 +547,20 @@ class StreamingTranscriber:
             return req.epoch == self._epoch and (newer is None or newer.epoch != req.epoch)
 
     def _window_text(self, audio: np.ndarray, prompt: str, parts: list[str], beam: int) -> str:
-        """The full window's words, with any stretch it dropped put back from the fast words."""
-        return restore_dropped(self._asr.transcribe(audio, prompt, beam_size=beam), parts)
+        """The full window's words, with any stretch it dropped put back from the fast words.
+
+        With the glossary in its prompt, beam 5 on a quiet, hissy answer can give the
+        glossary's own words back in a loop ("I'd, we'd, we'd, we'd, we'd, we'd, we'd."), and
+        the whole answer is lost. Then the window is heard again with the question alone as
+        its prompt, and if that loops too, the fast words stand.
+        """
+        seconds = audio.size / PIPELINE_RATE
+        text = self._asr.transcribe(audio, prompt, beam_size=beam)
+        if _loops(text, seconds):
+            text = self._asr.transcribe(audio, self.context, beam_size=beam)
+            if _loops(text, seconds):
+                text = " ".join(p.strip() for p in parts if p.strip())
+        return restore_dropped(text, parts)
 
     def _first_part(self, req: _WholeRequest) -> _WholeRequest:
         """req, or (past max_window_s) its first part that ends at a pause within the window.
