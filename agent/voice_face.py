@@ -412,7 +412,7 @@ class VoiceFace:
             self._told_room = True
             self._notices(
                 f"your voice is only {max(0, round(over))} dB over the room's noise: words "
-                "will be lost (move closer to the microphone or raise its input level)"
+                "may be lost (move closer to the microphone or raise its input level)"
             )
 
     def _caption(self, who: str, text: str) -> None:

@@ -1246,31 +1246,3 @@ def test_words_the_whole_window_heard_differently_are_not_said_twice():
     # The whole text goes on past its last word in common: it heard the later stretch too.
     whole = "I'd check whether we may store the recordings. Post-launch metrics."
     assert restore_dropped(whole, [STRETCHES[2], "most unch matrix, both on-ch matrix,"]) == whole
-
-
-def _lifted(levels: list[float]) -> list[float]:
-    """Each frame's level as the VAD hears it (dBFS), fed to one VadInputGain in order."""
-    from voice.vad import VadInputGain
-
-    lift = VadInputGain()
-    return [lv + 20 * np.log10(lift.update(lv)) for lv in levels]
-
-
-def test_a_quiet_microphone_is_lifted_for_the_vad_and_a_normal_one_is_not():
-    quiet_room = [-70.0] * 150
-    # Words 30 dB under a close talker's reach the VAD near a close talker's level, not above.
-    heard = _lifted(quiet_room + [-50.0] * 30)[-30:]
-    assert all(-22.0 <= lv <= -20.0 for lv in heard)
-    # A close talker in the same room is heard as they are.
-    assert _lifted(quiet_room + [-15.0] * 30)[-30:] == [-15.0] * 30
-    # A hissing room's quiet moments are raised no higher than -35 dBFS (steady noise is
-    # never speech to Silero there), so neither are the words over it.
-    hiss = _lifted([-40.0] * 150 + [-30.0] * 10)
-    assert max(hiss[:150]) <= -35.0 and max(hiss[150:]) <= -25.0
-
-
-def test_the_pause_after_an_answer_is_not_lifted_before_the_candidate_may_go_on():
-    # After a close talker's answer the lift comes back slowly: voices across the room starting
-    # a second or two later (while the floor is still the candidate's) are heard as they are.
-    after = _lifted([-70.0] * 150 + [-15.0] * 100 + [-70.0] * 62 + [-40.0] * 10)
-    assert max(after[-10:]) <= -39.0

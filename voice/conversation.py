@@ -33,7 +33,7 @@ from .ports import AudioPort
 from .speaker import Speaker, SpeechSynth
 from .tts import speech_pieces
 from .turn import TranscriptView, TurnPolicy, TurnTaker
-from .vad import SileroVad, SpeechGate, VadInputGain
+from .vad import SileroVad, SpeechGate
 from .words import ends_unfinished, spoken_form
 
 _FRAME_MS = FRAME_SAMPLES * 1000 // PIPELINE_RATE  # 32
@@ -138,7 +138,6 @@ class Conversation:
         self._vad = models.vad
         self._vad.reset()
         self._gate = SpeechGate(config.vad_threshold)
-        self._lift = VadInputGain()
         self._near = (
             NearTalkerGate(
                 RoomRules(
@@ -275,7 +274,7 @@ class Conversation:
             if not self.turns.paused and not self.turns.in_turn:
                 self.speaker.queue_frame(ResumePlaybackFrame(t))
         level = frame_level_db(frame)
-        prob = self._vad.probability(frame * self._lift.update(level))
+        prob = self._vad.probability(frame)
         echo = self._echo
         echoed = playing = False
         if echo is not None:
