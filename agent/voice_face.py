@@ -400,20 +400,21 @@ class VoiceFace:
         barely over the room's noise why words are lost."""
         if self._told_room or self._notices is None:
             return
+        over = self.conv.voice_over_noise_db
         if self.conv.hears_other_voices:
-            self._told_room = True
-            self._notices(
+            told = (
                 "other voices in the room: only speech louder than theirs is taken as yours "
                 "(sit closer to the microphone than they are)"
             )
-            return
-        over = self.conv.voice_over_noise_db
-        if over is not None and over < HARD_TO_HEAR_DB:
-            self._told_room = True
-            self._notices(
+        elif over is not None and over < HARD_TO_HEAR_DB:
+            told = (
                 f"your voice is only {max(0, round(over))} dB over the room's noise: words "
                 "may be lost (move closer to the microphone or raise its input level)"
             )
+        else:
+            return
+        self._told_room = True
+        self._notices(told)
 
     def _caption(self, who: str, text: str) -> None:
         if self._captions is not None and text.strip():

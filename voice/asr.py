@@ -54,6 +54,11 @@ def _looks_hallucinated(text: str, seconds: float) -> bool:
     raw = text.encode("utf-8")
     if len(raw) > 24 and len(raw) / max(1, len(zlib.compress(raw))) > 2.2:
         return True
+    return _more_than_said(text, seconds)
+
+
+def _more_than_said(text: str, seconds: float) -> bool:
+    """More words than anyone says in this long (5 a second, and a few)."""
     return len(text.split()) > 4 + 5 * seconds
 
 
@@ -61,8 +66,8 @@ def _loops(text: str, seconds: float) -> bool:
     """A whole window's text that is a loop: three copies or more at its end, or more words
     than could be said. (Not the compression test of a short window: a long answer's own
     words compress well.)"""
-    words = len(text.split())
-    return words - len(_drop_repeats(text).split()) >= 3 or words > 4 + 5 * seconds
+    cut = len(text.split()) - len(_drop_repeats(text).split())
+    return cut >= 3 or _more_than_said(text, seconds)
 
 
 def _drop_repeats(text: str) -> str:

@@ -273,7 +273,6 @@ class Conversation:
             self._opening_hold = False
             if not self.turns.paused and not self.turns.in_turn:
                 self.speaker.queue_frame(ResumePlaybackFrame(t))
-        level = frame_level_db(frame)
         prob = self._vad.probability(frame)
         echo = self._echo
         echoed = playing = False
@@ -288,6 +287,7 @@ class Conversation:
                     prob = 0.0
         speech = self._gate.update(prob)
         if self._near is not None:
+            level = frame_level_db(frame)
             # A frame too quiet to hold anyone talking tells the room's level, echo or not.
             loud_echo = echoed and echo is not None and level >= echo.quiet_dbfs
             speech = self._near.update(

@@ -398,16 +398,19 @@ class InterviewScreen(Screen[None]):
             self._keep_draft()
 
     def _take_draft(self) -> tuple[str, str | None]:
-        """What the candidate has typed and not submitted (code only if changed from the start)."""
-        answer = self.query_one("#answer", TextArea)
-        draft = answer.text.strip()
-        answer.text = ""
+        """What the candidate has typed and not submitted, the answer box then emptied."""
+        draft, code = self._typed()
+        self.query_one("#answer", TextArea).text = ""
+        return draft.strip(), code
+
+    def _typed(self) -> tuple[str, str | None]:
+        """The answer box as it is, and the code only if changed from the start."""
         code: str | None = None
         if field(self.pending, "is_coding", False):
             text = self.query_one("#code", TextArea).text
             if text.strip() and not self._untouched(text):
                 code = text
-        return draft, code
+        return self.query_one("#answer", TextArea).text, code
 
     def _untouched(self, code: str) -> bool:
         """The code editor still holds what the prompt started it with."""
@@ -466,11 +469,7 @@ class InterviewScreen(Screen[None]):
         """What is typed and not sent for the pending question (None: nothing)."""
         if self.pending is None:
             return None
-        answer = self.query_one("#answer", TextArea).text
-        code: str | None = None
-        if field(self.pending, "is_coding", False):
-            text = self.query_one("#code", TextArea).text
-            code = None if self._untouched(text) else text
+        answer, code = self._typed()
         if not answer.strip() and code is None and not self._asked_first:
             return None
         prompt_id = str(field(self.pending, "prompt_id", ""))
