@@ -775,6 +775,34 @@ def test_the_asr_prompt_carries_the_exam_terms_and_the_question():
     assert prompt.endswith("What do you do about p95 first audio byte?")
 
 
+def test_a_quiet_voice_clear_of_the_rooms_noise_starts_speech_before_silero_is_sure():
+    """Silero's probability climbs over frames, slowly for a quiet voice; a frame 10 dB or more
+    over the room's quiet moments starts speech at 0.2, not 0.5. The room alone never does, and
+    nor does such a frame where the caller says the room may hold other voices."""
+    from voice.vad import SpeechGate
+
+    def heard_room(gate: SpeechGate, level_db: float) -> None:
+        for _ in range(32):
+            assert not gate.update(0.02, level_db)
+
+    gate = SpeechGate()
+    heard_room(gate, -62.0)
+    assert not gate.update(0.25, -55.0)  # 7 dB over the room: Silero must be sure
+    assert gate.update(0.25, -48.0)  # 14 dB over it: the onset
+    assert not gate.sure  # the ASR's windows still start where Silero is sure
+    assert gate.update(0.4, -47.0)  # and it holds while Silero climbs
+    assert gate.update(0.6, -45.0) and gate.sure
+    assert not gate.update(0.3, -60.0) and not gate.sure  # the end is judged as before
+    assert not gate.update(0.25, -48.0, lenient=False)
+    assert gate.update(0.6, -48.0, lenient=False)
+    # A steady room, however loud, is its own quiet level: it starts nothing.
+    loud = SpeechGate()
+    heard_room(loud, -30.0)
+    assert not loud.update(0.3, -29.0)
+    # Before the room is heard, only Silero's threshold counts.
+    assert not SpeechGate().update(0.3, -40.0)
+
+
 def test_the_echo_gate_tells_the_interviewers_voice_from_the_candidates():
     from voice.echo import EchoGate
 

@@ -28,7 +28,8 @@ from .frames import (
     SpeechTag,
     TurnStartedFrame,
 )
-from .near_talker import NearTalkerGate, RoomRules, frame_level_db
+from .levels import frame_level_db
+from .near_talker import NearTalkerGate, RoomRules
 from .ports import AudioPort
 from .speaker import Speaker, SpeechSynth
 from .tts import speech_pieces
@@ -250,7 +251,7 @@ class Conversation:
         if frame is None:
             self._input_ended = True
             return False
-        speech, _ = self._hear(frame, t)
+        speech, _, _ = self._hear(frame, t)
         for f in self.turns.on_frame(t, speech, self.speaker.busy, TranscriptView()):
             if isinstance(f, PausePlaybackFrame | ResumePlaybackFrame | InterruptionFrame):
                 self.speaker.queue_frame(f)
@@ -266,8 +267,9 @@ class Conversation:
             if self.turns.awaiting_full_text:
                 self.stt.wait_full()
 
-    def _hear(self, frame, t: float) -> tuple[bool, bool]:  # noqa: ANN001
-        """(the candidate is speaking, the frame is only the interviewer's own voice)."""
+    def _hear(self, frame, t: float) -> tuple[bool, bool, bool]:  # noqa: ANN001
+        """(the candidate is speaking, Silero is sure of it (what the ASR hears by), the frame is
+        only the interviewer's own voice)."""
         self._frames_heard += 1
         if self._opening_hold and self._frames_heard >= _OPENING_LISTEN_FRAMES:
             self._opening_hold = False
@@ -285,15 +287,23 @@ class Conversation:
                 echoed = echo.is_echo(frame, ref)
                 if echoed:
                     prob = 0.0
-        speech = self._gate.update(prob)
+        level = frame_level_db(frame)
+        # A quiet voice's onset is eased only for the start of a turn (it is what stops the
+        # interviewer; inside a turn it would change nothing heard) and only where nothing else
+        # stands over the room's quiet moments: no other voices in it, no loudspeaker echo (an
+        # echo frame says nothing of them).
+        speech = self._gate.update(
+            prob,
+            None if echoed else level,
+            lenient=not (self.turns.in_turn or playing or self.hears_other_voices),
+        )
         if self._near is not None:
-            level = frame_level_db(frame)
             # A frame too quiet to hold anyone talking tells the room's level, echo or not.
             loud_echo = echoed and echo is not None and level >= echo.quiet_dbfs
             speech = self._near.update(
                 level, speech, in_turn=self.turns.in_turn, echo=loud_echo, may_echo=playing
             )
-        return speech, echoed
+        return speech, speech and self._gate.sure, echoed
 
     def listen(
         self,
@@ -387,11 +397,11 @@ class Conversation:
                 if eot is None:
                     return None
                 return self._finish(eot, barge_stop_ms, unspoken, input_ended=True)
-            speech, echoed = self._hear(frame, t)
+            speech, sure, echoed = self._hear(frame, t)
             # On a loudspeaker, a frame that is only the interviewer's own voice goes to Whisper
             # as silence: it would write the "Okay." into the answer (the candidate's onset over
             # it is not an echo, and is kept).
-            self.stt.push(np.zeros_like(frame) if echoed and not speech else frame, speech)
+            self.stt.push(np.zeros_like(frame) if echoed and not speech else frame, sure)
             if self.key_pressed is not None and self.key_pressed() and self.turns.in_turn:
                 eot = self.turns.force_end(t, "key")
                 if eot is not None:

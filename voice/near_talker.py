@@ -28,11 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
-def frame_level_db(frame: np.ndarray) -> float:
-    """Mean power of a frame in dB full scale."""
-    power = float(np.mean(np.square(frame, dtype=np.float64)))
-    return 10.0 * np.log10(power + 1e-12)
+from .levels import RecentLevel
 
 
 @dataclass(frozen=True)
@@ -93,30 +89,6 @@ class RoomRules:
     onset_frames: int = 16  # half a second
 
 
-class _Level:
-    """A percentile of the recent frames heard (a speaker's level, or the room's quiet moments),
-    once there are enough (taken every 8 frames; a percentile over hundreds need not be taken
-    on every one)."""
-
-    def __init__(self, frames: int, min_frames: int, percentile: float) -> None:
-        self._levels: deque[float] = deque(maxlen=frames)
-        self._heard = 0
-        self._min_frames = min_frames
-        self._percentile = percentile
-        self.db: float | None = None
-
-    def reset(self) -> None:
-        self._levels.clear()
-        self._heard = 0
-        self.db = None
-
-    def hear(self, level_db: float) -> None:
-        self._levels.append(level_db)
-        self._heard += 1
-        if self._heard >= self._min_frames and self._heard % 8 == 0:
-            self.db = float(np.percentile(self._levels, self._percentile))
-
-
 class _Hangover:
     """A frame over the bar passes, and so do the next few under it (the softer syllables
     between a voice's louder ones); a frame with no speech ends it."""
@@ -156,17 +128,17 @@ class NearTalkerGate:
         self._hangover = _Hangover(r.hangover_frames)
         self._since_update = 0
         self._frames = 0
-        self._voice = _Level(r.voice_frames, r.voice_min_frames, r.percentile)
+        self._voice = RecentLevel(r.voice_frames, r.voice_min_frames, r.percentile)
         self._since_near = r.near_recency_frames + 1  # speech frames since one near theirs
         # All frames since then, silence too: a café's voices a second after the answer are
         # no soft tail of it, though only a few speech frames came between.
         self._frames_since_near = r.near_recency_frames + 1
         self._run = 0  # speech frames in a row
         self._near_run = 0  # speech frames in a row near the candidate's level
-        self._turn = _Level(r.voice_frames, r.turn_min_frames, r.percentile)  # this turn's
+        self._turn = RecentLevel(r.voice_frames, r.turn_min_frames, r.percentile)  # this turn's
         self._was_in_turn = False
-        self._floor = _Level(r.floor_frames, r.min_frames, 50.0)
-        self._early_floor = _Level(r.floor_frames, r.min_frames, r.early_percentile)
+        self._floor = RecentLevel(r.floor_frames, r.min_frames, 50.0)
+        self._early_floor = RecentLevel(r.floor_frames, r.min_frames, r.early_percentile)
         self._early_low = np.inf
         self._room_run = 0  # speech frames in a row last heard as the room's
         self._forgotten_over = np.inf  # the lowest bar the room's frames were checked at
