@@ -402,8 +402,15 @@ class VoiceFace:
             return
         over = self.conv.voice_over_noise_db
         if self.conv.hears_other_voices:
+            # Voices first heard after the first answer may be the candidate, sat back: told
+            # only of others in a room they know is quiet, they would not know what to change.
+            who = (
+                "other voices in the room (or yours, farther from the microphone than before)"
+                if self.conv.other_voices_came_later
+                else "other voices in the room"
+            )
             told = (
-                "other voices in the room: only speech louder than theirs is taken as yours "
+                f"{who}: only speech louder than theirs is taken as yours "
                 "(sit closer to the microphone than they are)"
             )
         elif over is not None and over < HARD_TO_HEAR_DB:

@@ -1096,6 +1096,27 @@ def test_an_answer_spoken_well_under_the_last_one_is_still_the_candidates_to_its
     assert not any(after[gate.rules.near_recency_frames + 1 :])
 
 
+def test_an_answer_begun_sitting_back_is_theirs_whatever_came_since_the_last_one():
+    gate = NearTalkerGate()
+    feed_gate(gate, [(-60.0, False)] * 100)
+    feed_gate(gate, candidate(200), in_turn=True)
+    # The first answer trails off: a breath, a soft "so, yeah", far under its level.
+    feed_gate(gate, [(-44.0, True)] * 16, in_turn=True)
+    feed_gate(gate, [(-60.0, False)] * 30)
+
+    def sat_back(n, level):  # the VAD still on in the gaps between words, at the room's level
+        return [
+            (-61.0, True) if k % 3 == 2 else (level + 5.0 * np.sin(0.7 * k), True) for k in range(n)
+        ]
+
+    # The next answer, 16 dB down, once the question is over: every word of it theirs (its own
+    # level was learned too late, and it was taken for someone farther off 1.5 s in).
+    quieter = sat_back(300, -38.0)
+    heard = feed_gate(gate, quieter, in_turn=True)
+    assert all(h for h, (lv, _) in zip(heard, quieter, strict=True) if lv > -50.0)
+    assert not gate.busy
+
+
 def peaky_talkers(n, room_db, every=12):
     """Voices across the room as the VAD hears them: speech throughout, a peak 2-3 dB over the
     room's level (its 90th percentile) every `every` frames."""

@@ -229,6 +229,12 @@ class Conversation:
         return self._near is not None and self._near.busy
 
     @property
+    def other_voices_came_later(self) -> bool:
+        """The voices were heard only after the candidate's first answer: perhaps the candidate,
+        farther from the microphone than then."""
+        return self._near is not None and self._near.voices_came_after_theirs
+
+    @property
     def voice_over_noise_db(self) -> float | None:
         """How far the candidate's voice stands over the room's steady noise, once both are
         known (None in a room with other voices: that is hears_other_voices)."""

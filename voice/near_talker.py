@@ -125,6 +125,7 @@ class NearTalkerGate:
         self._speech: deque[bool] = deque(maxlen=r.window_frames)
         self._room_db: float | None = None
         self._busy = False
+        self._busy_before_voice = False  # the room held voices before the candidate's was known
         self._hangover = _Hangover(r.hangover_frames)
         self._since_update = 0
         self._frames = 0
@@ -148,6 +149,12 @@ class NearTalkerGate:
     def busy(self) -> bool:
         """The room holds other voices: only speech above them is the candidate's."""
         return self._busy
+
+    @property
+    def voices_came_after_theirs(self) -> bool:
+        """The room is heard to hold voices, and did not before the candidate's own level was
+        known: people who came in, or the candidate, farther from the microphone than then."""
+        return self._busy and not self._busy_before_voice
 
     @property
     def room_db(self) -> float | None:
@@ -175,6 +182,13 @@ class NearTalkerGate:
         self._frames_since_near += 1
         if in_turn and not self._was_in_turn:
             self._turn.reset()
+            if not self._busy:
+                # In a room with no other voices the floor is theirs: its first words are near,
+                # whatever came since their last answer (else an answer begun sitting back 14-16
+                # dB used up the words allowed far under their level before its own was learned,
+                # and was taken for someone farther off 1.5 s in).
+                self._since_near = 0
+                self._frames_since_near = 0
         self._was_in_turn = in_turn
         at_mic = self._at_the_microphone(level_db, speech, echo=echo or may_echo)
         if at_mic and 0 < self._room_run <= self.rules.onset_frames:
@@ -393,3 +407,5 @@ class NearTalkerGate:
             self.rules.quiet_fraction if self._busy else self.rules.busy_fraction
         )
         self._room_db = float(np.percentile(self._levels, self.rules.percentile))
+        if self._busy and self._voice.db is None:
+            self._busy_before_voice = True
