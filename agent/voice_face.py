@@ -149,7 +149,7 @@ class VoiceFace:
             self._pending = reply.pending
             self.conv.set_context(getattr(reply.pending, "text", "") or "")
             # "Okay." the moment the turn ends: scoring and synthesis run behind it.
-            heard = self.conv.listen(acknowledge=True, until=self._time_to_speak)
+            heard = self.conv.listen(acknowledge=True, until=self._while_waiting)
             if heard is None and not self.conv.input_ended:
                 reply = self._on_the_clock(reply)  # silence at the warning or the budget
                 continue
@@ -320,6 +320,13 @@ class VoiceFace:
             warn_at=now + left - (1 - self._warn_fraction) * budget,
             over_at=now + left,
         )
+
+    def _while_waiting(self) -> bool:
+        """Polled while waiting in silence for an answer: the room is told of as soon as it is
+        known (a candidate taken for someone farther off hears no turn end to be told after),
+        and a warning or the budget may be due."""
+        self._tell_about_the_room()
+        return self._time_to_speak()
 
     def _time_to_speak(self) -> bool:
         """Polled while waiting in silence for an answer: a warning or the budget is due."""

@@ -1257,8 +1257,8 @@ def _exam_sat_back(models, tmp_path, down_db, start_s):  # noqa: ANN001, ANN202
     write_wav(tmp_path / "sat_back.wav", audio + noise(audio.size, -50.0), PIPELINE_RATE)
     rec = dataclasses.replace(rec, path=tmp_path / "sat_back.wav")
     session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
-    told: list[str] = []
-    VoiceFace(session, conv, notices=told.append).run()
+    told: list[tuple[float, str]] = []
+    VoiceFace(session, conv, notices=lambda line: told.append((conv.port.frame_time(), line))).run()
     conv.close()
     return rec, [a.lower() for a in session.answers], told, read_wav_at(tmp_path / "out.wav")
 
@@ -1281,5 +1281,9 @@ def test_a_candidate_who_sits_back_and_cuts_in_is_told_the_voice_may_be_theirs(m
     """Cutting in on the question 14 dB under the first answer, in a room that was quiet, the
     candidate is taken for someone farther off (as a café filling up is): the line that says
     so says it may be them."""
-    _, _, told, _ = _exam_sat_back(models, tmp_path, 14, 19.0)
-    assert len(told) == 1 and "farther from the microphone" in told[0]
+    rec, _, told, _ = _exam_sat_back(models, tmp_path, 14, 19.0)
+    assert len(told) == 1 and "farther from the microphone" in told[0][1]
+    # Told while they are still talking, once the question is over: no turn of theirs ends
+    # to be told after (it was told only when the input ended).
+    (start, end) = rec.regions[1]
+    assert start < told[0][0] < end
