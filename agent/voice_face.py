@@ -329,7 +329,7 @@ class VoiceFace:
         return self._time_to_speak()
 
     def _time_to_speak(self) -> bool:
-        """Polled while waiting in silence for an answer: a warning or the budget is due."""
+        """A warning or the budget is due."""
         clock = self._clock
         if clock is None:
             return False

@@ -11,8 +11,9 @@ judges after the first two seconds, with one exception: once the candidate's own
 from their answers, voices far under it (a café filling up after a quiet start) neither take the
 floor nor keep a turn going, so the room can be heard to hold them. Within a turn, "far under"
 is measured from the lower of that level and the turn's own (an answer spoken softer throughout
-is still theirs); past half a second after the candidate's last word near their level, other
-voices' peaks over the room's bar no longer count as theirs (else they ran the turn on).
+is still theirs, and in a room with no other voices a turn's first words are near); past half
+a second after the candidate's last word near their level, other voices' peaks over the room's
+bar no longer count as theirs (else they ran the turn on).
 Until the candidate's level is known, speech standing far above the room's quiet moments is
 someone at the microphone: a candidate who talks before the interviewer has said anything is not
 taken for the room (its level would be theirs, and no word of theirs could clear it). One who
