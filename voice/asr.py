@@ -70,6 +70,11 @@ def _loops(text: str, seconds: float) -> bool:
     return cut >= 3 or _more_than_said(text, seconds)
 
 
+def _fast_words(parts: list[str]) -> str:
+    """The stretches' fast words as one text, in the order said."""
+    return " ".join(p.strip() for p in parts if p.strip())
+
+
 def _drop_repeats(text: str) -> str:
     """Cut a loop ("compare the slices, compare the slices, compare the...") to one copy.
 
@@ -536,8 +541,9 @@ class StreamingTranscriber:
         """The fast words trail off ("...more of that hex and..."), so the end of the turn will
         wait on the full window's punctuation: beam search there costs 2.5x (0.9 s for 17 s
         on two cores), and a draft with the fast beam says first."""
-        fast_words = " ".join(p for p in parts if p)
-        return self._asr.final_beam_size > self._asr.beam_size and ends_unfinished(fast_words)
+        return self._asr.final_beam_size > self._asr.beam_size and ends_unfinished(
+            _fast_words(parts)
+        )
 
     def _draft(self, req: _WholeRequest, audio: np.ndarray, prompt: str, parts: list[str]) -> bool:
         """Publish a fast-beam full-window text for req; False once a newer request came
@@ -564,7 +570,7 @@ class StreamingTranscriber:
         if _loops(text, seconds):
             text = self._asr.transcribe(audio, self.context, beam_size=beam)
             if _loops(text, seconds):
-                text = " ".join(p.strip() for p in parts if p.strip())
+                text = _fast_words(parts)
         return restore_dropped(text, parts)
 
     def _first_part(self, req: _WholeRequest) -> _WholeRequest:
