@@ -118,35 +118,93 @@ def asks_to_skip(answer: str) -> bool:
     return bool(answer.strip()) and adds_nothing(answer) and bool(_SKIP.search(normalise(answer)))
 
 
-def _clip(text: str, max_words: int = 12) -> str:
-    tokens = text.strip().rstrip(".!?;,").split()
-    clipped = " ".join(tokens[:max_words])
-    return clipped + ("..." if len(tokens) > max_words else "")
-
-
+_CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=[-\u2013\u2014]\s)")
+# Where a clause too long to read back has no comma (the ASR leaves some out), it parts here.
+_CONNECTIVE_BREAK = re.compile(
+    r"\s+(?=(?:and|but|because|so|then|which|where|while|whereas)\s)", re.IGNORECASE
+)
+# A quote read back starts and ends on words of its own: "the cost ceiling", not "and the cost
+# ceiling", "um the first thing" or "I pin down the constraints, who are the...".
+_LEADING = {"and", "but", "so", "then", "or", "also", "because", "plus", "um", "uh", "er", "erm"}
+_LEADING |= {"hmm", "well", "okay", "ok", "yeah", "right"}
+_QUOTE_WORDS = 12
+_SENTENCE_WORDS = 14  # a sentence this short is read back whole
 _SAYS_SOMETHING = 3  # content words
 
 
+def _trim(text: str) -> str:
+    return text.strip().strip("-\u2013\u2014").strip().rstrip(".!?;:,").strip()
+
+
+def _bare(token: str) -> str:
+    return token.lower().strip(".,;:!?\"'")
+
+
+def _clip(text: str, max_words: int = _QUOTE_WORDS) -> str:
+    """The first max_words words, not ending on a word that leads into the next ("the")."""
+    tokens = _trim(text).split()
+    if len(tokens) <= max_words:
+        return " ".join(tokens)
+    kept = tokens[:max_words]
+    while len(kept) > max_words // 2 and _bare(kept[-1]) in _STOP | _LEADING:
+        kept.pop()
+    return " ".join(kept).rstrip(",;:") + "..."
+
+
+def _drop_lead(text: str) -> str:
+    tokens = text.split()
+    while len(tokens) > 1 and _bare(tokens[0]) in _LEADING:
+        tokens.pop(0)
+    return _trim(" ".join(tokens))
+
+
+def _pieces(text: str, breaks: re.Pattern[str], offset: int = 0) -> list[tuple[int, int]]:
+    """Spans of text between the matches of breaks (shifted by offset), empty ones left out."""
+    spans, pos = [], 0
+    for m in breaks.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return [(offset + a, offset + b) for a, b in spans if text[a:b].strip()]
+
+
+def _quotes(sentence: str, max_words: int = _QUOTE_WORDS) -> list[tuple[str, str]]:
+    """What of one sentence can be read back, as (its opening clause, the quote), in order: all
+    of a short one, else from each clause the longest run of clauses that fits (a spoken answer
+    is often one long sentence of commas); a clause too long for any run is clipped."""
+    text = _trim(sentence)
+    if len(text.split()) <= max(max_words, _SENTENCE_WORDS):
+        return [(text, text)] if text else []
+    clauses: list[tuple[int, int]] = []
+    for a, b in _pieces(text, _CLAUSE_BREAK):
+        long = len(text[a:b].split()) > max_words
+        clauses += _pieces(text[a:b], _CONNECTIVE_BREAK, a) if long else [(a, b)]
+    quotes: list[tuple[str, str]] = []
+    for i, (a, b) in enumerate(clauses):
+        end = b
+        for _, b2 in clauses[i + 1 :]:
+            if len(text[a:b2].split()) > max_words:
+                break
+            end = b2
+        quotes.append((text[a:b], _clip(_drop_lead(text[a:end]), max_words)))
+    return quotes
+
+
 def _related_phrase(
-    answer: str, hint: str = "", avoid: list[str] | None = None
+    answer: str, hint: str = "", avoid: list[str] | None = None, *, focus: str = ""
 ) -> tuple[str, bool]:
-    """A short phrase the candidate said, preferably the one closest to `hint`, and whether it
-    shares any content word with the hint.
+    """A short phrase the candidate said, preferably the one closest to `hint` (first to its
+    `focus`, the point's own terms), and whether it shares any content word with the hint.
 
-    Phrases already quoted in `avoid` (earlier follow-ups) are skipped while others remain.
+    The phrase is a sentence, or in a long one a run of clauses opening on the clause closest
+    to the hint (or, where none touches it, the sentence's opening clauses). Phrases already
+    quoted in `avoid` (earlier follow-ups) are skipped while others remain.
     """
-    sentences = _sentences(answer)
-    fresh = [s for s in sentences if not any(_clip(s) in said for said in avoid or [])]
-    sentences = fresh or sentences
-    if not sentences:
-        return "", False
     hint_words = {w for w in words(hint) if w not in _STOP}
+    focus_words = {w for w in words(focus) if w not in _STOP}
 
-    def content(sentence: str) -> set[str]:
-        return {w for w in words(sentence) if w not in _STOP}
-
-    def overlap(sentence: str) -> int:
-        return len(content(sentence) & hint_words)
+    def content(text: str) -> set[str]:
+        return {w for w in words(text) if w not in _STOP}
 
     def says_something(sentence: str) -> tuple[bool, int]:
         # Not "Mm-hmm.", "Okay, let me think.", "Could you repeat the question?" or "Is it on
@@ -154,8 +212,22 @@ def _related_phrase(
         aside = only_thinking(sentence) or asks_to_repeat(sentence) or asks_a_question(sentence)
         return not aside, min(len(content(sentence)), _SAYS_SOMETHING)
 
-    best = max(sentences, key=lambda s: (overlap(s), says_something(s), -sentences.index(s)))
-    return _clip(best), overlap(best) > 0
+    candidates = []
+    for si, sentence in enumerate(_sentences(answer)):
+        said = says_something(sentence)
+        for ci, (opening, quote) in enumerate(_quotes(sentence)):
+            said_there = content(opening)
+            touches = (len(said_there & focus_words), len(said_there & hint_words))
+            overlap = len(content(quote) & hint_words)
+            # The clause that touches the point most, then the quote around it; else a sentence
+            # that says something, the earliest, from its start.
+            key = (touches, overlap, said, -si, -ci)
+            candidates.append((key, quote, overlap))
+    if not candidates:
+        return "", False
+    fresh = [c for c in candidates if not any(c[1] in quoted for quoted in avoid or [])]
+    _, best, overlap = max(fresh or candidates, key=lambda c: c[0])
+    return best, overlap > 0
 
 
 def candidate_phrase(answer: str, hint: str = "", avoid: list[str] | None = None) -> str:
@@ -201,7 +273,7 @@ def bank_follow_up(
     """The bank's probe (or deepen) phrased against what the candidate said."""
     question = criterion.deepen if deepen and criterion.deepen else criterion.probe
     hint = " ".join([criterion.statement, *criterion.cues, *criterion.paraphrases])
-    phrase, related = _related_phrase(answer, hint, avoid)
+    phrase, related = _related_phrase(answer, hint, avoid, focus=" ".join(criterion.cues))
     if not phrase:
         return question
     if deepen:

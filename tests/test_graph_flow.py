@@ -74,6 +74,61 @@ def test_a_probe_quotes_the_answer_not_the_words_said_over_the_question(said_fir
     assert thanks.startswith('Thanks. I heard "I would roll back'), thanks
 
 
+# A spoken answer as the ASR writes it: one long sentence of commas.
+RUN_ON = (
+    "Before drawing any boxes, I pin down the constraints, who are the users, which languages "
+    "and accents, and is it streaming or batch, then the latency budget, the accuracy target on "
+    "the slices that matter, privacy, and the cost ceiling, those decide the architecture."
+)
+
+
+@pytest.mark.parametrize(
+    ("criterion", "opens_on"),
+    [
+        ("cost_ceiling", "the cost ceiling"),
+        ("privacy_limits", "privacy"),
+        ("latency_budget", "the latency budget"),
+    ],
+)
+def test_a_probe_on_a_run_on_answer_reads_back_the_clause_on_the_point(criterion, opens_on):
+    """Read aloud, a quote clipped at twelve words ended mid-phrase on a point the probe is not
+    about ('You mentioned "Before drawing any boxes, I pin down the constraints, who are the...".
+    What would you ask about budget...'). It now opens on the clause that touches the point and
+    ends where a clause does."""
+    from agent.followups import bank_follow_up
+
+    crit = load_bank().prompt("warmup.constraints").criterion(criterion)
+    probe = bank_follow_up(crit, RUN_ON)
+    quoted = probe.split('"')[1]
+    assert probe.startswith("You mentioned"), probe
+    assert quoted.startswith(opens_on) and not quoted.endswith("..."), probe
+    assert quoted in RUN_ON and len(quoted.split()) <= 12
+
+
+def test_a_probe_on_a_point_not_touched_reads_back_the_answers_opening_clauses():
+    from agent.followups import acknowledge, bank_follow_up
+
+    crit = load_bank().prompt("warmup.constraints").criterion("traffic_shape")
+    probe = bank_follow_up(crit, RUN_ON)
+    assert probe.startswith(
+        'You focused on "Before drawing any boxes, I pin down the constraints".'
+    )
+    thanks = acknowledge(RUN_ON, None, follow_up=False)
+    assert thanks == 'Thanks. I heard "Before drawing any boxes, I pin down the constraints".'
+
+
+def test_a_long_clause_is_clipped_on_a_word_of_its_own():
+    """No comma to end on: the quote is clipped, but not on "the" or "and"."""
+    from agent.followups import candidate_phrase
+
+    said = (
+        "I would compare the new model against the old model on the same slices of traffic "
+        "that we saw in the incident report"
+    )
+    phrase = candidate_phrase(said)
+    assert phrase == "I would compare the new model against the old model..."
+
+
 @pytest.mark.parametrize(
     "declined", ["I don't know.", "Hmm. Nothing to add, sorry.", "Let's move on."]
 )
