@@ -261,7 +261,7 @@ def acknowledge(
         if crit.get("status") == "met" and ev and ev.lower() in answer.lower():
             evidence = crit["evidence"]
             break
-    phrase = _clip(evidence, 14) if evidence else candidate_phrase(answer)
+    phrase = _quotes(evidence, 14)[0][1] if _trim(evidence) else candidate_phrase(answer)
     if follow_up:
         return f'Thanks, that helps: "{phrase}".'
     return f'Thanks. I heard "{phrase}".'

@@ -117,6 +117,23 @@ def test_a_probe_on_a_point_not_touched_reads_back_the_answers_opening_clauses()
     assert thanks == 'Thanks. I heard "Before drawing any boxes, I pin down the constraints".'
 
 
+def test_the_thanks_reads_back_the_evidence_to_a_clause_end():
+    """The scorer's evidence for a point met is read back up to where a clause ends, not cut
+    at fourteen words ("... on the slices that matter, privacy, and the...")."""
+    from agent.followups import acknowledge
+
+    evidence = (
+        "Then the latency budget, the accuracy target on the slices that matter, privacy, "
+        "and the cost ceiling."
+    )
+    card = {"criteria": [{"status": "met", "evidence": evidence}]}
+    thanks = acknowledge(f"Before drawing any boxes. {evidence}", card, follow_up=True)
+    assert thanks == (
+        'Thanks, that helps: "the latency budget, the accuracy target on the slices that '
+        'matter, privacy".'
+    )
+
+
 def test_a_long_clause_is_clipped_on_a_word_of_its_own():
     """No comma to end on: the quote is clipped, but not on "the" or "and"."""
     from agent.followups import candidate_phrase
