@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from typing import Any
 
 from question_bank import Criterion, Prompt
@@ -129,6 +130,7 @@ _LEADING = {"and", "but", "so", "then", "or", "also", "because", "plus", "um", "
 _LEADING |= {"hmm", "well", "okay", "ok", "yeah", "right"}
 _QUOTE_WORDS = 12
 _SENTENCE_WORDS = 14  # a sentence this short is read back whole
+_MIN_QUOTE_WORDS = 3
 _SAYS_SOMETHING = 3  # content words
 
 
@@ -168,10 +170,16 @@ def _pieces(text: str, breaks: re.Pattern[str], offset: int = 0) -> list[tuple[i
     return [(offset + a, offset + b) for a, b in spans if text[a:b].strip()]
 
 
-def _quotes(sentence: str, max_words: int = _QUOTE_WORDS) -> list[tuple[str, str]]:
+def _quotes(
+    sentence: str, max_words: int = _QUOTE_WORDS, on_point: Callable[[str], bool] | None = None
+) -> list[tuple[str, str]]:
     """What of one sentence can be read back, as (its opening clause, the quote), in order: all
-    of a short one, else from each clause the longest run of clauses that fits (a spoken answer
-    is often one long sentence of commas); a clause too long for any run is clipped."""
+    of a short one, else from each clause a run of clauses that fits (a spoken answer is often
+    one long sentence of commas); a clause too long for any run is clipped.
+
+    A run is as long as fits, except from a clause on_point: then it goes on only through the
+    clauses that are on the point too (or while it is a word or two: "privacy, and the cost
+    ceiling"), so the quote is what the probe is about."""
     text = _trim(sentence)
     if len(text.split()) <= max(max_words, _SENTENCE_WORDS):
         return [(text, text)] if text else []
@@ -181,9 +189,16 @@ def _quotes(sentence: str, max_words: int = _QUOTE_WORDS) -> list[tuple[str, str
         clauses += _pieces(text[a:b], _CONNECTIVE_BREAK, a) if long else [(a, b)]
     quotes: list[tuple[str, str]] = []
     for i, (a, b) in enumerate(clauses):
+        pointed = on_point is not None and on_point(text[a:b])
         end = b
-        for _, b2 in clauses[i + 1 :]:
+        for a2, b2 in clauses[i + 1 :]:
             if len(text[a:b2].split()) > max_words:
+                break
+            if (
+                pointed
+                and len(text[a:end].split()) >= _MIN_QUOTE_WORDS
+                and not on_point(text[a2:b2])
+            ):
                 break
             end = b2
         quotes.append((text[a:b], _clip(_drop_lead(text[a:end]), max_words)))
@@ -212,10 +227,13 @@ def _related_phrase(
         aside = only_thinking(sentence) or asks_to_repeat(sentence) or asks_a_question(sentence)
         return not aside, min(len(content(sentence)), _SAYS_SOMETHING)
 
+    def touching(clause: str) -> bool:
+        return bool(content(clause) & hint_words)
+
     candidates = []
     for si, sentence in enumerate(_sentences(answer)):
         said = says_something(sentence)
-        for ci, (opening, quote) in enumerate(_quotes(sentence)):
+        for ci, (opening, quote) in enumerate(_quotes(sentence, on_point=touching)):
             said_there = content(opening)
             touches = (len(said_there & focus_words), len(said_there & hint_words))
             overlap = len(content(quote) & hint_words)
