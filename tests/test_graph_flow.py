@@ -120,10 +120,14 @@ def test_a_probe_on_a_run_on_answer_reads_back_the_clause_on_the_point(answer, c
     assert quoted == quote and quoted in answer, probe
 
 
-def test_a_probe_on_a_point_not_touched_reads_back_the_answers_opening_clauses():
+@pytest.mark.parametrize("criterion", ["traffic_shape", "update_frequency"])
+def test_a_probe_on_a_point_not_touched_reads_back_the_answers_opening_clauses(criterion):
+    """Nothing said touches the point: the probe names what the answer focused on, not a clause
+    that shares only a question word with it ('You mentioned "who are the users". How often do
+    you expect the models to change?')."""
     from agent.followups import acknowledge, bank_follow_up
 
-    crit = load_bank().prompt("warmup.constraints").criterion("traffic_shape")
+    crit = load_bank().prompt("warmup.constraints").criterion(criterion)
     probe = bank_follow_up(crit, RUN_ON)
     assert probe.startswith(
         'You focused on "Before drawing any boxes, I pin down the constraints".'
