@@ -165,6 +165,9 @@ _CONNECTIVE_BREAK = re.compile(
 # ceiling", "um the first thing" or "I pin down the constraints, who are the...".
 _LEADING = {"and", "but", "so", "then", "or", "also", "because", "plus", "um", "uh", "er", "erm"}
 _LEADING |= {"hmm", "well", "okay", "ok", "yeah", "right"}
+# Not "well" or "right", which end phrases of their own ("it works well", "to the right").
+_TRAILING = {"and", "but", "so", "or", "then", "because", "plus", "um", "uh", "er", "erm", "hmm"}
+_TRAILING |= {"yeah"}
 _QUOTE_WORDS = 12
 _SENTENCE_WORDS = 14  # a sentence this short is read back whole
 _MIN_QUOTE_WORDS = 3
@@ -185,15 +188,19 @@ def _clip(text: str, max_words: int = _QUOTE_WORDS) -> str:
     if len(tokens) <= max_words:
         return " ".join(tokens)
     kept = tokens[:max_words]
-    while len(kept) > max_words // 2 and _bare(kept[-1]) in _STOP | _LEADING:
+    while len(kept) > max_words // 2 and _bare(kept[-1]) in _STOP | _TRAILING:
         kept.pop()
     return " ".join(kept).rstrip(",;:") + "..."
 
 
-def _drop_lead(text: str) -> str:
+def _tidy(text: str) -> str:
+    """Without the "and", "so", "um" it starts or ends on ("cache things, and" is "cache
+    things")."""
     tokens = text.split()
     while len(tokens) > 1 and _bare(tokens[0]) in _LEADING:
         tokens.pop(0)
+    while len(tokens) > 1 and _bare(tokens[-1]) in _TRAILING:
+        tokens.pop()
     return _trim(" ".join(tokens))
 
 
@@ -219,7 +226,7 @@ def _quotes(
     ceiling"), so the quote is what the probe is about."""
     text = _trim(sentence)
     if len(text.split()) <= max(max_words, _SENTENCE_WORDS):
-        return [(text, text)] if text else []
+        return [(text, _tidy(text))] if text else []
     clauses: list[tuple[int, int]] = []
     for a, b in _pieces(text, _CLAUSE_BREAK):
         long = len(text[a:b].split()) > max_words
@@ -238,7 +245,7 @@ def _quotes(
             ):
                 break
             end = b2
-        quotes.append((text[a:b], _clip(_drop_lead(text[a:end]), max_words)))
+        quotes.append((text[a:b], _clip(_tidy(text[a:end]), max_words)))
     return quotes
 
 

@@ -136,6 +136,21 @@ def test_a_probe_on_a_point_not_touched_reads_back_the_answers_opening_clauses(c
     assert thanks == 'Thanks. I heard "Before drawing any boxes, I pin down the constraints".'
 
 
+@pytest.mark.parametrize(
+    ("said", "phrase"),
+    [
+        ("So, um, I would cache the prompts, and", "I would cache the prompts"),
+        ("It works well and it scales.", "It works well and it scales"),
+    ],
+)
+def test_a_quote_does_not_start_or_end_on_a_filler(said, phrase):
+    """ "So, um," in front and a dangling "and" behind are not read back; "well" ending a
+    phrase of its own is."""
+    from agent.followups import candidate_phrase
+
+    assert candidate_phrase(said) == phrase
+
+
 def test_the_thanks_reads_back_the_evidence_to_a_clause_end():
     """The scorer's evidence for a point met is read back up to where a clause ends, not cut
     at fourteen words ("... on the slices that matter, privacy, and the...")."""
