@@ -289,6 +289,8 @@ def _related_phrase(
         return "", False
     fresh = [c for c in candidates if not any(c[1] in quoted for quoted in avoid or [])]
     _, best, overlap = max(fresh or candidates, key=lambda c: c[0])
+    if not content(best) or only_thinking(best):
+        return "", False  # "Yeah.", "Mm-hmm.": nothing to read back
     return best, overlap > 0
 
 
@@ -324,6 +326,8 @@ def acknowledge(
             evidence = crit["evidence"]
             break
     phrase = _quotes(evidence, 14)[0][1] if _trim(evidence) else candidate_phrase(answer)
+    if not phrase:
+        return "Thanks." if follow_up else "Okay, thanks."
     if follow_up:
         return f'Thanks, that helps: "{phrase}".'
     return f'Thanks. I heard "{phrase}".'

@@ -151,6 +151,15 @@ def test_a_quote_does_not_start_or_end_on_a_filler(said, phrase):
     assert candidate_phrase(said) == phrase
 
 
+@pytest.mark.parametrize("said", ["Yeah.", "Mm-hmm. Okay."])
+def test_a_probe_after_only_a_backchannel_asks_without_quoting_it(said):
+    """Nothing said to read back: the probe alone, not 'You focused on "Yeah".'"""
+    from agent.followups import bank_follow_up
+
+    crit = load_bank().prompt("warmup.constraints").criterion("traffic_shape")
+    assert bank_follow_up(crit, said) == crit.probe
+
+
 def test_the_thanks_reads_back_the_evidence_to_a_clause_end():
     """The scorer's evidence for a point met is read back up to where a clause ends, not cut
     at fourteen words ("... on the slices that matter, privacy, and the...")."""
