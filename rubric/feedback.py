@@ -91,7 +91,9 @@ def feedback_text(prompt, criteria: list[CriterionResult], flags: list[RedFlagHi
         points = [imperative(c.statement) for c in todo[:MAX_POINTS]]
         line = "To strengthen it: " + "; ".join(points) + "."
         if len(todo) > MAX_POINTS:
-            line += f" ({len(todo) - MAX_POINTS} more point(s) not covered.)"
+            more = len(todo) - MAX_POINTS
+            # Read aloud in the spoken exam: "point(s)" would be said as it is written.
+            line += f" ({more} more {'point' if more == 1 else 'points'} not covered.)"
         parts.append(line)
     elif not flags:
         parts.append("Every point of the rubric is covered; go deeper on trade-offs and numbers.")

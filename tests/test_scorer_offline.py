@@ -289,3 +289,16 @@ def test_a_long_sentence_among_short_ones_is_embedded_in_a_batch_of_its_own():
     embedder.clear_cache()
     one_by_one = np.stack([embedder.embed([t])[0] for t in texts])
     assert np.abs(vectors - one_by_one).max() < 1e-5
+
+
+@pytest.mark.parametrize(
+    ("missed", "said"), [(4, "(1 more point not covered.)"), (9, "(6 more points not covered.)")]
+)
+def test_feedback_counts_the_points_left_in_words_that_read_aloud(bank, missed, said):
+    """The feedback is spoken in the voice exam: "6 more point(s)" was read as written."""
+    from rubric.feedback import feedback_text
+
+    prompt = next(p for p in bank.prompts if len(p.criteria) >= missed)
+    prompt = prompt.model_copy(update={"criteria": prompt.criteria[:missed]})
+    text = feedback_text(prompt, [], [])
+    assert text.endswith(said) and "(s)" not in text
