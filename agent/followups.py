@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from question_bank import Criterion, Prompt
-from voice.words import asks_a_question, asks_to_repeat, normalise, only_thinking
+from voice.words import CLAUSE_BREAK, asks_a_question, asks_to_repeat, normalise, only_thinking
 
 # A draft sharing this many consecutive words with the strong answer gives it away.
 LEAK_NGRAM = 6
@@ -156,7 +156,6 @@ def asks_to_skip(answer: str) -> bool:
     return bool(answer.strip()) and adds_nothing(answer) and bool(_SKIP.search(normalise(answer)))
 
 
-_CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=[-\u2013\u2014]\s)")
 # Where a clause too long to read back has no comma (the ASR leaves some out), it parts here.
 _CONNECTIVE_BREAK = re.compile(
     r"\s+(?=(?:and|but|because|so|then|which|where|while|whereas)\s)", re.IGNORECASE
@@ -228,7 +227,7 @@ def _quotes(
     if len(text.split()) <= max(max_words, _SENTENCE_WORDS):
         return [(text, _tidy(text))] if text else []
     clauses: list[tuple[int, int]] = []
-    for a, b in _pieces(text, _CLAUSE_BREAK):
+    for a, b in _pieces(text, CLAUSE_BREAK):
         long = len(text[a:b].split()) > max_words
         clauses += _pieces(text[a:b], _CONNECTIVE_BREAK, a) if long else [(a, b)]
     quotes: list[tuple[str, str]] = []

@@ -9,9 +9,9 @@ import numpy as np
 
 from .audio import PIPELINE_RATE, resample
 from .config import VoiceConfig
+from .words import CLAUSE_BREAK
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
-_CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=[-\u2014]\s)")
 _MARKUP = re.compile(r"[`*_#>|]+")
 # Units after a number that Piper reads as letters or as another word ("10 min" is heard as
 # "ten men", "300 ms" as "three hundred M S", "16 kHz" as "sixteen KHC"): said in full. A
@@ -74,14 +74,14 @@ def split_first_clause(sentence: str, max_words: int = 12, min_words: int = 4) -
     if len(sentence.split()) <= max_words:
         return [sentence]
     pos = 0
-    for m in _CLAUSE.finditer(sentence):
+    for m in CLAUSE_BREAK.finditer(sentence):
         head = sentence[: m.start()].strip()
         if len(head.split()) >= min_words:
             pos = m.start()
             break
     if not pos:
         return [sentence]
-    head, tail = sentence[:pos].strip(), sentence[pos:].strip().lstrip("-\u2014 ").strip()
+    head, tail = sentence[:pos].strip(), sentence[pos:].strip().lstrip("-\u2013\u2014 ").strip()
     return [head, tail] if tail else [head]
 
 

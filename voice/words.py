@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+# Where a sentence parts into clauses: after a comma, semicolon or colon, or before a dash
+# (the TTS splits a long first sentence here; a follow-up quotes whole clauses).
+CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=[-\u2013\u2014]\s)")
+
 # A turn that ends on one of these is not over, whatever the punctuation says ("...and so.").
 UNFINISHED_ENDINGS = frozenset(
     [
