@@ -120,6 +120,21 @@ def test_a_probe_on_a_run_on_answer_reads_back_the_clause_on_the_point(answer, c
     assert quoted == quote and quoted in answer, probe
 
 
+def test_a_probe_is_tied_to_the_words_on_its_point_not_to_words_any_answer_says():
+    """'add' and 'before' tied the correction-rate probe to the sentence about the evaluation
+    set; the sentence that names the corrections is the one read back."""
+    from agent.followups import bank_follow_up
+
+    answer = (
+        "First, I would check whether the rise in corrections is real. I would slice the errors "
+        "by region and accent, and compare with the old model. Then I add those accents to the "
+        "evaluation set before the next release."
+    )
+    crit = load_bank().prompt("r2.accent_regression").criterion("canary_on_correction_rate")
+    probe = bank_follow_up(crit, answer)
+    assert probe.startswith('You mentioned "First, I would check whether the rise in corrections')
+
+
 @pytest.mark.parametrize("criterion", ["traffic_shape", "update_frequency"])
 def test_a_probe_on_a_point_not_touched_reads_back_the_answers_opening_clauses(criterion):
     """Nothing said touches the point: the probe names what the answer focused on, not a clause
