@@ -608,6 +608,20 @@ def test_units_are_said_in_full_not_read_as_letters_or_other_words():
     ]
 
 
+def test_the_debriefs_ids_are_shown_not_read_aloud():
+    """The debrief's points end with "(r3.sliding_window, window_invariant)" for a reader; Piper
+    read them as "r three dot sliding window, window invariant". Other asides are kept."""
+    pieces = speech_pieces(
+        "Three things to practise next:\n1. Keeps a running count of failures, updated as records "
+        "enter and leave. (r3.sliding_window, running_failure_count)\n2. Splits latency by stage "
+        "(queue, model, vocoder) at a threshold (0.5). (r2.tts_first_byte, split_latency_by_stage)"
+    )
+    said = " ".join(pieces)
+    assert "r3" not in said and "sliding" not in said and "tts first byte" not in said
+    assert "(queue, model, vocoder)" in said and "(0.5)" in said
+    assert said.endswith("at a threshold (0.5).")
+
+
 def test_file_device_output_is_sample_aligned_with_the_input(tmp_path):
     rate = 22050  # not the pipeline rate: OUT must still match IN sample for sample
     n = int(rate * 2.0)

@@ -13,6 +13,10 @@ from .words import CLAUSE_BREAK
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _MARKUP = re.compile(r"[`*_#>|]+")
+# "(r3.sliding_window, window_invariant)" after a point in the debrief: there for a reader to
+# look it up, read aloud as "r three dot sliding window, window invariant".
+_ID = r"[A-Za-z][A-Za-z0-9]*[._][\w.]*"
+_IDS_ASIDE = re.compile(rf"\s*\((?:{_ID})(?:,\s*{_ID})*\)")
 # Units after a number that Piper reads as letters or as another word ("10 min" is heard as
 # "ten men", "300 ms" as "three hundred M S", "16 kHz" as "sixteen KHC"): said in full. A
 # bare "s" needs the space ("the 1990s" stays), "x" none ("4x faster", not "4 x 3").
@@ -52,8 +56,9 @@ def _load_failure(voice: str, exc: BaseException) -> str:
 
 
 def clean_for_speech(text: str) -> str:
-    """Markdown and code punctuation are read aloud badly; drop them. Units are spelled out."""
-    text = _UNIT.sub(_unit_in_words, _MARKUP.sub(" ", text))
+    """Markdown and code punctuation are read aloud badly; drop them, and asides of ids. Units
+    are spelled out."""
+    text = _UNIT.sub(_unit_in_words, _MARKUP.sub(" ", _IDS_ASIDE.sub("", text)))
     return re.sub(r"\s+", " ", text).strip()
 
 
