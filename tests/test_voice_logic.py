@@ -622,6 +622,22 @@ def test_the_debriefs_ids_are_shown_not_read_aloud():
     assert said.endswith("at a threshold (0.5).")
 
 
+def test_a_coding_prompts_signature_is_said_as_words():
+    """ "Could you write def max_window_error_rate(records, window_seconds)" was read with "def"
+    as "deaf" and the parameters run into the name."""
+    pieces = speech_pieces(
+        "Let's see it in code. Could you write def max_window_error_rate(records, window_seconds) "
+        "and tell me how you would test it? Then write top_k_regressed_slices(baseline, "
+        "candidate, k)."
+    )
+    assert pieces == [
+        "Let's see it in code.",
+        "Could you write max window error rate, taking records and window seconds, and tell me "
+        "how you would test it?",
+        "Then write top k regressed slices, taking baseline, candidate and k.",
+    ]
+
+
 def test_file_device_output_is_sample_aligned_with_the_input(tmp_path):
     rate = 22050  # not the pipeline rate: OUT must still match IN sample for sample
     n = int(rate * 2.0)

@@ -17,6 +17,9 @@ _MARKUP = re.compile(r"[`*_#>|]+")
 # look it up, read aloud as "r three dot sliding window, window invariant".
 _ID = r"[A-Za-z][A-Za-z0-9]*[._][\w.]*"
 _IDS_ASIDE = re.compile(rf"\s*\((?:{_ID})(?:,\s*{_ID})*\)")
+# A coding prompt's signature, "def max_window_error_rate(records, window_seconds)": said as
+# "max window error rate, taking records and window seconds" (Piper read "def" as "deaf").
+_SIGNATURE = re.compile(r"(?:\bdef\s+)?\b([A-Za-z]\w*_\w*)\(([^()]*)\)")
 # Units after a number that Piper reads as letters or as another word ("10 min" is heard as
 # "ten men", "300 ms" as "three hundred M S", "16 kHz" as "sixteen KHC"): said in full. A
 # bare "s" needs the space ("the 1990s" stays), "x" none ("4x faster", not "4 x 3").
@@ -58,8 +61,21 @@ def _load_failure(voice: str, exc: BaseException) -> str:
 def clean_for_speech(text: str) -> str:
     """Markdown and code punctuation are read aloud badly; drop them, and asides of ids. Units
     are spelled out."""
-    text = _UNIT.sub(_unit_in_words, _MARKUP.sub(" ", _IDS_ASIDE.sub("", text)))
+    text = _SIGNATURE.sub(_signature_in_words, _IDS_ASIDE.sub("", text))
+    text = _UNIT.sub(_unit_in_words, _MARKUP.sub(" ", text))
+    text = re.sub(r",\s*(?=[.!?;:,])", "", text)  # the signature's comma before a full stop
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _signature_in_words(m: re.Match[str]) -> str:
+    name = m.group(1)
+    params = [re.split(r"[:=]", p)[0].strip() for p in m.group(2).split(",") if p.strip()]
+    if not all(p.isidentifier() for p in params):
+        return m.group(0)  # annotations with brackets: left as written
+    if not params:
+        return name
+    listed = params[0] if len(params) == 1 else f"{', '.join(params[:-1])} and {params[-1]}"
+    return f"{name}, taking {listed},"
 
 
 def _unit_in_words(m: re.Match[str]) -> str:
