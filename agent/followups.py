@@ -168,7 +168,7 @@ _ADDS_NOTHING = re.compile(
     r"|i'm not sure|not sure|no idea|i have no idea|i (?:can't|cannot) think of anything(?: else)?"
     r"|(?:let's|can we|could we|shall we|i'd like to) (?:move on|skip(?: this| it| this one)?)"
     r"(?: to the next (?:one|question))?"
-    r"|next question|(?:i'll )?pass|skip(?: it| this| this one)?)"
+    r"|next(?: question| one)?|(?:i'll )?pass|skip(?: it| this| this one)?)"
     r"(?: (?:sorry|please|honestly|to be honest|here|there|on this|on that))*$"
 )
 
@@ -179,7 +179,7 @@ def adds_nothing(answer: str) -> bool:
     return all(_ADDS_NOTHING.match(normalise(s)) for s in said)
 
 
-_SKIP = re.compile(r"\b(?:move on|skip|next question|pass)\b")
+_SKIP = re.compile(r"\b(?:move on|skip|next(?: question| one)?|pass)\b")
 
 
 def asks_to_skip(answer: str) -> bool:

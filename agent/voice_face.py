@@ -33,6 +33,7 @@ from voice.words import asks_to_repeat, only_thinking, word_count
 
 from .clarify import Clarifier, is_clarifying, time_left_phrase
 from .code_desk import CodeDesk
+from .followups import asks_to_skip
 
 QUESTION_KINDS = ("prompt", "follow_up")
 # Said once per question to a candidate who thought aloud and then went quiet.
@@ -169,6 +170,11 @@ class VoiceFace:
             self._caption("you", heard.text)
             if self._is_interjection(heard) and not heard.input_ended:
                 self._carry_forward(heard.text)
+                if asks_to_skip(heard.text):
+                    # "Next question, please." over the feedback or the strong answer (both
+                    # stay on screen): straight on to what comes next.
+                    self._say_rest(heard, from_question=True)
+                    continue
                 # After "Mm-hmm." or "Right." the interviewer simply goes on; after "Sorry,
                 # could you repeat that?" it picks the thread up again.
                 preface = "" if only_thinking(heard.text) else "As I was saying:"
@@ -394,13 +400,21 @@ class VoiceFace:
         short = word_count(heard.text) <= self._interjection_max_words
         return question_unheard and (short or asks_to_repeat(heard.text))
 
-    def _say_rest(self, heard: HeardTurn, preface: str = "") -> None:
-        if not heard.unspoken:
+    def _say_rest(
+        self, heard: HeardTurn, preface: str = "", *, from_question: bool = False
+    ) -> None:
+        """What the barge-in cut off; from_question: only from the next question on (the
+        section's introduction included), not the rest of the feedback or strong answer."""
+        rest = heard.unspoken
+        if from_question:
+            first = next((i for i, tag in enumerate(rest) if tag.kind in QUESTION_KINDS), 0)
+            rest = rest[first:]
+        if not rest:
             return
         self.conv.begin_reply()
         if preface:
             self.conv.say(preface, "notice")
-        self.conv.say_again(heard.unspoken)
+        self.conv.say_again(rest)
 
     def _tell_about_the_room(self) -> None:
         """Once: a candidate in a café should know why soft speech may not be heard, and one

@@ -239,7 +239,10 @@ def test_a_follow_up_answered_with_nothing_to_add_moves_on_with_the_score_standi
         ("Can we skip this one?", True),
         ("Can we move on to the next question?", True),
         ("I don't know. Let's move on.", True),
+        ("Next.", True),
+        ("Next one, please.", True),
         ("I don't know the exact number, but I would measure it per region.", False),
+        ("The next step is a canary.", False),
         ("Nothing is logged by default.", False),
         ("I would pass the audio through a VAD first.", False),
         ("Not sure. Maybe a canary with a latency gate.", False),
@@ -253,7 +256,7 @@ def test_an_answer_that_only_declines_is_told_from_one_that_says_something(answe
 
 @pytest.mark.parametrize(
     ("said", "moves_on"),
-    [("Can we skip this one?", True), ("Pass.", True), ("I don't know.", False)],
+    [("Can we skip this one?", True), ("Pass.", True), ("Next.", True), ("I don't know.", False)],
 )
 def test_asking_to_skip_a_question_moves_on_and_i_dont_know_is_probed(
     settings, clock, said, moves_on

@@ -1132,6 +1132,75 @@ def test_a_word_over_the_question_is_not_the_answer_and_the_question_is_finished
     assert out[int(cut_in_end / WIN_S) : int(answer_start / WIN_S)].any()
 
 
+_REVEAL = (
+    "Here is what a strong answer looks like. Freeze the rollout, route the affected regions "
+    "back to the old model, and compare the error rate by accent, device and app version. "
+    "Then add those accents to the release gate, so the next model is held to them."
+)
+
+
+class _RevealingSession(_ScriptedSession):
+    """The scripted exam whose first answer is scored aloud and its strong answer read out."""
+
+    def submit(self, answer, code=None, timing=None) -> _Reply:  # noqa: ANN001
+        reply = super().submit(answer, code, timing)
+        if len(self.answers) == 1:
+            reply.utterances[1:1] = [
+                _Utterance("Score 40 out of 100.", "feedback"),
+                _Utterance(_REVEAL, "reveal"),
+            ]
+        return reply
+
+
+def test_asking_for_the_next_question_over_the_strong_answer_goes_straight_to_it(
+    models, voice_bank, tmp_path
+):
+    """ "Next question, please." over the strong answer (it stays on screen) used to be heard
+    as "Mm-hmm": "As I was saying:" and the rest of the strong answer, then the question. Now
+    the question comes next; the words go in front of the next answer, as any said over it."""
+    from agent.voice_face import VoiceFace
+
+    rec = make_recording(
+        tmp_path / "skip.wav",
+        "piper-fast",
+        [
+            Answer(9.0, ["I would roll back first."]),
+            Answer(17.0, ["Next question, please."]),
+            Answer(26.0, ["A canary with a latency gate."]),
+        ],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    session = _RevealingSession()
+    conv = Conversation(FileAudioPort(rec.path, tmp_path / "out.wav"), models, VoiceConfig())
+    said_again: list[str] = []
+    say_again = conv.say_again
+
+    def note(tags):  # noqa: ANN001, ANN202
+        said_again.extend(tag.kind for tag in tags)
+        return say_again(tags)
+
+    conv.say_again = note
+    spoken: list[str] = []
+    say = conv.say
+
+    def say_and_note(text, kind="", **kw):  # noqa: ANN001, ANN202
+        spoken.append(text)
+        return say(text, kind, **kw)
+
+    conv.say = say_and_note
+    face = VoiceFace(session, conv)
+    face.run()
+    conv.close()
+    assert face.heard[1].reason == "interjection"
+    assert said_again and set(said_again) == {"prompt"} and "As I was saying:" not in spoken
+    assert len(session.answers) == 2
+    second = session.answers[1].lower()
+    assert second.index("next question") < second.index("canary")
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
+    assert figs.overlap_ms == 0
+
+
 _SECTION = "Round one."
 
 
