@@ -194,11 +194,10 @@ _CONNECTIVE_BREAK = re.compile(
 )
 # A quote read back starts and ends on words of its own: "the cost ceiling", not "and the cost
 # ceiling", "um the first thing" or "I pin down the constraints, who are the...".
-_LEADING = {"and", "but", "so", "then", "or", "also", "because", "plus", "um", "uh", "er", "erm"}
-_LEADING |= {"hmm", "well", "okay", "ok", "yeah", "right"}
-# Not "well" or "right", which end phrases of their own ("it works well", "to the right").
 _TRAILING = {"and", "but", "so", "or", "then", "because", "plus", "um", "uh", "er", "erm", "hmm"}
 _TRAILING |= {"yeah"}
+# At the start, also words that end phrases of their own ("it works well", "to the right").
+_LEADING = _TRAILING | {"also", "well", "okay", "ok", "right"}
 _QUOTE_WORDS = 12
 _SENTENCE_WORDS = 14  # a sentence this short is read back whole
 _MIN_QUOTE_WORDS = 3

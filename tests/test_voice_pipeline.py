@@ -783,6 +783,19 @@ def _scripted_exam(models, rec, out=None):  # noqa: ANN001, ANN202
     return _ScriptedSession(), Conversation(FileAudioPort(rec.path, out), models, VoiceConfig())
 
 
+def _note_said(conv):  # noqa: ANN001, ANN202
+    """What the interviewer is given to say through conv.say, in order, as it is said."""
+    spoken: list[str] = []
+    say = conv.say
+
+    def say_and_note(text, kind="", **kw):  # noqa: ANN001, ANN202
+        spoken.append(text)
+        return say(text, kind, **kw)
+
+    conv.say = say_and_note
+    return spoken
+
+
 def test_words_added_while_the_answer_is_scored_are_kept(models, voice_bank, tmp_path):
     from agent.voice_face import VoiceFace
 
@@ -1107,14 +1120,7 @@ def test_a_word_over_the_question_is_not_the_answer_and_the_question_is_finished
         bank=voice_bank,
     )
     session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
-    spoken: list[str] = []
-    say = conv.say
-
-    def say_and_note(text, kind="", **kw):  # noqa: ANN001, ANN202
-        spoken.append(text)
-        return say(text, kind, **kw)
-
-    conv.say = say_and_note
+    spoken = _note_said(conv)
     face = VoiceFace(session, conv)
     face.run()
     conv.close()
@@ -1171,8 +1177,8 @@ def test_asking_for_the_next_question_over_the_strong_answer_goes_straight_to_it
         tail_s=3.0,
         bank=voice_bank,
     )
+    _, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
     session = _RevealingSession()
-    conv = Conversation(FileAudioPort(rec.path, tmp_path / "out.wav"), models, VoiceConfig())
     said_again: list[str] = []
     say_again = conv.say_again
 
@@ -1181,14 +1187,7 @@ def test_asking_for_the_next_question_over_the_strong_answer_goes_straight_to_it
         return say_again(tags)
 
     conv.say_again = note
-    spoken: list[str] = []
-    say = conv.say
-
-    def say_and_note(text, kind="", **kw):  # noqa: ANN001, ANN202
-        spoken.append(text)
-        return say(text, kind, **kw)
-
-    conv.say = say_and_note
+    spoken = _note_said(conv)
     face = VoiceFace(session, conv)
     face.run()
     conv.close()

@@ -63,7 +63,6 @@ def clean_for_speech(text: str) -> str:
     are spelled out."""
     text = _SIGNATURE.sub(_signature_in_words, _IDS_ASIDE.sub("", text))
     text = _UNIT.sub(_unit_in_words, _MARKUP.sub(" ", text))
-    text = re.sub(r",\s*(?=[.!?;:,])", "", text)  # the signature's comma before a full stop
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -75,7 +74,9 @@ def _signature_in_words(m: re.Match[str]) -> str:
     if not params:
         return name
     listed = params[0] if len(params) == 1 else f"{', '.join(params[:-1])} and {params[-1]}"
-    return f"{name}, taking {listed},"
+    # A comma to close the aside, unless punctuation follows anyway ("..., taking k.").
+    follows = m.string[m.end() : m.end() + 1]
+    return f"{name}, taking {listed}" + ("" if follows in tuple(".!?;:,") else ",")
 
 
 def _unit_in_words(m: re.Match[str]) -> str:
