@@ -340,3 +340,32 @@ async def test_an_unreachable_llm_is_a_notice_not_a_crash(
         assert any("LLM" in m and "offline" in m for m in warnings)
         assert app.screen.scorecard["scorer"] == "offline"
     assert not errors(app)
+
+
+async def test_the_spoken_exam_without_a_sound_card_opens_in_text_and_says_why(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`interviewer voice` with no usable microphone falls back to this TUI. Its line on stderr
+    is hidden once the TUI takes the screen, so the TUI says why as it opens."""
+    from agent import cli
+
+    # No such device on any machine (and these have no sound card at all).
+    monkeypatch.setenv("INTERVIEWER_VOICE__INPUT_DEVICE", "no-such-microphone")
+    opened: dict = {}
+
+    def run_practice(settings, prompt_ids, resume, *, notice=None) -> int:  # the TUI, below
+        opened.update(prompt_ids=prompt_ids, notice=notice)
+        return 0
+
+    monkeypatch.setattr("agent.tui.run_practice", run_practice)
+    assert cli.main(["voice", "--prompts", "warmup.constraints"]) == 0
+    assert "falling back to the text exam" in capsys.readouterr().err
+    assert opened["prompt_ids"] == ["warmup.constraints"]
+    notice = opened["notice"]
+    assert notice.endswith("the exam is in text instead.") and notice[0].isupper()
+
+    app = _app(prompt_ids=["warmup.constraints"], notice=notice)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: idle(app))
+        assert "Before you draw a single architecture box" in screen_text(app)
+        assert [n.message for n in app._notifications if n.severity == "warning"] == [notice]

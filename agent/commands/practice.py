@@ -24,7 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, *, notice: str | None = None) -> int:
+    """`notice`: one line the TUI shows as it opens (why the spoken exam became this one)."""
     settings = settings_from(args)
     bank = bank_from(args, settings)
     prompt_ids = parse_prompt_ids(args.prompts, bank)
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
             raise CliError(
                 f"the TUI is not available ({exc}); use --headless --answers PATH"
             ) from exc
-        return int(run_practice(settings, prompt_ids, args.resume) or 0)
+        return int(run_practice(settings, prompt_ids, args.resume, notice=notice) or 0)
 
     if not args.answers:
         raise CliError("--headless needs --answers PATH (JSONL of candidate turns)")

@@ -62,9 +62,9 @@ def run(args: argparse.Namespace) -> int:
     prompt_ids = parse_prompt_ids(args.prompts, bank)
     if args.code_dir:
         _check_code_dir(Path(args.code_dir).expanduser())
-    port = _open_port(args)
+    port, why = _open_port(args)
     if port is None:
-        return _text_exam(args)
+        return _text_exam(args, why)
     from voice.audio import AudioFileError
     from voice.conversation import Conversation, Models
     from voice.echo import EchoGate
@@ -207,27 +207,30 @@ def _build_index_aside(bank_path: str, index_dir: Path) -> None:
         )
 
 
-def _open_port(args: argparse.Namespace):  # -> AudioPort | None
+def _open_port(args: argparse.Namespace):  # -> (AudioPort | None, why not)
     from voice.audio import AudioFileError
     from voice.ports import AudioDeviceUnavailable, FileAudioPort, SoundDevicePort
 
     if args.mic_file:
         try:
-            return FileAudioPort(args.mic_file, args.record_output, realtime=args.realtime)
+            return FileAudioPort(args.mic_file, args.record_output, realtime=args.realtime), ""
         except AudioFileError as exc:
             raise CliError(str(exc)) from exc
     settings = settings_from(args)
     try:
         port = SoundDevicePort(settings.voice.input_device, settings.voice.output_device)
         port.start()
-        return port
+        return port, ""
     except AudioDeviceUnavailable as exc:
         notice(f"falling back to the text exam: {exc}")
-        return None
+        return None, str(exc)
 
 
-def _text_exam(args: argparse.Namespace) -> int:
-    from ..cli import main
+def _text_exam(args: argparse.Namespace, why: str) -> int:
+    """The exam in the TUI. The line on stderr is hidden once the TUI takes the screen, so the
+    TUI says it too: a candidate who sat down to talk should not wonder why nobody speaks."""
+    from ..cli import build_parser
+    from . import practice
 
     argv = ["practice"]
     if getattr(args, "config", None):
@@ -236,7 +239,10 @@ def _text_exam(args: argparse.Namespace) -> int:
         argv += ["--prompts", args.prompts]
     if args.resume:
         argv += ["--resume", args.resume]
-    return main(argv)
+    text_args = build_parser().parse_args(argv)
+    return practice.run(
+        text_args, notice=f"{why[:1].upper()}{why[1:]}: the exam is in text instead."
+    )
 
 
 def _upcoming_texts(bank, prompt_ids: list[str] | None):  # noqa: ANN001

@@ -12,7 +12,9 @@ from typing import Any
 __all__ = ["run_practice", "run_review"]
 
 
-def run_practice(settings: Any, prompt_ids: list[str] | None, resume: str | None) -> int:
+def run_practice(
+    settings: Any, prompt_ids: list[str] | None, resume: str | None, *, notice: str | None = None
+) -> int:
     """The exam in text. Returns the exit code; a session left unfinished stays resumable.
 
     When the candidate leaves before the end, the last line on stderr is `paused: SESSION_ID`
@@ -26,7 +28,7 @@ def run_practice(settings: Any, prompt_ids: list[str] | None, resume: str | None
     from .quiet import stderr_to_file
 
     with stderr_to_file(data_home() / "logs" / "tui.log"):
-        app = PracticeApp(settings, prompt_ids=prompt_ids, resume=resume)
+        app = PracticeApp(settings, prompt_ids=prompt_ids, resume=resume, notice=notice)
         app.run()
     code = app.return_code or 0
     if app.error:

@@ -28,6 +28,7 @@ class PracticeApp(App[None]):
         clock: Any = None,
         bank: Any = None,
         theme: str | None = None,
+        notice: str | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -39,6 +40,8 @@ class PracticeApp(App[None]):
         self.finished = False
         # Why the exam could not open (an unknown session to resume), printed after the app.
         self.error: str | None = None
+        # Shown as the app opens: why `interviewer voice` came up in text (no sound card).
+        self.notice = notice
         if theme:
             self.theme = theme
 
@@ -51,6 +54,8 @@ class PracticeApp(App[None]):
         return self._bank
 
     def on_mount(self) -> None:
+        if self.notice:
+            self.notify(self.notice, severity="warning", timeout=15)
         if self.prompt_ids or self.resume:
             self._interview(StartChoice(self.prompt_ids, self.resume))
         else:
