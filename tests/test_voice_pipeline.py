@@ -667,7 +667,9 @@ def test_record_output_matches_the_mic_file_length_and_rate(models, recordings, 
     assert np.abs(out).max() > 0.1
 
 
-def test_voice_command_pauses_when_the_mic_file_ends(models, recordings, tmp_path, capsys):
+def test_voice_command_pauses_when_the_mic_file_ends_and_resumes_where_it_left_off(
+    models, recordings, tmp_path, capsys
+):
     from agent.cli import main
 
     rec = recordings["piper-slow"]
@@ -685,6 +687,8 @@ def test_voice_command_pauses_when_the_mic_file_ends(models, recordings, tmp_pat
     )
     captured = capsys.readouterr()
     assert code == 3
+    pending = captured.out.strip().splitlines()[-1]  # the follow-up the file ended on
+    assert pending.startswith("interviewer: ") and pending.endswith("?")
     last = captured.err.strip().splitlines()[-1]
     assert last.startswith("paused: ")
     session_id = last.split()[1]
@@ -696,6 +700,23 @@ def test_voice_command_pauses_when_the_mic_file_ends(models, recordings, tmp_pat
     turn = transcript["turns"][0]
     assert "latency budget" in (turn["candidate"] or "").lower()
     assert {"vad_end_of_turn", "asr_final", "score"} <= turn["timing"].keys()
+
+    # `--resume` with the next recording: the interviewer says where it left off, asks what
+    # was pending again (unheard: the input had ended), and the answer joins the same session.
+    again = tmp_path / "resumed_out.wav"
+    args = ["--mic-file", str(recordings["espeak-us-f"].path), "--record-output", str(again)]
+    code = main(["voice", "--resume", session_id, *args])
+    captured = capsys.readouterr()
+    assert code in (0, 3), captured.err
+    said = [line for line in captured.out.splitlines() if line.startswith("interviewer: ")]
+    assert said[0].startswith("interviewer: Welcome back. We were on Before the boxes")
+    assert said[1] == pending
+    out = read_wav_at(again)
+    assert np.abs(out[: 3 * PIPELINE_RATE]).max() > 0.1  # said before the candidate spoke
+    assert main(["export", session_id, "--format", "json"]) == 0
+    answers = [t["candidate"] for t in json.loads(capsys.readouterr().out)["turns"]]
+    assert len([a for a in answers if a]) == 2 and answers[0] == turn["candidate"]
+    assert word_error_rate(" ".join(ANSWER), answers[-1] or "") <= 0.35  # espeak, tiny.en
 
 
 def test_the_candidate_going_on_while_the_answer_is_scored_is_heard(models, recordings, tmp_path):
