@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
 from voice.conversation import Conversation, HeardTurn
-from voice.words import asks_to_repeat, only_thinking, word_count
+from voice.words import asks_to_repeat, asks_to_stop, only_thinking, word_count
 
 from .clarify import Clarifier, is_clarifying, time_left_phrase
 from .code_desk import CodeDesk
@@ -40,6 +40,11 @@ QUESTION_KINDS = ("prompt", "follow_up")
 TAKE_YOUR_TIME = "Take your time."
 # Before the question, said again to a candidate who asked for it.
 SAY_AGAIN = "Sure."
+# To "Can we stop here?": the session is paused, as Ctrl+C pauses it.
+STOP_HERE = (
+    "Of course, we'll stop here. Everything so far is saved, and when you come back we'll "
+    "pick up where we left off."
+)
 # Under this many dB over the room's steady noise, tiny.en loses words: one answer 7.8 dB over
 # a hiss came back with WER 0.07, 5.2 dB over it 0.30, 2.7 dB over it 0.86.
 HARD_TO_HEAR_DB = 8.0
@@ -88,6 +93,7 @@ class VoiceExamResult:
     session_id: str
     finished: bool
     turns: int
+    stopped: bool = False  # the candidate asked to stop for now
 
 
 class VoiceFace:
@@ -138,7 +144,7 @@ class VoiceFace:
         self.heard: list[HeardTurn] = []
 
     def run(self) -> VoiceExamResult:
-        submitted = 0
+        submitted, stopped = 0, False
         t0 = time.perf_counter()
         reply = self.session.opening()
         self._speak(reply, score_ms=(time.perf_counter() - t0) * 1000)
@@ -168,6 +174,11 @@ class VoiceFace:
                     break
                 continue
             self._caption("you", heard.text)
+            if asks_to_stop(heard.text):
+                # A request, not an answer (nothing is scored), over the interviewer or not.
+                self._say_notice(STOP_HERE)
+                stopped = True
+                break
             if self._is_interjection(heard) and not heard.input_ended:
                 self._carry_forward(heard.text)
                 if asks_to_skip(heard.text):
@@ -228,9 +239,9 @@ class VoiceFace:
             self.session.add_to_last_answer(self._carry)
             self._carry = ""
         finished = bool(self.session.finished)
-        if finished and not self.conv.input_ended:
+        if (finished or stopped) and not self.conv.input_ended:
             self.conv.drain()
-        return VoiceExamResult(self.session.session_id, finished, submitted)
+        return VoiceExamResult(self.session.session_id, finished, submitted, stopped)
 
     def settle(self, timeout: float = 10.0) -> None:
         """Wait for an answer still being scored (Ctrl+C lands mid-submit): the session is

@@ -369,3 +369,21 @@ async def test_the_spoken_exam_without_a_sound_card_opens_in_text_and_says_why(
         await wait_for(pilot, lambda: idle(app))
         assert "Before you draw a single architecture box" in screen_text(app)
         assert [n.message for n in app._notifications if n.severity == "warning"] == [notice]
+
+
+async def test_asking_to_stop_is_told_how_and_nothing_is_scored(home: Path) -> None:
+    """Typed "Can we stop here for today?" was met with "Sure, go ahead." (asking leave to go
+    about it a way): it is told that ctrl+q keeps the session, and the question stays open."""
+    app = _app(prompt_ids=["warmup.constraints"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: idle(app))
+        await type_text(pilot, "Can we stop here for today?")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: idle(app))
+        shown = screen_text(app)
+        assert "Press ctrl+q" in shown and f"--resume {app.session_id}" in shown
+        assert "go ahead" not in shown.lower()
+        assert interview(app).pending.kind == "prompt"
+        await pilot.press("ctrl+q")
+    assert TranscriptStore().load(app.session_id).status in ("active", "paused")
+    assert not [t for t in TranscriptStore().load(app.session_id).turns if t.candidate]

@@ -30,6 +30,7 @@ from voice.words import (
     asks_for_time,
     asks_leave,
     asks_to_repeat,
+    asks_to_stop,
     ends_unfinished,
     find_end_phrase,
     only_thinking,
@@ -401,6 +402,34 @@ def test_a_request_or_a_question_to_the_interviewer_is_told_from_an_answer(text,
     """A request to hear the question again is checked first, so it may read as a question too."""
     assert asks_to_repeat(text) is repeat
     assert asks_a_question(text) is question
+
+
+@pytest.mark.parametrize(
+    ("text", "stop"),
+    [
+        ("Can we stop here?", True),
+        ("Sorry, I have to go.", True),
+        ("I've got to go, sorry.", True),
+        ("Um, can we end the session here?", True),
+        ("Okay, let's stop there for today.", True),
+        ("Let's call it a day.", True),
+        ("Could we continue this tomorrow?", True),
+        ("Pause the interview, please.", True),
+        # Ending an answer, not the exam.
+        ("I'll stop there.", False),
+        ("Let me stop there.", False),
+        ("That's my answer, I'll stop here.", False),
+        # Answers, and asking for time.
+        ("Let's stop the rollout.", False),
+        ("Stop.", False),
+        ("I'd like to pause the rollout.", False),
+        ("I have to go with the cascaded design.", False),
+        ("Can we pause for a second?", False),
+        ("Let's stop here and think about the latency budget first, then privacy.", False),
+    ],
+)
+def test_a_request_to_stop_for_now_is_told_from_an_answer(text, stop):
+    assert asks_to_stop(text) is stop
 
 
 @pytest.mark.parametrize(

@@ -719,6 +719,43 @@ def test_voice_command_pauses_when_the_mic_file_ends_and_resumes_where_it_left_o
     assert word_error_rate(" ".join(ANSWER), answers[-1] or "") <= 0.35  # espeak, tiny.en
 
 
+def test_asking_to_stop_for_today_pauses_the_session_after_saying_so(
+    models, voice_bank, tmp_path, capsys
+):
+    """ "Can we stop here for today?" was scored as an answer (weak) and the exam went on: a
+    candidate away from the keyboard had no way to stop. It pauses the session, as Ctrl+C
+    does, once the interviewer has said so; nothing is scored."""
+    from agent.cli import main
+    from agent.voice_face import STOP_HERE
+
+    rec = make_recording(
+        tmp_path / "stop.wav",
+        "piper-slow",
+        [Answer(30.0, ["Can we stop here for today?"])],
+        tail_s=12.0,
+        bank=voice_bank,
+    )
+    out_path = tmp_path / "out.wav"
+    args = ["--mic-file", str(rec.path), "--record-output", str(out_path)]
+    code = main(["voice", "--prompts", "warmup.constraints", *args])
+    captured = capsys.readouterr()
+    assert code == 3, captured.err
+    captions = captured.out.strip().splitlines()
+    assert captions[-1] == f"interviewer: {STOP_HERE}"
+    assert captions[-2].startswith("you: ") and "stop" in captions[-2].lower()
+    session_id = captured.err.strip().splitlines()[-1].removeprefix("paused: ")
+    assert f"interviewer voice --resume {session_id}" in captured.err
+    # Said once the candidate stopped, and to its end: then nothing more.
+    out = read_wav_at(out_path)
+    spoken = speech_regions(out)
+    after = [(a, b) for a, b in spoken if a > rec.regions[0][1]]
+    assert after and after[-1][1] < out.size / PIPELINE_RATE - 2.0
+    assert main(["export", session_id, "--format", "json"]) == 0
+    transcript = json.loads(capsys.readouterr().out)
+    assert transcript["status"] == "paused"
+    assert not [t for t in transcript["turns"] if t.get("candidate")]
+
+
 def test_the_candidate_going_on_while_the_answer_is_scored_is_heard(models, recordings, tmp_path):
     """Scoring runs beside the loop: speech before the reply is ready is the candidate's turn."""
     rec = recordings["resumed"]

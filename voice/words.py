@@ -230,6 +230,37 @@ def asks_to_repeat(text: str) -> bool:
     )
 
 
+# "Can we stop here?", "I have to go.", "Let's call it a day.": the candidate asks to end the
+# session for now (at the keyboard, Ctrl+C does it). The whole request, ending on its last
+# word: "I'll stop there." and "Let me stop there." end an answer, not the exam, and "Let's
+# stop the rollout." is an answer; "Can we pause for a second?" asks for time.
+_STOP_WHO = (
+    r"(?:let's|let us|can we|could we|shall we|should we|maybe we|we can|we could|we should"
+    r"|i need to|i have to|i've got to|i got to|i must|i'll have to|i'm going to have to"
+    r"|i'd like to|i would like to|i want to)"
+)
+_STOP_WHAT = r"(?:stop|pause|end|finish|wrap up|break off|take a break|call it a day)"
+_STOP_SESSION = r"(?: (?:the|this|our|my) (?:mock )?(?:interview|exam|session|practice))"
+_STOP_WHEN = r"(?: (?:here|now|there|for now|for today|today|please|then|sorry|thanks|thank you))"
+_STOP_REQUEST = re.compile(
+    rf"\b{_STOP_WHO} {_STOP_WHAT}{_STOP_SESSION}?{_STOP_WHEN}*$"
+    rf"|^(?:please )?(?:stop|pause|end|finish){_STOP_SESSION}{_STOP_WHEN}*$"
+    rf"|\bi(?: need| have| got|'ve got| must) to (?:go|leave|run){_STOP_WHEN}*$"
+    rf"|\b(?:continue|finish|resume|pick (?:this|it) up) (?:this |it )?"
+    rf"(?:later|tomorrow|another time|another day)(?: please)?$"
+)
+
+
+def asks_to_stop(text: str) -> bool:
+    """True when the words are a short request to stop the session for now."""
+    words = normalise(text)
+    return (
+        bool(words)
+        and len(words.split()) <= MAX_REQUEST_WORDS
+        and bool(_STOP_REQUEST.search(words))
+    )
+
+
 # "Is this on the device or in the cloud?": a candidate pinning down the problem before they
 # answer, as the exam asks them to. Whisper's question mark alone is not enough ("Latency?").
 _QUESTION_WORDS = frozenset(

@@ -129,6 +129,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     session.pause()
     session.close()
+    if interrupted or (result is not None and result.stopped):
+        notice(f"your session is saved; `interviewer voice --resume {session.session_id}` goes on")
     sys.stderr.write(f"paused: {session.session_id}\n")
     sys.stderr.flush()
     if interrupted:

@@ -20,6 +20,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Label, LoadingIndicator, Static, TextArea
 
+from voice.words import asks_to_stop
+
 from ..clarify import Clarifier, is_clarifying
 from .gate import SessionGate
 from .render import as_dict, field, mmss, run_result_content, verdict_line
@@ -437,6 +439,9 @@ class InterviewScreen(Screen[None]):
         if not answer and not (code and code.strip()):
             self.notify("Type an answer first.", severity="warning")
             return
+        if (code is None or self._untouched(code)) and asks_to_stop(answer):
+            self._how_to_stop(answer)
+            return
         if (code is None or self._untouched(code)) and is_clarifying(answer):
             self._clarify(answer)
             return
@@ -457,6 +462,21 @@ class InterviewScreen(Screen[None]):
         remaining = None if status is None else status[1] - status[0]
         self._add(Turn("interviewer", self._clarifier.reply(asked, remaining)))
         self._asked_first = f"{self._asked_first} {asked}".strip()
+        self._focus_editor()
+
+    def _how_to_stop(self, asked: str) -> None:
+        """ "Can we stop here?" typed: it was met with "Sure, go ahead." and nothing else. It is
+        told how (ctrl+q keeps the session), and nothing is scored."""
+        self.query_one("#answer", TextArea).text = ""
+        self._add(Turn("candidate", asked))
+        session_id = self.gate.session_id if self.gate else ""
+        self._add(
+            Turn(
+                "interviewer",
+                "Of course. Press ctrl+q: everything so far is saved, and `interviewer practice "
+                f"--resume {session_id}` picks up where we left off.",
+            )
+        )
         self._focus_editor()
 
     def _with_questions(self, answer: str) -> str:
