@@ -224,7 +224,7 @@ class ExamSession:
         prompt = self.bank.prompt(pending.prompt_id)
         welcome = Utterance(
             kind="intro",
-            text=f"Welcome back. We were on {prompt.title}; here is where we left off.",
+            text=f'Welcome back. We were on "{prompt.title}"; here is where we left off.',
         )
         again = Utterance(
             kind=pending.kind,

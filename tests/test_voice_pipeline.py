@@ -709,7 +709,10 @@ def test_voice_command_pauses_when_the_mic_file_ends_and_resumes_where_it_left_o
     captured = capsys.readouterr()
     assert code in (0, 3), captured.err
     said = [line for line in captured.out.splitlines() if line.startswith("interviewer: ")]
-    assert said[0].startswith("interviewer: Welcome back. We were on Before the boxes")
+    assert (
+        said[0]
+        == 'interviewer: Welcome back. We were on "Before the boxes"; here is where we left off.'
+    )
     assert said[1] == pending
     out = read_wav_at(again)
     assert np.abs(out[: 3 * PIPELINE_RATE]).max() > 0.1  # said before the candidate spoke
