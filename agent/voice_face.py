@@ -29,7 +29,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
 from voice.conversation import Conversation, HeardTurn
-from voice.words import asks_to_repeat, asks_to_stop, only_thinking, word_count
+from voice.words import (
+    asks_to_repeat,
+    asks_to_slow_down,
+    asks_to_stop,
+    only_thinking,
+    word_count,
+)
 
 from .clarify import Clarifier, is_clarifying, time_left_phrase
 from .code_desk import CodeDesk
@@ -40,6 +46,9 @@ QUESTION_KINDS = ("prompt", "follow_up")
 TAKE_YOUR_TIME = "Take your time."
 # Before the question, said again to a candidate who asked for it.
 SAY_AGAIN = "Sure."
+# To "Could you speak more slowly?", before what it says again at the slower pace.
+SLOWER_NOW = "Sure, I'll slow down."
+SLOWEST_ALREADY = "Sure."  # as slow as it goes: said again at that pace
 # To "Can we stop here?": the session is paused, as Ctrl+C pauses it.
 STOP_HERE = (
     "Of course, we'll stop here. Everything so far is saved, and when you come back we'll "
@@ -179,6 +188,16 @@ class VoiceFace:
                 self._say_notice(STOP_HERE)
                 stopped = True
                 break
+            if asks_to_slow_down(heard.text) and not heard.input_ended:
+                # Slower from now on, and what was cut off (or the question) said again at the
+                # new pace. The words go in front of the answer, as a request to repeat does.
+                self._carry_forward(heard.text)
+                preface = SLOWER_NOW if self.conv.slow_down() else SLOWEST_ALREADY
+                if heard.barged_in and heard.unspoken:
+                    self._say_rest(heard, preface=preface)
+                else:
+                    self._say_question_again(preface=preface)
+                continue
             if self._is_interjection(heard) and not heard.input_ended:
                 self._carry_forward(heard.text)
                 if asks_to_skip(heard.text):
@@ -388,10 +407,10 @@ class VoiceFace:
         self.conv.begin_reply()
         self._say(text, "notice")
 
-    def _say_question_again(self, *, acked: bool) -> None:
+    def _say_question_again(self, *, acked: bool = False, preface: str = SAY_AGAIN) -> None:
         self.conv.begin_reply()
-        if not acked:  # after an "Okay." (the turn ended the usual way), straight to it
-            self._say(SAY_AGAIN, "notice")
+        if not acked or preface != SAY_AGAIN:  # after an "Okay.", straight to the question
+            self._say(preface, "notice")
         for text in self._asked:
             self._say(text, "prompt")
 

@@ -30,6 +30,7 @@ from voice.words import (
     asks_for_time,
     asks_leave,
     asks_to_repeat,
+    asks_to_slow_down,
     asks_to_stop,
     ends_unfinished,
     find_end_phrase,
@@ -402,6 +403,26 @@ def test_a_request_or_a_question_to_the_interviewer_is_told_from_an_answer(text,
     """A request to hear the question again is checked first, so it may read as a question too."""
     assert asks_to_repeat(text) is repeat
     assert asks_a_question(text) is question
+
+
+@pytest.mark.parametrize(
+    ("text", "slower"),
+    [
+        ("Could you speak more slowly?", True),
+        ("Sorry, you're talking too fast.", True),
+        ("Slower, please.", True),
+        ("A bit slower, please.", True),
+        ("Sorry, could you repeat that more slowly?", True),
+        ("Can you go a bit slower?", True),
+        # Answers that say such words.
+        ("The model is too fast for the device.", False),
+        ("It would slow down the pipeline.", False),
+        ("Slower models cost more.", False),
+        ("I would slow down the rollout.", False),
+    ],
+)
+def test_a_request_to_speak_more_slowly_is_told_from_an_answer(text, slower):
+    assert asks_to_slow_down(text) is slower
 
 
 @pytest.mark.parametrize(

@@ -1337,6 +1337,49 @@ def test_a_request_or_a_question_before_the_answer_is_answered_not_scored(
     assert not out[int(answer_start / WIN_S) : int((answer_start + 1.0) / WIN_S)].any()
 
 
+def test_asked_to_speak_more_slowly_the_interviewer_says_the_question_again_slower(
+    models, voice_bank, tmp_path
+):
+    """ "Could you speak more slowly?" was taken for a clarifying question ("Good question.
+    Make the assumption you think is most reasonable..."). The interviewer now says "Sure,
+    I'll slow down." and the question again, at a slower pace (and keeps it), with no "Okay."
+    first; the words go in front of the answer, as a request to repeat does."""
+    from agent.voice_face import SLOWER_NOW, VoiceFace
+
+    rec = make_recording(
+        tmp_path / "slower.wav",
+        "piper-fast",
+        [
+            Answer(5.0, ["Could you speak more slowly?"]),
+            Answer(16.0, ["I would roll back first."]),
+            Answer(26.0, ["A canary."]),
+        ],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    captions = io.StringIO()
+    face = VoiceFace(session, conv, captions=captions)
+    face.run()
+    conv.close()
+    said = captions.getvalue()
+    assert said.count(_QUESTION) == 2 and f"interviewer: {SLOWER_NOW}" in said
+    assert "Good question" not in said
+    assert face.heard[0].reason == "repeat_request" and not face.heard[0].acknowledged
+    assert len(session.answers) == 2
+    first = session.answers[0].lower()
+    assert first.index("slowly") < first.index("roll back")
+    # Said again slower: more speech than the same words at the voice's own pace.
+    (_, asked_end), (answer_start, _) = speech_regions(read_wav_at(rec.path))[:2]
+    out = activity(read_wav_at(tmp_path / "out.wav"))
+    again_s = out[int(asked_end / WIN_S) : int(answer_start / WIN_S)].sum() * WIN_S
+    usual = np.concatenate([models.synth.synthesize(t) for t in (SLOWER_NOW, _QUESTION)])
+    usual_s = activity(usual).sum() * WIN_S
+    assert again_s > 1.1 * usual_s, (again_s, usual_s)
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
+    assert figs.overlap_ms == 0
+
+
 def test_asking_to_skip_the_question_is_the_answer_the_exam_moves_on_from(
     models, voice_bank, tmp_path
 ):

@@ -189,6 +189,11 @@ class Conversation:
             if tag.kind != "ack":
                 self.speaker.queue_frame(SpeakFrame(tag))
 
+    def slow_down(self) -> bool:
+        """The candidate asked the interviewer to speak more slowly (False: it already does
+        as slowly as it goes)."""
+        return self.speaker.slow_down()
+
     def acknowledge(self) -> bool:
         """Say a short pre-synthesized "Okay." now (False when there is none to say)."""
         if not self._acks:

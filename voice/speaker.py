@@ -31,7 +31,12 @@ from .processor import FrameProcessor
 
 
 class SpeechSynth(Protocol):
-    def synthesize(self, text: str) -> np.ndarray: ...
+    def synthesize(self, text: str, *, pace: float = 1.0) -> np.ndarray: ...
+
+
+# "Could you speak more slowly?": each request slows the interviewer by this much, to a limit.
+SLOWER = 1.3
+SLOWEST = 1.7
 
 
 _SPEAK, _WARM = 0, 1
@@ -52,7 +57,8 @@ class Speaker(FrameProcessor):
         self._inflight: SpeechTag | None = None
         self._held: list[Unplayed] = []  # audio taken off the port during a pause
         self._paused = False
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache: OrderedDict[tuple[float, str], np.ndarray] = OrderedDict()
+        self._pace = 1.0  # more than 1: slower than the voice's own pace
         self._cache_size = cache_size
         self.unspoken: list[SpeechTag] = []  # what the last interruption cut off, in order
         self.first_audio_ms: float | None = None
@@ -141,7 +147,15 @@ class Speaker(FrameProcessor):
 
     def cached(self, text: str) -> bool:
         with self._lock:
-            return text in self._cache
+            return (self._pace, text) in self._cache
+
+    def slow_down(self) -> bool:
+        """Say what comes next more slowly (audio warmed at the old pace is not used). False
+        when it is already as slow as it goes."""
+        with self._lock:
+            pace = min(round(self._pace * SLOWER, 3), SLOWEST)
+            slowed, self._pace = pace > self._pace, pace
+            return slowed
 
     def close(self, timeout: float = 30.0) -> None:
         """Stop the worker once its current synthesis is done (it is never cut mid-call: a
@@ -152,12 +166,13 @@ class Speaker(FrameProcessor):
     # -- worker -------------------------------------------------------------------------------
     def _audio_for(self, text: str) -> np.ndarray:
         with self._lock:
-            hit = self._cache.get(text)
+            key = (self._pace, text)
+            hit = self._cache.get(key)
         if hit is not None:
             return hit
-        audio = self._synth.synthesize(text)
+        audio = self._synth.synthesize(text, pace=key[0])
         with self._lock:
-            self._cache[text] = audio
+            self._cache[key] = audio
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return audio

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -140,8 +141,12 @@ class Synthesizer:
         self._syn = SynthesisConfig(length_scale=cfg.tts_length_scale, volume=0.8)
         self.native_rate = int(self._voice.config.sample_rate)
 
-    def synthesize(self, text: str) -> np.ndarray:
-        chunks = [c.audio_float_array for c in self._voice.synthesize(text, syn_config=self._syn)]
+    def synthesize(self, text: str, *, pace: float = 1.0) -> np.ndarray:
+        """pace: more than 1 speaks more slowly (Piper's length_scale, times this)."""
+        syn = self._syn
+        if pace != 1.0:
+            syn = dataclasses.replace(syn, length_scale=syn.length_scale * pace)
+        chunks = [c.audio_float_array for c in self._voice.synthesize(text, syn_config=syn)]
         if not chunks:
             return np.zeros(0, dtype=np.float32)
         audio = resample(np.concatenate(chunks), self.native_rate, PIPELINE_RATE)

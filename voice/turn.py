@@ -24,6 +24,7 @@ from .words import (
     asks_a_question,
     asks_for_time,
     asks_to_repeat,
+    asks_to_slow_down,
     ends_on_stray_punctuation,
     ends_sentence,
     find_end_phrase,
@@ -264,7 +265,8 @@ class TurnTaker:
             return None
         # A whole phrase, which the fast words hear well enough: no holding every short answer
         # for the full transcript (one missed ends as usual, and is still answered).
-        if asks_to_repeat(full or transcript.text):
+        said = full or transcript.text
+        if asks_to_repeat(said) or asks_to_slow_down(said):  # "Slower, please.": say it again
             return "repeat_request"
         # "Is this on the device?", after the pause that ends an answer (a rhetorical question
         # may lead into one). Not on the fast words, which hear "Okay, let me think." as

@@ -230,6 +230,32 @@ def asks_to_repeat(text: str) -> bool:
     )
 
 
+# "Could you speak more slowly?", "Slower, please.", "You're talking too fast.": the interviewer
+# slows down and says it again. A request, not "The model is too fast for the device."
+_SLOWER_REQUEST = re.compile(
+    r"\b(?:can|could|would|will) you (?:please )?(?:speak|talk|go|read|say (?:it|that)|ask (?:it|that))"
+    r"(?: a (?:little|bit))?(?: more)? (?:slowly|slower)\b"
+    r"|\b(?:can|could|would|will) you (?:please )?slow down\b"
+    r"|\b(?:repeat|say|read|ask) (?:it|that|the question)(?: again)? (?:a (?:little|bit) )?"
+    r"(?:more slowly|slower)\b"
+    r"|\b(?:you're|you are) (?:speaking|talking|going|reading) (?:a (?:little|bit) )?"
+    r"(?:too|very|so|really) fast\b"
+    r"|^(?:sorry |please |um |uh )*(?:slow down|slower|more slowly|(?:speak|talk) (?:more slowly|slower))"
+    r"(?: a (?:little|bit))?(?: please)?$"
+    r"|^(?:sorry |please |um |uh )*a (?:little|bit) (?:slower|more slowly)(?: please)?$"
+)
+
+
+def asks_to_slow_down(text: str) -> bool:
+    """True when the words are a short request to the interviewer to speak more slowly."""
+    words = normalise(text)
+    return (
+        bool(words)
+        and len(words.split()) <= MAX_REQUEST_WORDS
+        and bool(_SLOWER_REQUEST.search(words))
+    )
+
+
 # "Can we stop here?", "I have to go.", "Let's call it a day.": the candidate asks to end the
 # session for now (at the keyboard, Ctrl+C does it). The whole request, ending on its last
 # word: "I'll stop there." and "Let me stop there." end an answer, not the exam, and "Let's
