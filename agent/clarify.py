@@ -7,7 +7,14 @@ request for a hint is declined, as the strong answer stays hidden.
 
 from __future__ import annotations
 
-from voice.words import asks_a_question, asks_about_time, asks_for_a_hint, asks_leave
+from voice.words import (
+    asks_a_question,
+    asks_about_time,
+    asks_for_a_hint,
+    asks_if_heard,
+    asks_leave,
+    normalise,
+)
 
 from .followups import asks_to_skip
 
@@ -18,6 +25,21 @@ YOUR_CALL = (
 # "Can I start with the requirements?"
 GO_AHEAD = "Sure, go ahead."
 NO_HINTS = "No hints in this exam, I'm afraid. Tell me how you would start."
+GO_ON = "Go ahead whenever you're ready."
+_GREETING = frozenset({"hello", "hi", "hey", "um", "uh", "okay", "sorry"})
+
+
+def presence_reply(asked: str, *, go_ahead: bool = True) -> str:
+    """To "Can you hear me?", "Are you still there?" or "Hello?"; go_ahead: the candidate has
+    the floor (not while the interviewer is still saying something)."""
+    words = set(normalise(asked).split())
+    if words & {"hear", "working", "on", "mic", "microphone"}:
+        said = "Yes, I can hear you."
+    elif words <= _GREETING:
+        said = "Hello."
+    else:
+        said = "Yes, I'm here."
+    return f"{said} {GO_ON}" if go_ahead else said
 
 
 def time_left_phrase(remaining_s: float) -> str:
@@ -33,7 +55,7 @@ def time_left_phrase(remaining_s: float) -> str:
 def is_clarifying(text: str) -> bool:
     """A short turn of the candidate's own questions ("Is it on the device?"); not "Can we skip
     this one?", which is for the exam to answer (it moves on)."""
-    return asks_a_question(text) and not asks_to_skip(text)
+    return (asks_a_question(text) or asks_if_heard(text)) and not asks_to_skip(text)
 
 
 class Clarifier:
@@ -44,6 +66,8 @@ class Clarifier:
 
     def reply(self, asked: str, remaining_s: float | None = None) -> str:
         """remaining_s: what is left of the question's budget (None: no question pending)."""
+        if asks_if_heard(asked):
+            return presence_reply(asked)
         if remaining_s is not None and asks_about_time(asked):
             return time_left_phrase(remaining_s)
         if asks_for_a_hint(asked):

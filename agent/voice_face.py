@@ -30,6 +30,7 @@ from typing import Any, Protocol, TextIO
 
 from voice.conversation import Conversation, HeardTurn
 from voice.words import (
+    asks_if_heard,
     asks_to_repeat,
     asks_to_slow_down,
     asks_to_stop,
@@ -37,7 +38,7 @@ from voice.words import (
     word_count,
 )
 
-from .clarify import Clarifier, is_clarifying, time_left_phrase
+from .clarify import Clarifier, is_clarifying, presence_reply, time_left_phrase
 from .code_desk import CodeDesk
 from .followups import asks_to_skip
 
@@ -208,6 +209,8 @@ class VoiceFace:
                 # After "Mm-hmm." or "Right." the interviewer simply goes on; after "Sorry,
                 # could you repeat that?" it picks the thread up again.
                 preface = "" if only_thinking(heard.text) else "As I was saying:"
+                if asks_if_heard(heard.text):  # "Can you hear me?" over the welcome
+                    preface = presence_reply(heard.text, go_ahead=False)
                 self._say_rest(heard, preface=preface)
                 continue
             if asks_to_repeat(heard.text) and self._asked and not heard.input_ended:

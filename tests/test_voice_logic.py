@@ -28,6 +28,7 @@ from voice.words import (
     asks_about_time,
     asks_for_a_hint,
     asks_for_time,
+    asks_if_heard,
     asks_leave,
     asks_to_repeat,
     asks_to_slow_down,
@@ -403,6 +404,29 @@ def test_a_request_or_a_question_to_the_interviewer_is_told_from_an_answer(text,
     """A request to hear the question again is checked first, so it may read as a question too."""
     assert asks_to_repeat(text) is repeat
     assert asks_a_question(text) is question
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        ("Hello? Can you hear me?", "Yes, I can hear you. Go ahead whenever you're ready."),
+        ("Is this working?", "Yes, I can hear you. Go ahead whenever you're ready."),
+        ("Are you still there?", "Yes, I'm here. Go ahead whenever you're ready."),
+        ("Hello?", "Hello. Go ahead whenever you're ready."),
+        # Not a check that the interviewer is there.
+        ("I can hear the echo in the recording.", None),
+        ("Hi, I would start with the users.", None),
+        ("Is it on the device?", None),
+    ],
+)
+def test_a_check_that_the_interviewer_hears_is_answered_as_one(text, reply):
+    """ "Hello? Can you hear me?" was met with "Good question. Make the assumption you think
+    is most reasonable, say it, and go on."."""
+    from agent.clarify import Clarifier
+
+    assert asks_if_heard(text) is (reply is not None)
+    if reply:
+        assert Clarifier().reply(text, 300.0) == reply
 
 
 @pytest.mark.parametrize(

@@ -1158,14 +1158,20 @@ def test_thinking_aloud_before_the_answer_is_waited_out_not_scored(
 
 
 @pytest.mark.parametrize(
-    ("said", "preface"), [("Yeah.", False), ("Sorry, could you repeat that?", True)]
+    ("said", "preface"),
+    [
+        ("Yeah.", None),
+        ("Sorry, could you repeat that?", "As I was saying:"),
+        ("Can you hear me?", "Yes, I can hear you."),
+    ],
 )
 def test_a_word_over_the_question_is_not_the_answer_and_the_question_is_finished(
     models, voice_bank, tmp_path, said, preface
 ):
     """A backchannel or a request over the question stops the interviewer (barge-in), but
     it is not the answer: the rest of the question is said, after "As I was saying:" only
-    when the candidate asked for it, and the words go in front of the real answer. No "Okay."
+    when the candidate asked for it ("Yes, I can hear you." when they asked that), and the
+    words go in front of the real answer. No "Okay."
     is said for it (it used to be: "Got it. We'll cover two prompts...")."""
     from agent.voice_face import VoiceFace
 
@@ -1188,7 +1194,7 @@ def test_a_word_over_the_question_is_not_the_answer_and_the_question_is_finished
     assert len(session.answers) == 2
     first = session.answers[0].lower()
     assert first.index(said.split()[0].lower().strip(",.")) < first.index("roll back")
-    assert ("As I was saying:" in spoken) is preface
+    assert spoken.count(preface) == 1 if preface else "As I was saying:" not in spoken
     # It ended as an interjection: no "Okay." for it, and the question goes on at once.
     assert face.heard[0].reason == "interjection" and not face.heard[0].acknowledged
     # The interviewer stopped for it, then said the rest of the question before the answer.
@@ -1290,6 +1296,7 @@ class _SectionedSession(_ScriptedSession):
         ("Can you give me a hint?", 13.0, "question", "No hints"),
         ("Can I start with the requirements?", 12.0, "question", "Sure, go ahead."),
         ("Can I have a minute to think?", 12.0, "thinking", "Take your time."),
+        ("Hello? Can you hear me?", 12.0, "question", "Yes, I can hear you."),
     ],
 )
 def test_a_request_or_a_question_before_the_answer_is_answered_not_scored(

@@ -23,6 +23,7 @@ from .frames import (
 from .words import (
     asks_a_question,
     asks_for_time,
+    asks_if_heard,
     asks_to_repeat,
     asks_to_slow_down,
     ends_on_stray_punctuation,
@@ -271,7 +272,8 @@ class TurnTaker:
         # "Is this on the device?", after the pause that ends an answer (a rhetorical question
         # may lead into one). Not on the fast words, which hear "Okay, let me think." as
         # "Okay? What do you think?".
-        if silence_ms >= self.finished_silence_ms and full and asks_a_question(full):
+        asked = full and (asks_a_question(full) or asks_if_heard(full))  # or "Hello?"
+        if silence_ms >= self.finished_silence_ms and asked:
             return "question"
         return None
 

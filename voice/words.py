@@ -230,6 +230,23 @@ def asks_to_repeat(text: str) -> bool:
     )
 
 
+# "Hello? Can you hear me?", "Are you still there?": a check that the interviewer is there and
+# hears (a silence that went on, a microphone just plugged in). Answered, never scored.
+_PRESENCE_CHECK = re.compile(
+    r"^(?:(?:hello|hi|hey|um|uh|sorry|okay)\s)*"
+    r"(?:are you (?:still )?(?:there|here|with me|listening)|(?:can|do) you (?:still )?hear me"
+    r"|is (?:this|it|the (?:mic|microphone)) (?:working|on)|is (?:anyone|anybody) there"
+    r"|hello|hi|hey)"
+    r"(?:\s(?:hello|now|okay))*$"
+)
+
+
+def asks_if_heard(text: str) -> bool:
+    """True for "Hello?", "Can you hear me?", "Are you there?" and the like, alone."""
+    words = normalise(text)
+    return bool(words) and len(words.split()) <= 8 and bool(_PRESENCE_CHECK.match(words))
+
+
 # "Could you speak more slowly?", "Slower, please.", "You're talking too fast.": the interviewer
 # slows down and says it again. A request, not "The model is too fast for the device."
 _SLOWER_REQUEST = re.compile(
