@@ -373,6 +373,11 @@ def test_a_request_to_repeat_the_question_ends_without_the_pause_of_an_answer(
         ("Pardon?", True, False),
         ("Come again?", True, False),
         ("Could you rephrase that?", True, True),
+        ("What was the second part of the question?", True, True),
+        ("Sorry, I missed the last part.", True, False),
+        ("Sorry, what?", True, True),
+        ("What did you say?", True, True),
+        ("I didn't understand the question.", True, False),
         ("Is this on the device or in the cloud?", False, True),
         ("Okay. Do we have a GPU?", False, True),
         ("Sorry, how many users do we expect?", False, True),
@@ -383,6 +388,8 @@ def test_a_request_to_repeat_the_question_ends_without_the_pause_of_an_answer(
         ("I would ask it again next week.", False, False),
         ("We could not hear the difference between the two models.", False, False),
         ("Sorry.", False, False),
+        ("Honestly, I missed that in the first version.", False, False),
+        ("What was the part that failed? The vocoder.", False, False),
         ("Latency?", False, False),
         ("The memory, right?", False, False),
         # A question leading into an answer, or ending one.
@@ -522,6 +529,7 @@ def _kind_of_question(text: str) -> str | None:
         ("Can I start with the requirements?", "leave"),
         ("Should I assume one region?", "leave"),
         ("Should I focus on latency or on cost?", "question"),
+        ("Which part should I start with?", "question"),
         ("Is this on the device?", "question"),
     ],
 )

@@ -213,6 +213,11 @@ _REPEAT_REQUEST = re.compile(
     r"|\b(?:didn't|did not|couldn't|could not) (?:quite )?(?:catch|hear)"
     r" (?:that|it|you|the question|the last)\b"
     r"|\bwhat was the question\b"
+    r"|\bwhat was the (?:(?:first|second|third|last|other) )?(?:question|part|bit)"
+    r"(?: of (?:the|your) question)?(?: again)?$"
+    r"|\bmissed (?:that|it|the (?:(?:first|second|last|other) )?(?:question|part|bit|end))$"
+    r"|\b(?:didn't|did not) (?:quite )?(?:get|follow|understand) (?:that|it|you|the question)$"
+    r"|\bwhat did you (?:say|ask)\b|^(?:sorry )?what$"
     r"|^(?:sorry )?(?:please )?(?:repeat|pardon|pardon me|come again|say again|one more time)"
     r"(?: that| it| the question)?(?: please| again)?$"
 )
@@ -372,6 +377,7 @@ def asks_about_time(text: str) -> bool:
 
 _HINT = re.compile(r"\b(?:hint|hints|clue|tip|help me)\b")
 # "Can I start with the requirements?", "Should I assume one region?": asking leave, not facts.
+_WH_QUESTION = re.compile(r"(?:which|what|where|when|how|who|why)\b")
 _PERMISSION = re.compile(
     r"^(?:\w+ ){0,2}(?:can|could|may|should|shall) (?:i|we)\b"
     r"|\bis it (?:ok|okay|fine|alright) if (?:i|we)\b|\b(?:do|would) you (?:want|like) me to\b"
@@ -386,6 +392,8 @@ def asks_leave(text: str) -> bool:
     """A yes-or-no question asking leave to go about it a way ("Can I start with the users?"),
     not a choice between ways ("Should I focus on latency or cost?")."""
     words = normalise(text)
+    if _WH_QUESTION.match(words):  # "Which part should I start with?" asks for a choice
+        return False
     return asks_a_question(text) and " or " not in f" {words} " and bool(_PERMISSION.search(words))
 
 
