@@ -26,11 +26,12 @@ class CodeDesk:
             return None
         return self.folder / f"{pending.prompt_id}.py"
 
-    def prepare(self, pending: Any) -> None:
-        """Make the prompt's file (unless there is one) and say where it is, once per prompt."""
+    def prepare(self, pending: Any) -> bool:
+        """Make the prompt's file (unless there is one) and say where it is, once per prompt.
+        True when the path was shown now."""
         path = self.path_for(pending)
         if path is None or pending.prompt_id in self._told:
-            return
+            return False
         self._told.add(pending.prompt_id)
         try:
             if not path.exists():
@@ -38,8 +39,9 @@ class CodeDesk:
                 path.write_text(_stub(pending.signature), encoding="utf-8")
         except OSError as exc:  # the exam goes on: the answer is spoken, with no code
             self._tell(f"cannot make {path} ({exc.strerror or exc}): answer aloud, no code")
-            return
+            return False
         self._tell(f"write your code in {path}: it is run when you finish your answer")
+        return True
 
     def code_for(self, pending: Any, *, last_chance: bool = False) -> str | None:
         """The file's code, or None when there is none yet (missing, empty or untouched).

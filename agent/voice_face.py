@@ -34,6 +34,7 @@ from voice.words import (
     asks_to_repeat,
     asks_to_slow_down,
     asks_to_stop,
+    asks_where_code_goes,
     only_thinking,
     word_count,
 )
@@ -50,6 +51,13 @@ SAY_AGAIN = "Sure."
 # To "Could you speak more slowly?", before what it says again at the slower pace.
 SLOWER_NOW = "Sure, I'll slow down."
 SLOWEST_ALREADY = "Sure."  # as slow as it goes: said again at that pace
+# After the first coding question (the path is on the screen; a path read aloud helps no one),
+# and to "Where do I write the code?" at any of them.
+CODE_FILE = "Your code goes in the file shown on your screen; I run it when you finish your answer."
+CODE_WHERE = (
+    "In the file shown on your screen: it already has the function's signature. Save it, and "
+    "I run it when you finish your answer."
+)
 # To "Can we stop here?": the session is paused, as Ctrl+C pauses it.
 STOP_HERE = (
     "Of course, we'll stop here. Everything so far is saved, and when you come back we'll "
@@ -137,6 +145,7 @@ class VoiceFace:
         self._timed_out: set[str] = set()
         self._notices = notices
         self._told_room = False
+        self._told_code_file = False
         self._before_submit = before_submit
         self.session = session
         self.conv = conversation
@@ -160,8 +169,10 @@ class VoiceFace:
         self._speak(reply, score_ms=(time.perf_counter() - t0) * 1000)
         while not self._done(reply):
             self._warm(reply.pending)
-            if self._code_desk is not None:
-                self._code_desk.prepare(reply.pending)
+            shown = self._code_desk is not None and self._code_desk.prepare(reply.pending)
+            if shown and not self._told_code_file:  # once: the candidate knows where to look
+                self._told_code_file = True
+                self._say(CODE_FILE, "notice")
             self._start_clock(reply.pending)
             self._pending = reply.pending
             self.conv.set_context(getattr(reply.pending, "text", "") or "")
@@ -340,6 +351,9 @@ class VoiceFace:
         return own and bool(self._asked) and is_clarifying(heard.text)
 
     def _reply_to_question(self, asked: str) -> str:
+        coding = self._code_desk is not None and self._code_desk.path_for(self._pending)
+        if coding and asks_where_code_goes(asked):
+            return CODE_WHERE
         pending = self.session.pending
         remaining = None if pending is None else pending.budget_s - pending.elapsed_s
         return self._clarifier.reply(asked, remaining)

@@ -387,3 +387,20 @@ async def test_asking_to_stop_is_told_how_and_nothing_is_scored(home: Path) -> N
         await pilot.press("ctrl+q")
     assert TranscriptStore().load(app.session_id).status in ("active", "paused")
     assert not [t for t in TranscriptStore().load(app.session_id).turns if t.candidate]
+
+
+async def test_asked_where_the_code_goes_the_text_exam_points_to_the_editor(home: Path) -> None:
+    """ "Where do I write the code?" at a coding prompt was met with "Good question. Make the
+    assumption you think is most reasonable..."; it is told where, and nothing is scored."""
+    app = _app(prompt_ids=["r3.sliding_window"])
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for(pilot, lambda: idle(app))
+        interview(app).query_one("#answer").focus()
+        await type_text(pilot, "Where do I write the code?")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: idle(app))
+        shown = " ".join(screen_text(app).split())
+        assert "In the code editor above your answer" in shown and "ctrl+r runs" in shown
+        assert "Good question" not in shown
+        assert interview(app).pending.kind == "prompt"
+    assert not errors(app)

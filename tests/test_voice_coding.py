@@ -99,3 +99,27 @@ def test_the_spoken_exam_runs_the_hidden_tests_on_the_code_file(tmp_path, capsys
     assert main(["export", session_id, "--format", "json"]) == 0
     turn = json.loads(capsys.readouterr().out)["turns"][0]
     assert turn["code"] == SOLUTION and "queue" in turn["candidate"].lower()
+
+
+def test_asked_where_the_code_goes_the_interviewer_points_to_the_file(tmp_path, capsys):
+    """The file's path was only printed; aloud, nothing said where the code goes, and "Where do
+    I write the code?" was met with "Good question. Make the assumption you think is most
+    reasonable...". The interviewer now says once, after the first coding question, that the
+    code goes in the file on the screen, and answers the question with the same."""
+    from agent.cli import main
+    from agent.voice_face import CODE_FILE, CODE_WHERE
+
+    rec = make_recording(
+        tmp_path / "in.wav",
+        "piper-slow",
+        [Answer(75.0, ["Where do I write the code?"])],
+        tail_s=10.0,
+        bank=VoiceBank(),
+    )
+    argv = ["voice", "--prompts", "r3.sliding_window", "--mic-file", str(rec.path)]
+    assert main([*argv, "--code-dir", str(tmp_path / "code")]) == 3
+    captions = capsys.readouterr().out.strip().splitlines()
+    asked = next(i for i, line in enumerate(captions) if line.startswith("you: "))
+    assert captions[:asked].count(f"interviewer: {CODE_FILE}") == 1
+    assert "where" in captions[asked].lower()
+    assert captions[asked + 1] == f"interviewer: {CODE_WHERE}"

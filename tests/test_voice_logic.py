@@ -33,6 +33,7 @@ from voice.words import (
     asks_to_repeat,
     asks_to_slow_down,
     asks_to_stop,
+    asks_where_code_goes,
     ends_unfinished,
     find_end_phrase,
     only_thinking,
@@ -434,6 +435,25 @@ def test_a_check_that_the_interviewer_hears_is_answered_as_one(text, reply):
     assert asks_if_heard(text) is (reply is not None)
     if reply:
         assert Clarifier().reply(text, 300.0) == reply
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("Where do I write the code?", True),
+        ("How do I submit my solution?", True),
+        ("Where is the file?", True),
+        ("Is there an editor?", True),
+        ("Should I write the code now?", True),
+        # About the code itself, not where it goes.
+        ("How would I write the code for the window?", False),
+        ("I would write the code in Python.", False),
+        ("Where is the bottleneck?", False),
+        ("How do I handle an empty list?", False),
+    ],
+)
+def test_a_question_about_where_the_code_goes_is_told_from_others(text, where):
+    assert asks_where_code_goes(text) is where
 
 
 @pytest.mark.parametrize(

@@ -235,6 +235,27 @@ def asks_to_repeat(text: str) -> bool:
     )
 
 
+# "Where do I write the code?", "How do I submit my solution?": at a coding prompt of the spoken
+# exam, where the code goes (a file, whose path is on the screen).
+_WHERE_CODE = re.compile(
+    r"\bwhere (?:do|should|can|would|will) (?:i|we) (?:write|put|type|save|submit|send|enter"
+    r"|paste)(?: in)? (?:the |my |our |this |that )?(?:code|solution|function|implementation)\b"
+    r"|\bhow (?:do|should|can) (?:i|we) (?:submit|send|enter|paste|give you|share|show you|hand in)"
+    r" (?:the |my |our )?(?:code|solution|function|implementation)\b"
+    r"|\bwhere (?:is|'s|are) (?:the |my )?(?:file|editor|code file)\b"
+    r"|\b(?:is there|do i have|do you have) (?:an? )?(?:editor|file|place)(?: for (?:the|my) code)?\b"
+    r"|\b(?:should|do|can) i (?:write|type|code) (?:the |my |it )?(?:code |solution )?(?:somewhere|now)\b"
+)
+
+
+def asks_where_code_goes(text: str) -> bool:
+    """True for a short question about where the code is written or how it is handed in."""
+    words = normalise(text)
+    return (
+        bool(words) and len(words.split()) <= MAX_REQUEST_WORDS and bool(_WHERE_CODE.search(words))
+    )
+
+
 # "Hello? Can you hear me?", "Are you still there?": a check that the interviewer is there and
 # hears (a silence that went on, a microphone just plugged in). Answered, never scored.
 _PRESENCE_CHECK = re.compile(

@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Label, LoadingIndicator, Static, TextArea
 
-from voice.words import asks_to_stop
+from voice.words import asks_to_stop, asks_where_code_goes
 
 from ..clarify import Clarifier, is_clarifying
 from .gate import SessionGate
@@ -460,7 +460,12 @@ class InterviewScreen(Screen[None]):
         self._add(Turn("candidate", asked))
         status = self.gate.peek(lambda s: s.time_status()) if self.gate else None
         remaining = None if status is None else status[1] - status[0]
-        self._add(Turn("interviewer", self._clarifier.reply(asked, remaining)))
+        if field(self.pending, "is_coding", False) and asks_where_code_goes(asked):
+            said = "In the code editor above your answer (f6 moves to it): ctrl+r runs the "
+            said += "hidden tests, and ctrl+s sends the code with your answer."
+        else:
+            said = self._clarifier.reply(asked, remaining)
+        self._add(Turn("interviewer", said))
         self._asked_first = f"{self._asked_first} {asked}".strip()
         self._focus_editor()
 
