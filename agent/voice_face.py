@@ -460,7 +460,7 @@ class VoiceFace:
             return
         self.conv.begin_reply()
         if preface:
-            self.conv.say(preface, "notice")
+            self._say(preface, "notice")  # on screen too ("Sure, I'll slow down.")
         self.conv.say_again(rest)
 
     def _tell_about_the_room(self) -> None:
