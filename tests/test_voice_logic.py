@@ -512,6 +512,8 @@ def test_a_request_to_stop_for_now_is_told_from_an_answer(text, stop):
         # The full transcript decides, and the turn waits a little for it.
         ("Is this on the device or in the cloud?", 35, "question", 0.8),
         ("Latency?", 0, "finished_sentence", 0.6),
+        # The fast words left out the question mark: the full transcript still decides.
+        ("Hello, can you hear me.", 35, "question", 0.8),
     ],
 )
 def test_a_clarifying_question_ends_the_turn_as_a_question(said, full_at, reason, after_s):

@@ -192,7 +192,11 @@ class TurnTaker:
             own_turn
             and not said_done
             and transcript.full_text is None
-            and (may_be_thinking(transcript.text) or asks_a_question(transcript.text))
+            and (
+                may_be_thinking(transcript.text)
+                or asks_a_question(transcript.text)
+                or asks_if_heard(transcript.text)  # the fast words may miss its "?"
+            )
             and silence_ms < self.finished_silence_ms + self.policy.thinking_check_ms
         ):
             self.awaiting_full_text = True
