@@ -514,6 +514,7 @@ def test_a_request_to_stop_for_now_is_told_from_an_answer(text, stop):
         ("Latency?", 0, "finished_sentence", 0.6),
         # The fast words left out the question mark: the full transcript still decides.
         ("Hello, can you hear me.", 35, "question", 0.8),
+        ("Sorry, I have to go.", 35, "question", 0.8),
     ],
 )
 def test_a_clarifying_question_ends_the_turn_as_a_question(said, full_at, reason, after_s):

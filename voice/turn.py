@@ -26,6 +26,7 @@ from .words import (
     asks_if_heard,
     asks_to_repeat,
     asks_to_slow_down,
+    asks_to_stop,
     ends_on_stray_punctuation,
     ends_sentence,
     find_end_phrase,
@@ -196,6 +197,7 @@ class TurnTaker:
                 may_be_thinking(transcript.text)
                 or asks_a_question(transcript.text)
                 or asks_if_heard(transcript.text)  # the fast words may miss its "?"
+                or asks_to_stop(transcript.text)
             )
             and silence_ms < self.finished_silence_ms + self.policy.thinking_check_ms
         ):
@@ -276,7 +278,8 @@ class TurnTaker:
         # "Is this on the device?", after the pause that ends an answer (a rhetorical question
         # may lead into one). Not on the fast words, which hear "Okay, let me think." as
         # "Okay? What do you think?".
-        asked = full and (asks_a_question(full) or asks_if_heard(full))  # or "Hello?"
+        # Or "Hello?", or "I have to go." (no "Okay." before the reply to it).
+        asked = full and (asks_a_question(full) or asks_if_heard(full) or asks_to_stop(full))
         if silence_ms >= self.finished_silence_ms and asked:
             return "question"
         return None
