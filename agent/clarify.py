@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from voice.words import (
     asks_a_question,
+    asks_about_progress,
     asks_about_time,
     asks_for_a_hint,
     asks_if_heard,
+    asks_if_recorded,
     asks_leave,
+    asks_who,
     normalise,
 )
 
@@ -58,16 +61,60 @@ def is_clarifying(text: str) -> bool:
     return (asks_a_question(text) or asks_if_heard(text)) and not asks_to_skip(text)
 
 
+def progress_phrase(prompt_no: int, prompts: int) -> str:
+    """ "How many questions are left?": where the exam stands (prompt_no counts from 1)."""
+    said = f"This is question {prompt_no} of {prompts}."
+    left = prompts - prompt_no
+    if left <= 0:
+        return f"{said} It's the last one."
+    return f"{said} {left} more after this one."
+
+
+def privacy_phrase(*, spoken: bool, keeps_audio: bool, llm: str) -> str:
+    """ "Is this being recorded?": what is kept, and where, as it really is for this session."""
+    said = "Only the transcript is kept, on this machine"
+    if spoken:
+        said += (
+            "; your audio is kept too, as you asked."
+            if keeps_audio
+            else ". Your audio is not stored."
+        )
+    else:
+        said += "."
+    if llm:
+        return f"{said} Your answers also go to the LLM set in your settings, for scoring."
+    return f"{said} Nothing is sent anywhere."
+
+
+WHO = "I'm a practice interviewer: a program on your machine, not a person."
+
+
 class Clarifier:
-    """Replies to clarifying questions, varied so a second one is not met with the same words."""
+    """Replies to clarifying questions, varied so a second one is not met with the same words.
 
-    def __init__(self) -> None:
+    spoken, keeps_audio, llm: what this session keeps and sends, for "Is this being recorded?".
+    """
+
+    def __init__(self, *, spoken: bool = False, keeps_audio: bool = False, llm: str = "") -> None:
         self._answered = 0
+        self._privacy = privacy_phrase(spoken=spoken, keeps_audio=keeps_audio, llm=llm)
 
-    def reply(self, asked: str, remaining_s: float | None = None) -> str:
-        """remaining_s: what is left of the question's budget (None: no question pending)."""
+    def reply(
+        self,
+        asked: str,
+        remaining_s: float | None = None,
+        progress: tuple[int, int] | None = None,
+    ) -> str:
+        """remaining_s: what is left of the question's budget (None: no question pending);
+        progress: (this prompt's number from 1, how many prompts), when known."""
         if asks_if_heard(asked):
             return presence_reply(asked)
+        if asks_if_recorded(asked):
+            return self._privacy
+        if asks_who(asked):
+            return WHO
+        if progress and progress[1] and asks_about_progress(asked):
+            return progress_phrase(*progress)
         if remaining_s is not None and asks_about_time(asked):
             return time_left_phrase(remaining_s)
         if asks_for_a_hint(asked):

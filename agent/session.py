@@ -257,6 +257,12 @@ class ExamSession:
     def finished(self) -> bool:
         return bool(self._values().get("finished"))
 
+    def progress(self) -> tuple[int, int]:
+        """(the current prompt's number from 1, how many prompts the exam has)."""
+        values = self._values()
+        prompts = len(values.get("prompt_ids") or [])
+        return (min(int(values.get("idx") or 0) + 1, prompts), prompts)
+
     def answered(self, prompt_id: str) -> int:
         """How many candidate turns the graph has taken for a prompt (used by the headless face)."""
         return int((self._values().get("answered") or {}).get(prompt_id, 0))

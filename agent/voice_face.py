@@ -130,6 +130,8 @@ class VoiceFace:
         code_desk: CodeDesk | None = None,
         warn_fraction: float = 0.8,
         now: Callable[[], float] = time.monotonic,
+        keeps_audio: bool = False,
+        llm: str = "",
     ) -> None:
         # On a file read as fast as possible scoring takes no device time unless told otherwise
         # (tests give it some, to hear a candidate who goes on before the reply is ready).
@@ -159,7 +161,8 @@ class VoiceFace:
         self._scoring: threading.Thread | None = None  # the answer being submitted, if any
         self._question_timing: dict[str, float] = {}
         self._asked: list[str] = []  # the pending question, as it was said
-        self._clarifier = Clarifier()
+        # keeps_audio, llm: what "Is this being recorded?" is told is kept and sent.
+        self._clarifier = Clarifier(spoken=True, keeps_audio=keeps_audio, llm=llm)
         self.heard: list[HeardTurn] = []
 
     def run(self) -> VoiceExamResult:
@@ -356,7 +359,8 @@ class VoiceFace:
             return CODE_WHERE
         pending = self.session.pending
         remaining = None if pending is None else pending.budget_s - pending.elapsed_s
-        return self._clarifier.reply(asked, remaining)
+        progress = getattr(self.session, "progress", None)  # a scripted session may have none
+        return self._clarifier.reply(asked, remaining, progress() if progress else None)
 
     # -- the question's time budget ---------------------------------------------------------
     def _start_clock(self, pending: Any) -> None:

@@ -404,3 +404,21 @@ async def test_asked_where_the_code_goes_the_text_exam_points_to_the_editor(home
         assert "Good question" not in shown
         assert interview(app).pending.kind == "prompt"
     assert not errors(app)
+
+
+async def test_questions_about_the_exam_itself_get_plain_answers(home: Path) -> None:
+    """ "How many questions are left?" and "Is this being recorded?" were met with "Good
+    question. Make the assumption you think is most reasonable, say it, and go on."."""
+    app = _app(prompt_ids=["warmup.constraints", "r2.accent_regression"])
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for(pilot, lambda: idle(app))
+        for asked in ("How many questions are left?", "Is this being recorded?"):
+            await type_text(pilot, asked)
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: idle(app))
+        shown = " ".join(screen_text(app).split())
+        assert "This is question 1 of 2. 1 more after this one." in shown
+        assert "Only the transcript is kept, on this machine. Nothing is sent anywhere." in shown
+        assert "Good question" not in shown
+        assert interview(app).pending.kind == "prompt"
+    assert not errors(app)

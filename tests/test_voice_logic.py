@@ -457,6 +457,84 @@ def test_a_question_about_where_the_code_goes_is_told_from_others(text, where):
 
 
 @pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("How many questions are left?", "progress"),
+        ("Is this the last question?", "progress"),
+        ("Is this being recorded?", "recorded"),
+        ("Do you keep my audio?", "recorded"),
+        ("Are you an AI?", "who"),
+        ("Who am I talking to?", "who"),
+        # Questions about the problem, which use the same words.
+        ("How many users do we have?", None),
+        ("What is the next step in the pipeline?", None),
+        ("Are we recording the calls in production?", None),
+        ("Do you store the transcripts?", None),
+        ("Who is the user?", None),
+    ],
+)
+def test_a_question_about_the_exam_itself_is_told_from_one_about_the_problem(text, kind):
+    from voice.words import asks_about_progress, asks_if_recorded, asks_who
+
+    found = [
+        k
+        for k, asks in (
+            ("progress", asks_about_progress),
+            ("recorded", asks_if_recorded),
+            ("who", asks_who),
+        )
+        if asks(text)
+    ]
+    assert found == ([kind] if kind else [])
+
+
+@pytest.mark.parametrize(
+    ("spoken", "keeps_audio", "llm", "said"),
+    [
+        (
+            True,
+            False,
+            "",
+            "Only the transcript is kept, on this machine. Your audio is not "
+            "stored. Nothing is sent anywhere.",
+        ),
+        (
+            True,
+            True,
+            "",
+            "Only the transcript is kept, on this machine; your audio is kept too, "
+            "as you asked. Nothing is sent anywhere.",
+        ),
+        (
+            False,
+            False,
+            "openai/judge",
+            "Only the transcript is kept, on this machine. Your "
+            "answers also go to the LLM set in your settings, for scoring.",
+        ),
+    ],
+)
+def test_asked_if_it_is_recorded_the_interviewer_says_what_this_session_keeps(
+    spoken, keeps_audio, llm, said
+):
+    from agent.clarify import Clarifier
+
+    clarifier = Clarifier(spoken=spoken, keeps_audio=keeps_audio, llm=llm)
+    assert clarifier.reply("Is this being recorded?", 300.0) == said
+
+
+def test_asked_how_many_questions_are_left_the_interviewer_says_where_the_exam_stands():
+    from agent.clarify import Clarifier
+
+    clarifier = Clarifier()
+    asked = "How many questions are left?"
+    assert (
+        clarifier.reply(asked, 300.0, (2, 8)) == "This is question 2 of 8. 6 more after this one."
+    )
+    assert clarifier.reply(asked, 300.0, (8, 8)) == "This is question 8 of 8. It's the last one."
+
+
+@pytest.mark.parametrize(
     ("text", "slower"),
     [
         ("Could you speak more slowly?", True),

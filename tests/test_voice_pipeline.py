@@ -1297,6 +1297,7 @@ class _SectionedSession(_ScriptedSession):
         ("Can I start with the requirements?", 12.0, "question", "Sure, go ahead."),
         ("Can I have a minute to think?", 12.0, "thinking", "Take your time."),
         ("Hello? Can you hear me?", 12.0, "question", "Yes, I can hear you."),
+        ("Is this being recorded?", 16.0, "question", "Your audio is not stored."),
     ],
 )
 def test_a_request_or_a_question_before_the_answer_is_answered_not_scored(

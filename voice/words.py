@@ -235,6 +235,47 @@ def asks_to_repeat(text: str) -> bool:
     )
 
 
+# Questions about the exam itself, not the problem: how far along it is ("How many questions
+# are left?"), what is kept of it ("Is this being recorded?") and who is asking ("Are you an
+# AI?"). Each has a plain answer; "make your own assumption" would be no answer at all.
+_PROGRESS = re.compile(
+    r"\bhow many (?:more )?(?:questions|prompts|rounds|sections)\b"
+    r"|\bhow (?:long|many minutes) is (?:this|the) (?:interview|exam|session)\b"
+    r"|\bhow far (?:along )?are we\b|\b(?:is|was) (?:this|that) the last (?:question|one|prompt)\b"
+    r"|\bwhat(?:'s| is) (?:next|the next (?:question|prompt|round|section))\b"
+)
+_RECORDED = re.compile(
+    r"\b(?:is|are) (?:this|you) (?:being )?record(?:ed|ing)(?: (?:this|me|us|now))?$"
+    r"|\b(?:do|will|are) you (?:record|recording|keep|keeping|store|storing|save|saving|send"
+    r"|sending|upload|uploading) (?:my|me|this (?:conversation|interview|session|exam))\b"
+    r"|\bwhere (?:does|do|is|are) my (?:audio|voice|recording|answers?|data|transcript)\b"
+)
+_WHO = re.compile(
+    r"\bare you (?:an? )?(?:ai|bot|robot|human|person|real person|real|computer|machine|llm)\b"
+    r"|\bwho (?:are you|am i talking to|is this)\b"
+)
+
+
+def _short_match(pattern: re.Pattern[str], text: str) -> bool:
+    words = normalise(text)
+    return bool(words) and len(words.split()) <= MAX_REQUEST_WORDS and bool(pattern.search(words))
+
+
+def asks_about_progress(text: str) -> bool:
+    """ "How many questions are left?", "Is this the last one?", "What's next?"."""
+    return _short_match(_PROGRESS, text)
+
+
+def asks_if_recorded(text: str) -> bool:
+    """ "Is this being recorded?", "Do you keep my audio?"."""
+    return _short_match(_RECORDED, text)
+
+
+def asks_who(text: str) -> bool:
+    """ "Are you an AI?", "Who am I talking to?"."""
+    return _short_match(_WHO, text)
+
+
 # "Where do I write the code?", "How do I submit my solution?": at a coding prompt of the spoken
 # exam, where the code goes (a file, whose path is on the screen).
 _WHERE_CODE = re.compile(

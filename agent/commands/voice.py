@@ -105,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
         notices=notice,
         code_desk=CodeDesk(_code_dir(args, session.session_id), notice),
         warn_fraction=settings.timers.warn_fraction,
+        keeps_audio=bool(args.keep_audio or settings.voice.keep_audio),
+        llm=settings.llm.model,
     )
     interrupted = False
     try:

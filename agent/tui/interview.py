@@ -89,7 +89,7 @@ class InterviewScreen(Screen[None]):
         self._code_start = ""
         self._shown_at = time.monotonic()
         self._last_card: tuple[dict[str, Any], str, str | None] | None = None
-        self._clarifier = Clarifier()
+        self._clarifier = Clarifier(llm=getattr(getattr(settings, "llm", None), "model", ""))
         # Clarifying questions asked before the answer: they go in front of it when it is sent.
         self._asked_first = ""
         self._kept_draft: dict[str, Any] | None = None  # the unsent draft as last stored
@@ -464,7 +464,8 @@ class InterviewScreen(Screen[None]):
             said = "In the code editor above your answer (f6 moves to it): ctrl+r runs the "
             said += "hidden tests, and ctrl+s sends the code with your answer."
         else:
-            said = self._clarifier.reply(asked, remaining)
+            progress = self.gate.peek(lambda s: s.progress()) if self.gate else None
+            said = self._clarifier.reply(asked, remaining, progress)
         self._add(Turn("interviewer", said))
         self._asked_first = f"{self._asked_first} {asked}".strip()
         self._focus_editor()
