@@ -55,6 +55,11 @@ def time_left_phrase(remaining_s: float) -> str:
     return f"About {round(remaining_s / 60)} minutes left for this question."
 
 
+def about_the_exam(text: str) -> bool:
+    """ "Is this being recorded?", "How many questions are left?", "Are you an AI?"."""
+    return asks_if_recorded(text) or asks_about_progress(text) or asks_who(text)
+
+
 def is_clarifying(text: str) -> bool:
     """A short turn of the candidate's own questions ("Is it on the device?"); not "Can we skip
     this one?", which is for the exam to answer (it moves on)."""

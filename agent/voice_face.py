@@ -39,7 +39,13 @@ from voice.words import (
     word_count,
 )
 
-from .clarify import Clarifier, is_clarifying, presence_reply, time_left_phrase
+from .clarify import (
+    Clarifier,
+    about_the_exam,
+    is_clarifying,
+    presence_reply,
+    time_left_phrase,
+)
 from .code_desk import CodeDesk
 from .followups import asks_to_skip
 
@@ -225,6 +231,8 @@ class VoiceFace:
                 preface = "" if only_thinking(heard.text) else "As I was saying:"
                 if asks_if_heard(heard.text):  # "Can you hear me?" over the welcome
                     preface = presence_reply(heard.text, go_ahead=False)
+                elif about_the_exam(heard.text):  # "Is this being recorded?" over it
+                    preface = f"{self._reply_to_question(heard.text)} {preface}"
                 self._say_rest(heard, preface=preface)
                 continue
             if asks_to_repeat(heard.text) and self._asked and not heard.input_ended:

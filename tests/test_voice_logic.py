@@ -462,6 +462,7 @@ def test_a_question_about_where_the_code_goes_is_told_from_others(text, where):
         ("How many questions are left?", "progress"),
         ("Is this the last question?", "progress"),
         ("Is this being recorded?", "recorded"),
+        ("Is, it's being recorded.", "recorded"),  # as tiny.en heard it, over noise
         ("Do you keep my audio?", "recorded"),
         ("Are you an AI?", "who"),
         ("Who am I talking to?", "who"),

@@ -1205,6 +1205,39 @@ def test_a_word_over_the_question_is_not_the_answer_and_the_question_is_finished
     assert out[int(cut_in_end / WIN_S) : int(answer_start / WIN_S)].any()
 
 
+def test_asked_if_it_is_recorded_over_the_question_it_answers_then_goes_on(
+    models, voice_bank, tmp_path
+):
+    """ "Is this being recorded?" over the question was heard like "Mm-hmm": "As I was
+    saying:" and the rest. The candidate is told what is kept first."""
+    from agent.voice_face import VoiceFace
+
+    rec = make_recording(
+        tmp_path / "recorded.wav",
+        "piper-fast",
+        [
+            Answer(1.6, ["Is this being recorded?"]),
+            Answer(16.0, ["I would roll back first."]),
+            Answer(24.0, ["A canary."]),
+        ],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    spoken = _note_said(conv)
+    face = VoiceFace(session, conv)
+    face.run()
+    conv.close()
+    assert face.heard[0].reason == "interjection"
+    told = [text for text in spoken if text.startswith("Only the transcript is kept")]
+    assert told and told[0].endswith(
+        "Your audio is not stored. Nothing is sent anywhere. As I was saying:"
+    )
+    assert len(session.answers) == 2 and "roll back" in session.answers[0].lower()
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
+    assert figs.overlap_ms == 0
+
+
 _REVEAL = (
     "Here is what a strong answer looks like. Freeze the rollout, route the affected regions "
     "back to the old model, and compare the error rate by accent, device and app version. "

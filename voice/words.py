@@ -246,6 +246,7 @@ _PROGRESS = re.compile(
 )
 _RECORDED = re.compile(
     r"\b(?:is|are) (?:this|you) (?:being )?record(?:ed|ing)(?: (?:this|me|us|now))?$"
+    r"|^(?:is )?(?:this |it |it's |its )?being recorded$"  # as the ASR may hear it
     r"|\b(?:do|will|are) you (?:record|recording|keep|keeping|store|storing|save|saving|send"
     r"|sending|upload|uploading) (?:my|me|this (?:conversation|interview|session|exam))\b"
     r"|\bwhere (?:does|do|is|are) my (?:audio|voice|recording|answers?|data|transcript)\b"
