@@ -77,18 +77,13 @@ def progress_phrase(prompt_no: int, prompts: int) -> str:
 
 def privacy_phrase(*, spoken: bool, keeps_audio: bool, llm: str) -> str:
     """ "Is this being recorded?": what is kept, and where, as it really is for this session."""
-    said = "Only the transcript is kept, on this machine"
-    if spoken:
-        said += (
-            "; your audio is kept too, as you asked."
-            if keeps_audio
-            else ". Your audio is not stored."
-        )
+    if spoken and keeps_audio:
+        said = "The transcript and your audio are kept, as you asked, on this machine"
     else:
-        said += "."
+        said = "Only the transcript is kept, on this machine" + ("; no audio" if spoken else "")
     if llm:
-        return f"{said} Your answers also go to the LLM set in your settings, for scoring."
-    return f"{said} Nothing is sent anywhere."
+        return f"{said}. Your answers also go to the LLM in your settings, for scoring."
+    return f"{said}, and nothing is sent anywhere."
 
 
 WHO = "I'm a practice interviewer: a program on your machine, not a person."

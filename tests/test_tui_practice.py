@@ -418,7 +418,9 @@ async def test_questions_about_the_exam_itself_get_plain_answers(home: Path) -> 
             await wait_for(pilot, lambda: idle(app))
         shown = " ".join(screen_text(app).split())
         assert "This is question 1 of 2. 1 more after this one." in shown
-        assert "Only the transcript is kept, on this machine. Nothing is sent anywhere." in shown
+        assert (
+            "Only the transcript is kept, on this machine, and nothing is sent anywhere." in shown
+        )
         assert "Good question" not in shown
         assert interview(app).pending.kind == "prompt"
     assert not errors(app)

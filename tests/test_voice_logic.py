@@ -496,22 +496,21 @@ def test_a_question_about_the_exam_itself_is_told_from_one_about_the_problem(tex
             True,
             False,
             "",
-            "Only the transcript is kept, on this machine. Your audio is not "
-            "stored. Nothing is sent anywhere.",
+            "Only the transcript is kept, on this machine; no audio, and nothing is sent anywhere.",
         ),
         (
             True,
             True,
             "",
-            "Only the transcript is kept, on this machine; your audio is kept too, "
-            "as you asked. Nothing is sent anywhere.",
+            "The transcript and your audio are kept, as you asked, on this machine, and nothing "
+            "is sent anywhere.",
         ),
         (
             False,
             False,
             "openai/judge",
-            "Only the transcript is kept, on this machine. Your "
-            "answers also go to the LLM set in your settings, for scoring.",
+            "Only the transcript is kept, on this machine. Your answers also go to the LLM in your "
+            "settings, for scoring.",
         ),
     ],
 )

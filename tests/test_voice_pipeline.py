@@ -1230,9 +1230,7 @@ def test_asked_if_it_is_recorded_over_the_question_it_answers_then_goes_on(
     conv.close()
     assert face.heard[0].reason == "interjection"
     told = [text for text in spoken if text.startswith("Only the transcript is kept")]
-    assert told and told[0].endswith(
-        "Your audio is not stored. Nothing is sent anywhere. As I was saying:"
-    )
+    assert told and told[0].endswith("no audio, and nothing is sent anywhere. As I was saying:")
     assert len(session.answers) == 2 and "roll back" in session.answers[0].lower()
     figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
     assert figs.overlap_ms == 0
@@ -1330,7 +1328,7 @@ class _SectionedSession(_ScriptedSession):
         ("Can I start with the requirements?", 12.0, "question", "Sure, go ahead."),
         ("Can I have a minute to think?", 12.0, "thinking", "Take your time."),
         ("Hello? Can you hear me?", 12.0, "question", "Yes, I can hear you."),
-        ("Is this being recorded?", 16.0, "question", "Your audio is not stored."),
+        ("Is this being recorded?", 15.0, "question", "no audio, and nothing is sent"),
     ],
 )
 def test_a_request_or_a_question_before_the_answer_is_answered_not_scored(
