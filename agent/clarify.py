@@ -10,6 +10,7 @@ from __future__ import annotations
 from voice.words import (
     asks_a_question,
     asks_about_progress,
+    asks_about_score,
     asks_about_time,
     asks_for_a_hint,
     asks_if_heard,
@@ -56,8 +57,19 @@ def time_left_phrase(remaining_s: float) -> str:
 
 
 def about_the_exam(text: str) -> bool:
-    """ "Is this being recorded?", "How many questions are left?", "Are you an AI?"."""
-    return asks_if_recorded(text) or asks_about_progress(text) or asks_who(text)
+    """ "Is this being recorded?", "How many questions are left?", "Are you an AI?", "What was
+    my score?"."""
+    return any(
+        asks(text) for asks in (asks_if_recorded, asks_about_progress, asks_who, asks_about_score)
+    )
+
+
+def score_phrase(last: tuple[str, float] | None) -> str:
+    """ "What was my score?": the last closed question's score (the open one's is not out yet)."""
+    if last is None:
+        return "You'll hear your score as soon as this question closes."
+    title, score = last
+    return f'Your answer on "{title}" scored {score:.0f} out of 100.'
 
 
 def is_clarifying(text: str) -> bool:
@@ -104,9 +116,12 @@ class Clarifier:
         asked: str,
         remaining_s: float | None = None,
         progress: tuple[int, int] | None = None,
+        *,
+        last_score: tuple[str, float] | None = None,
     ) -> str:
         """remaining_s: what is left of the question's budget (None: no question pending);
-        progress: (this prompt's number from 1, how many prompts), when known."""
+        progress: (this prompt's number from 1, how many prompts), when known; last_score: the
+        last closed prompt's (title, score), if any."""
         if asks_if_heard(asked):
             return presence_reply(asked)
         if asks_if_recorded(asked):
@@ -115,6 +130,8 @@ class Clarifier:
             return WHO
         if progress and progress[1] and asks_about_progress(asked):
             return progress_phrase(*progress)
+        if asks_about_score(asked):
+            return score_phrase(last_score)
         if remaining_s is not None and asks_about_time(asked):
             return time_left_phrase(remaining_s)
         if asks_for_a_hint(asked):

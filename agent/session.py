@@ -263,6 +263,15 @@ class ExamSession:
         prompts = len(values.get("prompt_ids") or [])
         return (min(int(values.get("idx") or 0) + 1, prompts), prompts)
 
+    def last_score(self) -> tuple[str, float] | None:
+        """(title, score) of the last prompt closed, in exam order; None before the first."""
+        values = self._values()
+        cards = values.get("scorecards") or {}
+        closed = [pid for pid in values.get("prompt_ids") or [] if pid in cards]
+        if not closed:
+            return None
+        return (self.bank.prompt(closed[-1]).title, float(cards[closed[-1]]["score"]))
+
     def answered(self, prompt_id: str) -> int:
         """How many candidate turns the graph has taken for a prompt (used by the headless face)."""
         return int((self._values().get("answered") or {}).get(prompt_id, 0))

@@ -367,8 +367,15 @@ class VoiceFace:
             return CODE_WHERE
         pending = self.session.pending
         remaining = None if pending is None else pending.budget_s - pending.elapsed_s
-        progress = getattr(self.session, "progress", None)  # a scripted session may have none
-        return self._clarifier.reply(asked, remaining, progress() if progress else None)
+        # A scripted session (tests) may have neither.
+        progress = getattr(self.session, "progress", None)
+        last_score = getattr(self.session, "last_score", None)
+        return self._clarifier.reply(
+            asked,
+            remaining,
+            progress() if progress else None,
+            last_score=last_score() if last_score else None,
+        )
 
     # -- the question's time budget ---------------------------------------------------------
     def _start_clock(self, pending: Any) -> None:

@@ -424,3 +424,21 @@ async def test_questions_about_the_exam_itself_get_plain_answers(home: Path) -> 
         assert "Good question" not in shown
         assert interview(app).pending.kind == "prompt"
     assert not errors(app)
+
+
+async def test_asked_for_the_score_the_text_exam_gives_the_last_closed_one(home: Path) -> None:
+    app = _app(prompt_ids=["warmup.constraints", "r2.accent_regression"])
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for(pilot, lambda: idle(app))
+        await _answer_until_closed(pilot, app, WARMUP_ANSWER)
+        score = app.screen.scorecard["score"]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: idle(app) and interview(app).pending is not None)
+        await wait_for(pilot, lambda: interview(app).pending.prompt_id == "r2.accent_regression")
+        interview(app).query_one("#answer").focus()
+        await type_text(pilot, "What was my score?")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: idle(app))
+        shown = " ".join(screen_text(app).split())
+        assert f'Your answer on "Before the boxes" scored {score:.0f} out of 100.' in shown
+    assert not errors(app)

@@ -466,6 +466,9 @@ def test_a_question_about_where_the_code_goes_is_told_from_others(text, where):
         ("Do you keep my audio?", "recorded"),
         ("Are you an AI?", "who"),
         ("Who am I talking to?", "who"),
+        ("What was my score?", "score"),
+        ("How am I doing?", "score"),
+        ("How did the model do?", None),
         # Questions about the problem, which use the same words.
         ("How many users do we have?", None),
         ("What is the next step in the pipeline?", None),
@@ -475,7 +478,7 @@ def test_a_question_about_where_the_code_goes_is_told_from_others(text, where):
     ],
 )
 def test_a_question_about_the_exam_itself_is_told_from_one_about_the_problem(text, kind):
-    from voice.words import asks_about_progress, asks_if_recorded, asks_who
+    from voice.words import asks_about_progress, asks_about_score, asks_if_recorded, asks_who
 
     found = [
         k
@@ -483,6 +486,7 @@ def test_a_question_about_the_exam_itself_is_told_from_one_about_the_problem(tex
             ("progress", asks_about_progress),
             ("recorded", asks_if_recorded),
             ("who", asks_who),
+            ("score", asks_about_score),
         )
         if asks(text)
     ]
@@ -521,6 +525,17 @@ def test_asked_if_it_is_recorded_the_interviewer_says_what_this_session_keeps(
 
     clarifier = Clarifier(spoken=spoken, keeps_audio=keeps_audio, llm=llm)
     assert clarifier.reply("Is this being recorded?", 300.0) == said
+
+
+def test_asked_for_the_score_the_interviewer_gives_the_last_closed_one():
+    from agent.clarify import Clarifier
+
+    asked = "What was my score?"
+    assert (
+        Clarifier().reply(asked, 300.0) == "You'll hear your score as soon as this question closes."
+    )
+    said = Clarifier().reply(asked, 300.0, last_score=("Before the boxes", 56.4))
+    assert said == 'Your answer on "Before the boxes" scored 56 out of 100.'
 
 
 def test_asked_how_many_questions_are_left_the_interviewer_says_where_the_exam_stands():

@@ -257,9 +257,20 @@ _WHO = re.compile(
 )
 
 
+_SCORE = re.compile(
+    r"\bhow (?:am i doing|did i do|was i|was my (?:answer|last answer))\b"
+    r"|\bwhat (?:did i (?:get|score)|(?:was|is) my (?:score|grade|mark))\b|\bwhat's my score\b"
+)
+
+
 def _short_match(pattern: re.Pattern[str], text: str) -> bool:
     words = normalise(text)
     return bool(words) and len(words.split()) <= MAX_REQUEST_WORDS and bool(pattern.search(words))
+
+
+def asks_about_score(text: str) -> bool:
+    """ "What was my score?", "How am I doing?"."""
+    return _short_match(_SCORE, text)
 
 
 def asks_about_progress(text: str) -> bool:

@@ -465,7 +465,8 @@ class InterviewScreen(Screen[None]):
             said += "hidden tests, and ctrl+s sends the code with your answer."
         else:
             progress = self.gate.peek(lambda s: s.progress()) if self.gate else None
-            said = self._clarifier.reply(asked, remaining, progress)
+            last_score = self.gate.peek(lambda s: s.last_score()) if self.gate else None
+            said = self._clarifier.reply(asked, remaining, progress, last_score=last_score)
         self._add(Turn("interviewer", said))
         self._asked_first = f"{self._asked_first} {asked}".strip()
         self._focus_editor()
