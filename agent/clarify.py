@@ -2,25 +2,92 @@
 
 The exam's hidden answers hold the facts, so none are given: pinning down assumptions aloud is
 part of a strong answer. "How much time do I have?" gets what is left of the budget, and a
-request for a hint is declined, as the strong answer stays hidden.
+request for a hint is declined, as the strong answer stays hidden. Questions about the exam
+itself (how far along it is, what is kept, the last score, where the code goes) get plain
+answers.
 """
 
 from __future__ import annotations
 
+import re
+
 from voice.words import (
     asks_a_question,
-    asks_about_progress,
-    asks_about_score,
     asks_about_time,
     asks_for_a_hint,
     asks_if_heard,
-    asks_if_recorded,
     asks_leave,
-    asks_who,
     normalise,
+    short_request,
 )
 
 from .followups import asks_to_skip
+
+# Questions about the exam itself, not the problem: how far along it is ("How many questions
+# are left?"), what is kept of it ("Is this being recorded?") and who is asking ("Are you an
+# AI?"). Each has a plain answer; "make your own assumption" would be no answer at all.
+_PROGRESS = re.compile(
+    r"\bhow many (?:more )?(?:questions|prompts|rounds|sections)\b"
+    r"|\bhow (?:long|many minutes) is (?:this|the) (?:interview|exam|session)\b"
+    r"|\bhow far (?:along )?are we\b|\b(?:is|was) (?:this|that) the last (?:question|one|prompt)\b"
+    r"|\bwhat(?:'s| is) (?:next|the next (?:question|prompt|round|section))\b"
+)
+_RECORDED = re.compile(
+    r"\b(?:is|are) (?:this|you) (?:being )?record(?:ed|ing)(?: (?:this|me|us|now))?$"
+    r"|^(?:is )?(?:this |it |it's |its )?being recorded$"  # as the ASR may hear it
+    r"|\b(?:do|will|are) you (?:record|recording|keep|keeping|store|storing|save|saving|send"
+    r"|sending|upload|uploading) (?:my|me|this (?:conversation|interview|session|exam))\b"
+    r"|\bwhere (?:does|do|is|are) my (?:audio|voice|recording|answers?|data|transcript)\b"
+)
+_WHO = re.compile(
+    r"\bare you (?:an? )?(?:ai|bot|robot|human|person|real person|real|computer|machine|llm)\b"
+    r"|\bwho (?:are you|am i talking to|is this)\b"
+)
+
+
+_SCORE = re.compile(
+    r"\bhow (?:am i doing|did i do|was i|was my (?:answer|last answer))\b"
+    r"|\bwhat (?:did i (?:get|score)|(?:was|is) my (?:score|grade|mark))\b|\bwhat's my score\b"
+)
+
+
+def asks_about_score(text: str) -> bool:
+    """ "What was my score?", "How am I doing?"."""
+    return short_request(_SCORE, text)
+
+
+def asks_about_progress(text: str) -> bool:
+    """ "How many questions are left?", "Is this the last one?", "What's next?"."""
+    return short_request(_PROGRESS, text)
+
+
+def asks_if_recorded(text: str) -> bool:
+    """ "Is this being recorded?", "Do you keep my audio?"."""
+    return short_request(_RECORDED, text)
+
+
+def asks_who(text: str) -> bool:
+    """ "Are you an AI?", "Who am I talking to?"."""
+    return short_request(_WHO, text)
+
+
+# "Where do I write the code?", "How do I submit my solution?": at a coding prompt of the spoken
+# exam, where the code goes (a file, whose path is on the screen).
+_WHERE_CODE = re.compile(
+    r"\bwhere (?:do|should|can|would|will) (?:i|we) (?:write|put|type|save|submit|send|enter"
+    r"|paste)(?: in)? (?:the |my |our |this |that )?(?:code|solution|function|implementation)\b"
+    r"|\bhow (?:do|should|can) (?:i|we) (?:submit|send|enter|paste|give you|share|show you|hand in)"
+    r" (?:the |my |our )?(?:code|solution|function|implementation)\b"
+    r"|\bwhere (?:is|'s|are) (?:the |my )?(?:file|editor|code file)\b"
+    r"|\b(?:is there|do i have|do you have) (?:an? )?(?:editor|file|place)(?: for (?:the|my) code)?\b"
+    r"|\b(?:should|do|can) i (?:write|type|code) (?:the |my |it )?(?:code |solution )?(?:somewhere|now)\b"
+)
+
+
+def asks_where_code_goes(text: str) -> bool:
+    """True for a short question about where the code is written or how it is handed in."""
+    return short_request(_WHERE_CODE, text)
+
 
 YOUR_CALL = (
     "Good question. Make the assumption you think is most reasonable, say it, and go on.",

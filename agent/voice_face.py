@@ -34,7 +34,6 @@ from voice.words import (
     asks_to_repeat,
     asks_to_slow_down,
     asks_to_stop,
-    asks_where_code_goes,
     only_thinking,
     word_count,
 )
@@ -42,6 +41,7 @@ from voice.words import (
 from .clarify import (
     Clarifier,
     about_the_exam,
+    asks_where_code_goes,
     is_clarifying,
     presence_reply,
     time_left_phrase,

@@ -33,7 +33,6 @@ from voice.words import (
     asks_to_repeat,
     asks_to_slow_down,
     asks_to_stop,
-    asks_where_code_goes,
     ends_unfinished,
     find_end_phrase,
     only_thinking,
@@ -453,6 +452,8 @@ def test_a_check_that_the_interviewer_hears_is_answered_as_one(text, reply):
     ],
 )
 def test_a_question_about_where_the_code_goes_is_told_from_others(text, where):
+    from agent.clarify import asks_where_code_goes
+
     assert asks_where_code_goes(text) is where
 
 
@@ -478,7 +479,7 @@ def test_a_question_about_where_the_code_goes_is_told_from_others(text, where):
     ],
 )
 def test_a_question_about_the_exam_itself_is_told_from_one_about_the_problem(text, kind):
-    from voice.words import asks_about_progress, asks_about_score, asks_if_recorded, asks_who
+    from agent.clarify import asks_about_progress, asks_about_score, asks_if_recorded, asks_who
 
     found = [
         k

@@ -225,88 +225,15 @@ _REPEAT_REQUEST = re.compile(
 MAX_REQUEST_WORDS = 12
 
 
+def short_request(pattern: re.Pattern[str], text: str, max_words: int = MAX_REQUEST_WORDS) -> bool:
+    """A whole turn of at most max_words words in which the pattern is found."""
+    words = normalise(text)
+    return bool(words) and len(words.split()) <= max_words and bool(pattern.search(words))
+
+
 def asks_to_repeat(text: str) -> bool:
     """True when the words are a short request to hear the question again."""
-    words = normalise(text)
-    return (
-        bool(words)
-        and len(words.split()) <= MAX_REQUEST_WORDS
-        and bool(_REPEAT_REQUEST.search(words))
-    )
-
-
-# Questions about the exam itself, not the problem: how far along it is ("How many questions
-# are left?"), what is kept of it ("Is this being recorded?") and who is asking ("Are you an
-# AI?"). Each has a plain answer; "make your own assumption" would be no answer at all.
-_PROGRESS = re.compile(
-    r"\bhow many (?:more )?(?:questions|prompts|rounds|sections)\b"
-    r"|\bhow (?:long|many minutes) is (?:this|the) (?:interview|exam|session)\b"
-    r"|\bhow far (?:along )?are we\b|\b(?:is|was) (?:this|that) the last (?:question|one|prompt)\b"
-    r"|\bwhat(?:'s| is) (?:next|the next (?:question|prompt|round|section))\b"
-)
-_RECORDED = re.compile(
-    r"\b(?:is|are) (?:this|you) (?:being )?record(?:ed|ing)(?: (?:this|me|us|now))?$"
-    r"|^(?:is )?(?:this |it |it's |its )?being recorded$"  # as the ASR may hear it
-    r"|\b(?:do|will|are) you (?:record|recording|keep|keeping|store|storing|save|saving|send"
-    r"|sending|upload|uploading) (?:my|me|this (?:conversation|interview|session|exam))\b"
-    r"|\bwhere (?:does|do|is|are) my (?:audio|voice|recording|answers?|data|transcript)\b"
-)
-_WHO = re.compile(
-    r"\bare you (?:an? )?(?:ai|bot|robot|human|person|real person|real|computer|machine|llm)\b"
-    r"|\bwho (?:are you|am i talking to|is this)\b"
-)
-
-
-_SCORE = re.compile(
-    r"\bhow (?:am i doing|did i do|was i|was my (?:answer|last answer))\b"
-    r"|\bwhat (?:did i (?:get|score)|(?:was|is) my (?:score|grade|mark))\b|\bwhat's my score\b"
-)
-
-
-def _short_match(pattern: re.Pattern[str], text: str) -> bool:
-    words = normalise(text)
-    return bool(words) and len(words.split()) <= MAX_REQUEST_WORDS and bool(pattern.search(words))
-
-
-def asks_about_score(text: str) -> bool:
-    """ "What was my score?", "How am I doing?"."""
-    return _short_match(_SCORE, text)
-
-
-def asks_about_progress(text: str) -> bool:
-    """ "How many questions are left?", "Is this the last one?", "What's next?"."""
-    return _short_match(_PROGRESS, text)
-
-
-def asks_if_recorded(text: str) -> bool:
-    """ "Is this being recorded?", "Do you keep my audio?"."""
-    return _short_match(_RECORDED, text)
-
-
-def asks_who(text: str) -> bool:
-    """ "Are you an AI?", "Who am I talking to?"."""
-    return _short_match(_WHO, text)
-
-
-# "Where do I write the code?", "How do I submit my solution?": at a coding prompt of the spoken
-# exam, where the code goes (a file, whose path is on the screen).
-_WHERE_CODE = re.compile(
-    r"\bwhere (?:do|should|can|would|will) (?:i|we) (?:write|put|type|save|submit|send|enter"
-    r"|paste)(?: in)? (?:the |my |our |this |that )?(?:code|solution|function|implementation)\b"
-    r"|\bhow (?:do|should|can) (?:i|we) (?:submit|send|enter|paste|give you|share|show you|hand in)"
-    r" (?:the |my |our )?(?:code|solution|function|implementation)\b"
-    r"|\bwhere (?:is|'s|are) (?:the |my )?(?:file|editor|code file)\b"
-    r"|\b(?:is there|do i have|do you have) (?:an? )?(?:editor|file|place)(?: for (?:the|my) code)?\b"
-    r"|\b(?:should|do|can) i (?:write|type|code) (?:the |my |it )?(?:code |solution )?(?:somewhere|now)\b"
-)
-
-
-def asks_where_code_goes(text: str) -> bool:
-    """True for a short question about where the code is written or how it is handed in."""
-    words = normalise(text)
-    return (
-        bool(words) and len(words.split()) <= MAX_REQUEST_WORDS and bool(_WHERE_CODE.search(words))
-    )
+    return short_request(_REPEAT_REQUEST, text)
 
 
 # "Hello? Can you hear me?", "Are you still there?": a check that the interviewer is there and
@@ -322,8 +249,7 @@ _PRESENCE_CHECK = re.compile(
 
 def asks_if_heard(text: str) -> bool:
     """True for "Hello?", "Can you hear me?", "Are you there?" and the like, alone."""
-    words = normalise(text)
-    return bool(words) and len(words.split()) <= 8 and bool(_PRESENCE_CHECK.match(words))
+    return short_request(_PRESENCE_CHECK, text, max_words=8)  # the pattern spans the turn
 
 
 # "Could you speak more slowly?", "Slower, please.", "You're talking too fast.": the interviewer
@@ -344,12 +270,7 @@ _SLOWER_REQUEST = re.compile(
 
 def asks_to_slow_down(text: str) -> bool:
     """True when the words are a short request to the interviewer to speak more slowly."""
-    words = normalise(text)
-    return (
-        bool(words)
-        and len(words.split()) <= MAX_REQUEST_WORDS
-        and bool(_SLOWER_REQUEST.search(words))
-    )
+    return short_request(_SLOWER_REQUEST, text)
 
 
 # "Can we stop here?", "I have to go.", "Let's call it a day.": the candidate asks to end the
@@ -375,12 +296,7 @@ _STOP_REQUEST = re.compile(
 
 def asks_to_stop(text: str) -> bool:
     """True when the words are a short request to stop the session for now."""
-    words = normalise(text)
-    return (
-        bool(words)
-        and len(words.split()) <= MAX_REQUEST_WORDS
-        and bool(_STOP_REQUEST.search(words))
-    )
+    return short_request(_STOP_REQUEST, text)
 
 
 # "Is this on the device or in the cloud?": a candidate pinning down the problem before they

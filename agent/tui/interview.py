@@ -20,9 +20,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Label, LoadingIndicator, Static, TextArea
 
-from voice.words import asks_to_stop, asks_where_code_goes
+from voice.words import asks_to_stop
 
-from ..clarify import Clarifier, is_clarifying
+from ..clarify import Clarifier, asks_where_code_goes, is_clarifying
 from .gate import SessionGate
 from .render import as_dict, field, mmss, run_result_content, verdict_line
 from .results import DebriefScreen, ScorecardScreen
