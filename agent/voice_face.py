@@ -271,7 +271,13 @@ class VoiceFace:
                 self.heard.append(more)
                 if more.text:
                     self._caption("you", more.text)
-                    self._carry_forward(more.text)
+                if asks_to_stop(more.text):
+                    # "Sorry, I have to go." as the answer is scored: the reply is not said
+                    # (the transcript keeps it), and resuming asks what comes next.
+                    self._say_notice(STOP_HERE)
+                    stopped = True
+                    break
+                self._carry_forward(more.text)
                 acked = more.acknowledged
                 heard = more
             self._speak(reply, score_ms=score_ms, acked=acked)

@@ -886,6 +886,29 @@ def test_words_added_while_the_answer_is_scored_are_kept(models, voice_bank, tmp
     assert figs.overlap_ms == 0 and len(figs.response_ms) == 3  # each stretch answered
 
 
+def test_asking_to_stop_while_the_answer_is_scored_stops_there(models, voice_bank, tmp_path):
+    """ "Sorry, I have to go." right after an answer, before the reply was ready, went in front
+    of the next answer and the exam went on with the next question."""
+    from agent.voice_face import STOP_HERE, VoiceFace
+
+    rec = make_recording(
+        tmp_path / "going.wav",
+        "piper-fast",
+        [Answer(9.0, ["I would roll back first.", "Sorry, I have to go."], [2.0])],
+        tail_s=12.0,
+        bank=voice_bank,
+    )
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    spoken = _note_said(conv)
+    result = VoiceFace(session, conv, file_score_s=3.0).run()
+    conv.close()
+    assert result.stopped and not result.finished
+    assert session.answers == [session.answers[0]] and "go" not in session.answers[0].lower()
+    assert spoken[-1] == STOP_HERE and "How would you catch it before launch?" not in spoken
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"))
+    assert figs.overlap_ms == 0
+
+
 @pytest.mark.parametrize(
     ("voice", "seed", "start"),
     [
