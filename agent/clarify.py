@@ -17,6 +17,7 @@ from voice.words import (
     asks_for_a_hint,
     asks_if_heard,
     asks_leave,
+    asks_to_repeat,
     normalise,
     short_request,
 )
@@ -121,6 +122,14 @@ def time_left_phrase(remaining_s: float) -> str:
     if remaining_s < 90:
         return "About a minute left for this question."
     return f"About {round(remaining_s / 60)} minutes left for this question."
+
+
+_FEEDBACK = re.compile(r"\b(?:feedback|score|strong answer|model answer)\b")
+
+
+def asks_for_feedback_again(text: str) -> bool:
+    """ "Could you repeat the feedback?", "Can you say my score again?"."""
+    return asks_to_repeat(text) and bool(_FEEDBACK.search(normalise(text)))
 
 
 def about_the_exam(text: str) -> bool:

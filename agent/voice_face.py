@@ -41,6 +41,7 @@ from voice.words import (
 from .clarify import (
     Clarifier,
     about_the_exam,
+    asks_for_feedback_again,
     asks_where_code_goes,
     is_clarifying,
     presence_reply,
@@ -50,6 +51,8 @@ from .code_desk import CodeDesk
 from .followups import asks_to_skip
 
 QUESTION_KINDS = ("prompt", "follow_up")
+# What "Could you repeat the feedback?" asks to hear again.
+_SAID_BACK = ("feedback", "reveal")
 # Said once per question to a candidate who thought aloud and then went quiet.
 TAKE_YOUR_TIME = "Take your time."
 # Before the question, said again to a candidate who asked for it.
@@ -154,6 +157,7 @@ class VoiceFace:
         self._notices = notices
         self._told_room = False
         self._told_code_file = False
+        self._said_back: list[tuple[str, str]] = []  # the last feedback and strong answer said
         self._before_submit = before_submit
         self.session = session
         self.conv = conversation
@@ -239,7 +243,14 @@ class VoiceFace:
                 # "Sorry, could you repeat the question?": not an answer. Said again, and the
                 # request goes in front of the answer like any words said before it.
                 self._carry_forward(heard.text)
-                self._say_question_again(acked=heard.acknowledged)
+                if self._said_back and asks_for_feedback_again(heard.text):
+                    # "Could you repeat the feedback?": that, not the question (on screen).
+                    self.conv.begin_reply()
+                    self._say(SAY_AGAIN, "notice")
+                    for text, kind in self._said_back:
+                        self._say(text, kind)
+                else:
+                    self._say_question_again(acked=heard.acknowledged)
                 continue
             if self._clarifying(heard):
                 # "Is it on the device?": the question goes in front of the answer (asking it
@@ -353,6 +364,9 @@ class VoiceFace:
     def _speak(self, reply: Any, *, score_ms: float, acked: bool = False) -> None:
         self._nudged = False
         self._asked = [u.text for u in reply.utterances if _is_question(u)]
+        said_back = [(u.text, u.kind) for u in reply.utterances if u.kind in _SAID_BACK and u.speak]
+        if said_back:  # the last score, feedback and strong answer, for "Can you repeat that?"
+            self._said_back = said_back
         self.conv.begin_reply()
         for i, utt in enumerate(reply.utterances):
             self._caption("interviewer", utt.text)

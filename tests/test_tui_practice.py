@@ -441,4 +441,8 @@ async def test_asked_for_the_score_the_text_exam_gives_the_last_closed_one(home:
         await wait_for(pilot, lambda: idle(app))
         shown = " ".join(screen_text(app).split())
         assert f'Your answer on "Before the boxes" scored {score:.0f} out of 100.' in shown
+        await type_text(pilot, "Could you repeat the feedback?")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: idle(app))
+        assert "f2 shows the last scorecard again" in " ".join(screen_text(app).split())
     assert not errors(app)

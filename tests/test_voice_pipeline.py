@@ -1321,6 +1321,35 @@ def test_asking_for_the_next_question_over_the_strong_answer_goes_straight_to_it
     assert figs.overlap_ms == 0
 
 
+def test_asked_to_repeat_the_feedback_the_interviewer_says_it_again(models, voice_bank, tmp_path):
+    """ "Could you repeat the feedback?" after the next question was asked got the question
+    again; it gets the score, feedback and strong answer again, and the question is left be."""
+    from agent.voice_face import VoiceFace
+
+    rec = make_recording(
+        tmp_path / "again.wav",
+        "piper-fast",
+        [
+            Answer(9.0, ["I would roll back first."]),
+            Answer(34.0, ["Could you repeat the feedback?"]),
+            Answer(62.0, ["A canary."]),
+        ],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    _, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    session = _RevealingSession()
+    spoken = _note_said(conv)
+    face = VoiceFace(session, conv)
+    face.run()
+    conv.close()
+    assert spoken.count("Score 40 out of 100.") == 2 and spoken.count(_REVEAL) == 2
+    assert spoken.count("How would you catch it before launch?") == 1
+    assert len(session.answers) == 2 and "feedback" in session.answers[1].lower()
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
+    assert figs.overlap_ms == 0
+
+
 _SECTION = "Round one."
 
 

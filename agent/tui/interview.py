@@ -22,7 +22,7 @@ from textual.widgets import Footer, Label, LoadingIndicator, Static, TextArea
 
 from voice.words import asks_to_stop
 
-from ..clarify import Clarifier, asks_where_code_goes, is_clarifying
+from ..clarify import Clarifier, asks_for_feedback_again, asks_where_code_goes, is_clarifying
 from .gate import SessionGate
 from .render import as_dict, field, mmss, run_result_content, verdict_line
 from .results import DebriefScreen, ScorecardScreen
@@ -460,7 +460,11 @@ class InterviewScreen(Screen[None]):
         self._add(Turn("candidate", asked))
         status = self.gate.peek(lambda s: s.time_status()) if self.gate else None
         remaining = None if status is None else status[1] - status[0]
-        if field(self.pending, "is_coding", False) and asks_where_code_goes(asked):
+        if asks_for_feedback_again(asked) and self._last_card is not None:
+            said = (
+                "f2 shows the last scorecard again: the score, the feedback and the strong answer."
+            )
+        elif field(self.pending, "is_coding", False) and asks_where_code_goes(asked):
             said = "In the code editor above your answer (f6 moves to it): ctrl+r runs the "
             said += "hidden tests, and ctrl+s sends the code with your answer."
         else:
