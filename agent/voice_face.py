@@ -213,58 +213,7 @@ class VoiceFace:
                 self._say_notice(STOP_HERE)
                 stopped = True
                 break
-            if asks_to_slow_down(heard.text) and not heard.input_ended:
-                # Slower from now on, and what was cut off (or the question) said again at the
-                # new pace. The words go in front of the answer, as a request to repeat does.
-                self._carry_forward(heard.text)
-                preface = SLOWER_NOW if self.conv.slow_down() else SLOWEST_ALREADY
-                if heard.barged_in and heard.unspoken:
-                    self._say_rest(heard, preface=preface)
-                else:
-                    self._say_question_again(preface=preface)
-                continue
-            if self._is_interjection(heard) and not heard.input_ended:
-                self._carry_forward(heard.text)
-                if asks_to_skip(heard.text):
-                    # "Next question, please." over the feedback or the strong answer (both
-                    # stay on screen): straight on to what comes next.
-                    self._say_rest(heard, from_question=True)
-                    continue
-                # After "Mm-hmm." or "Right." the interviewer simply goes on; after "Sorry,
-                # could you repeat that?" it picks the thread up again.
-                preface = "" if only_thinking(heard.text) else "As I was saying:"
-                if asks_if_heard(heard.text):  # "Can you hear me?" over the welcome
-                    preface = presence_reply(heard.text, go_ahead=False)
-                elif about_the_exam(heard.text):  # "Is this being recorded?" over it
-                    preface = f"{self._reply_to_question(heard.text)} {preface}"
-                self._say_rest(heard, preface=preface)
-                continue
-            if asks_to_repeat(heard.text) and self._asked and not heard.input_ended:
-                # "Sorry, could you repeat the question?": not an answer. Said again, and the
-                # request goes in front of the answer like any words said before it.
-                self._carry_forward(heard.text)
-                if self._said_back and asks_for_feedback_again(heard.text):
-                    # "Could you repeat the feedback?": that, not the question (on screen).
-                    self.conv.begin_reply()
-                    self._say(SAY_AGAIN, "notice")
-                    for text, kind in self._said_back:
-                        self._say(text, kind)
-                else:
-                    self._say_question_again(acked=heard.acknowledged)
-                continue
-            if self._clarifying(heard):
-                # "Is it on the device?": the question goes in front of the answer (asking it
-                # is to the candidate's credit), and the interviewer waits for that answer.
-                self._carry_forward(heard.text)
-                self._say_notice(self._reply_to_question(heard.text))
-                continue
-            if heard.reason == "thinking" and not heard.input_ended:
-                # "Okay, let me think." and a long silence: no answer yet. Those words go in
-                # front of it; one gentle word per question, then the interviewer just waits.
-                self._carry_forward(heard.text)
-                if not self._nudged:
-                    self._nudged = True
-                    self._say_notice(TAKE_YOUR_TIME)
+            if self._replied_to_aside(heard):
                 continue
             answer = f"{self._carry} {heard.text}".strip()
             self._carry = ""
@@ -303,6 +252,61 @@ class VoiceFace:
         if (finished or stopped) and not self.conv.input_ended:
             self.conv.drain()
         return VoiceExamResult(self.session.session_id, finished, submitted, stopped)
+
+    def _replied_to_aside(self, heard: HeardTurn) -> bool:
+        """What was said is not an answer (a request, a question of the candidate's own, a
+        word over the interviewer, thinking aloud): replied to, and the words kept for the
+        answer. False for an answer."""
+        if asks_to_slow_down(heard.text) and not heard.input_ended:
+            # Slower from now on, and what was cut off (or the question) said again at the
+            # new pace. The words go in front of the answer, as a request to repeat does.
+            self._carry_forward(heard.text)
+            preface = SLOWER_NOW if self.conv.slow_down() else SLOWEST_ALREADY
+            if heard.barged_in and heard.unspoken:
+                self._say_rest(heard, preface=preface)
+            else:
+                self._say_question_again(preface=preface)
+            return True
+        if self._is_interjection(heard) and not heard.input_ended:
+            self._carry_forward(heard.text)
+            if asks_to_skip(heard.text):
+                # "Next question, please." over the feedback or the strong answer (both
+                # stay on screen): straight on to what comes next.
+                self._say_rest(heard, from_question=True)
+                return True
+            # After "Mm-hmm." or "Right." the interviewer simply goes on; after "Sorry,
+            # could you repeat that?" it picks the thread up again.
+            preface = "" if only_thinking(heard.text) else "As I was saying:"
+            if asks_if_heard(heard.text):  # "Can you hear me?" over the welcome
+                preface = presence_reply(heard.text, go_ahead=False)
+            elif about_the_exam(heard.text):  # "Is this being recorded?" over it
+                preface = f"{self._reply_to_question(heard.text)} {preface}"
+            self._say_rest(heard, preface=preface)
+            return True
+        if asks_to_repeat(heard.text) and self._asked and not heard.input_ended:
+            # "Sorry, could you repeat the question?": not an answer. Said again, and the
+            # request goes in front of the answer like any words said before it.
+            self._carry_forward(heard.text)
+            if self._said_back and asks_for_feedback_again(heard.text):
+                self._say_feedback_again()  # not the question, which is on screen
+            else:
+                self._say_question_again(acked=heard.acknowledged)
+            return True
+        if self._clarifying(heard):
+            # "Is it on the device?": the question goes in front of the answer (asking it
+            # is to the candidate's credit), and the interviewer waits for that answer.
+            self._carry_forward(heard.text)
+            self._say_notice(self._reply_to_question(heard.text))
+            return True
+        if heard.reason == "thinking" and not heard.input_ended:
+            # "Okay, let me think." and a long silence: no answer yet. Those words go in
+            # front of it; one gentle word per question, then the interviewer just waits.
+            self._carry_forward(heard.text)
+            if not self._nudged:
+                self._nudged = True
+                self._say_notice(TAKE_YOUR_TIME)
+            return True
+        return False
 
     def settle(self, timeout: float = 10.0) -> None:
         """Wait for an answer still being scored (Ctrl+C lands mid-submit): the session is
@@ -469,6 +473,13 @@ class VoiceFace:
             self._say(preface, "notice")
         for text in self._asked:
             self._say(text, "prompt")
+
+    def _say_feedback_again(self) -> None:
+        """ "Could you repeat the feedback?": the last score, feedback and strong answer."""
+        self.conv.begin_reply()
+        self._say(SAY_AGAIN, "notice")
+        for text, kind in self._said_back:
+            self._say(text, kind)
 
     def _say(self, text: str, kind: str) -> None:
         """Said aloud and captioned, as one."""
