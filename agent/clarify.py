@@ -41,7 +41,8 @@ _RECORDED = re.compile(
     r"|\bwhere (?:does|do|is|are) my (?:audio|voice|recording|answers?|data|transcript)\b"
 )
 _WHO = re.compile(
-    r"\bare you (?:an? )?(?:ai|bot|robot|human|person|real person|real|computer|machine|llm)\b"
+    r"\bare you (?:an? )?(?:ai|a i|eye|bot|robot|human|person|real person|real|computer|machine"
+    r"|llm)\b"  # "Are you an eye?": tiny.en's "AI", now and then
     r"|\bwho (?:are you|am i talking to|is this)\b"
 )
 

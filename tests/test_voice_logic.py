@@ -374,6 +374,7 @@ def test_a_request_to_repeat_the_question_ends_without_the_pause_of_an_answer(
         ("Come again?", True, False),
         ("Could you rephrase that?", True, True),
         ("What was the second part of the question?", True, True),
+        ("Why was the second part of the question?", True, True),  # tiny.en, flite kal
         ("Sorry, I missed the last part.", True, False),
         ("Sorry, what?", True, True),
         ("What did you say?", True, True),
@@ -466,6 +467,7 @@ def test_a_question_about_where_the_code_goes_is_told_from_others(text, where):
         ("Is, it's being recorded.", "recorded"),  # as tiny.en heard it, over noise
         ("Do you keep my audio?", "recorded"),
         ("Are you an AI?", "who"),
+        ("Are you an eye?", "who"),  # tiny.en's "AI", flite
         ("Who am I talking to?", "who"),
         ("What was my score?", "score"),
         ("How am I doing?", "score"),
@@ -559,6 +561,7 @@ def test_asked_how_many_questions_are_left_the_interviewer_says_where_the_exam_s
         ("A bit slower, please.", True),
         ("Sorry, could you repeat that more slowly?", True),
         ("Can you go a bit slower?", True),
+        ("Now we're talking too fast.", True),  # tiny.en's "You're...", flite kal
         # Answers that say such words.
         ("The model is too fast for the device.", False),
         ("It would slow down the pipeline.", False),
@@ -581,12 +584,16 @@ def test_a_request_to_speak_more_slowly_is_told_from_an_answer(text, slower):
         ("Let's call it a day.", True),
         ("Could we continue this tomorrow?", True),
         ("Pause the interview, please.", True),
+        ("And we stop here for today.", True),  # tiny.en's "Can we...", flite slt
+        ("Let's call it today.", True),  # flite kal's "a day"
         # Ending an answer, not the exam.
         ("I'll stop there.", False),
         ("Let me stop there.", False),
         ("That's my answer, I'll stop here.", False),
         # Answers, and asking for time.
         ("Let's stop the rollout.", False),
+        ("We stop the traffic now.", False),
+        ("Then we stop the canary.", False),
         ("Stop.", False),
         ("I'd like to pause the rollout.", False),
         ("I have to go with the cascaded design.", False),

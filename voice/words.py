@@ -213,6 +213,7 @@ _REPEAT_REQUEST = re.compile(
     r"|\b(?:didn't|did not|couldn't|could not) (?:quite )?(?:catch|hear)"
     r" (?:that|it|you|the question|the last)\b"
     r"|\bwhat was the question\b"
+    r"|\b(?:what|why) was the (?:first|second|third|last|other) (?:part|bit)\b"
     r"|\bwhat was the (?:(?:first|second|third|last|other) )?(?:question|part|bit)"
     r"(?: of (?:the|your) question)?(?: again)?$"
     r"|\bmissed (?:that|it|the (?:(?:first|second|last|other) )?(?:question|part|bit|end))$"
@@ -261,7 +262,7 @@ _SLOWER_REQUEST = re.compile(
     r"|\b(?:repeat|say|read|ask) (?:it|that|the question)(?: again)? (?:a (?:little|bit) )?"
     r"(?:more slowly|slower)\b"
     r"|\b(?:you're|you are) (?:speaking|talking|going|reading) (?:a (?:little|bit) )?"
-    r"(?:too|very|so|really) fast\b"
+    r"(?:too|very|so|really) fast\b|\b(?:speaking|talking) (?:way |much )?too fast\b"
     r"|^(?:sorry |please |um |uh )*(?:slow down|slower|more slowly|(?:speak|talk) (?:more slowly|slower))"
     r"(?: a (?:little|bit))?(?: please)?$"
     r"|^(?:sorry |please |um |uh )*a (?:little|bit) (?:slower|more slowly)(?: please)?$"
@@ -288,6 +289,8 @@ _STOP_WHEN = r"(?: (?:here|now|there|for now|for today|today|please|then|sorry|t
 _STOP_REQUEST = re.compile(
     rf"\b{_STOP_WHO} {_STOP_WHAT}{_STOP_SESSION}?{_STOP_WHEN}*$"
     rf"|^(?:please )?(?:stop|pause|end|finish){_STOP_SESSION}{_STOP_WHEN}*$"
+    # "And we stop here for today.": tiny.en's "Can we..." now and then; "here" or "now" needed
+    rf"|\bwe {_STOP_WHAT}{_STOP_SESSION}?{_STOP_WHEN}+$|\bcall it (?:a day|today)$"
     rf"|\bi(?: need| have| got|'ve got| must) to (?:go|leave|run){_STOP_WHEN}*$"
     rf"|\b(?:continue|finish|resume|pick (?:this|it) up) (?:this |it )?"
     rf"(?:later|tomorrow|another time|another day)(?: please)?$"
