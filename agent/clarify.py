@@ -125,6 +125,24 @@ def time_left_phrase(remaining_s: float) -> str:
     return f"About {round(remaining_s / 60)} minutes left for this question."
 
 
+_REVISE = re.compile(
+    r"\b(?:can|could|may) (?:i|we) (?:change|revise|redo|fix|amend|correct|add to|go back to)"
+    r" (?:my |the |our )?(?:last|previous|earlier|first) (?:answer|question|one)\b"
+    r"|\b(?:can|could) (?:i|we) go back(?: to (?:it|that|the (?:last|previous) (?:one|question)))?"
+    r"(?: please)?$"
+)
+# "Can I change my last answer?": a scored answer cannot be reopened (its score is given).
+CLOSED = (
+    "That one is scored and closed, and the transcript keeps what you said. "
+    "If it matters here, work it into this answer."
+)
+
+
+def asks_to_revise(text: str) -> bool:
+    """ "Can I change my last answer?", "Could we go back to the previous question?"."""
+    return short_request(_REVISE, text)
+
+
 _FEEDBACK = re.compile(r"\b(?:feedback|score|strong answer|model answer)\b")
 
 
@@ -213,6 +231,8 @@ class Clarifier:
             return time_left_phrase(remaining_s)
         if asks_for_a_hint(asked):
             return NO_HINTS
+        if asks_to_revise(asked):
+            return CLOSED
         if asks_leave(asked):
             return GO_AHEAD
         self._answered += 1

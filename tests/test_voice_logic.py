@@ -541,6 +541,25 @@ def test_asked_for_the_score_the_interviewer_gives_the_last_closed_one():
     assert said == 'Your answer on "Before the boxes" scored 56 out of 100.'
 
 
+@pytest.mark.parametrize(
+    ("text", "closed"),
+    [
+        ("Can I change my last answer?", True),
+        ("Could we go back to the previous question?", True),
+        ("Can we go back?", True),
+        # Leave to go about the problem a way.
+        ("Can I go back to the data first?", False),
+        ("Can I start with the requirements?", False),
+    ],
+)
+def test_asked_to_reopen_a_scored_answer_the_interviewer_says_it_is_closed(text, closed):
+    """ "Can I change my last answer?" was met with "Sure, go ahead.", and what followed was
+    scored against the current question."""
+    from agent.clarify import CLOSED, Clarifier
+
+    assert (Clarifier().reply(text, 300.0) == CLOSED) is closed
+
+
 def test_asked_how_many_questions_are_left_the_interviewer_says_where_the_exam_stands():
     from agent.clarify import Clarifier
 
