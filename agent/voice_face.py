@@ -59,7 +59,6 @@ TAKE_YOUR_TIME = "Take your time."
 SAY_AGAIN = "Sure."
 # To "Could you speak more slowly?", before what it says again at the slower pace.
 SLOWER_NOW = "Sure, I'll slow down."
-SLOWEST_ALREADY = "Sure."  # as slow as it goes: said again at that pace
 # After the first coding question (the path is on the screen; a path read aloud helps no one),
 # and to "Where do I write the code?" at any of them.
 CODE_FILE = "Your code goes in the file shown on your screen; I run it when you finish your answer."
@@ -261,7 +260,8 @@ class VoiceFace:
             # Slower from now on, and what was cut off (or the question) said again at the
             # new pace. The words go in front of the answer, as a request to repeat does.
             self._carry_forward(heard.text)
-            preface = SLOWER_NOW if self.conv.slow_down() else SLOWEST_ALREADY
+            # As slow as it goes already: "Sure." and said again at that pace.
+            preface = SLOWER_NOW if self.conv.slow_down() else SAY_AGAIN
             if heard.barged_in and heard.unspoken:
                 self._say_rest(heard, preface=preface)
             else:

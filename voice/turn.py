@@ -193,12 +193,7 @@ class TurnTaker:
             own_turn
             and not said_done
             and transcript.full_text is None
-            and (
-                may_be_thinking(transcript.text)
-                or asks_a_question(transcript.text)
-                or asks_if_heard(transcript.text)  # the fast words may miss its "?"
-                or asks_to_stop(transcript.text)
-            )
+            and (may_be_thinking(transcript.text) or _to_the_interviewer(transcript.text))
             and silence_ms < self.finished_silence_ms + self.policy.thinking_check_ms
         ):
             self.awaiting_full_text = True
@@ -278,9 +273,7 @@ class TurnTaker:
         # "Is this on the device?", after the pause that ends an answer (a rhetorical question
         # may lead into one). Not on the fast words, which hear "Okay, let me think." as
         # "Okay? What do you think?".
-        # Or "Hello?", or "I have to go." (no "Okay." before the reply to it).
-        asked = full and (asks_a_question(full) or asks_if_heard(full) or asks_to_stop(full))
-        if silence_ms >= self.finished_silence_ms and asked:
+        if silence_ms >= self.finished_silence_ms and full and _to_the_interviewer(full):
             return "question"
         return None
 
@@ -289,6 +282,12 @@ class TurnTaker:
         if not self.in_turn or self.last_speech_end is None:
             return None
         return EndOfTurnFrame(t_speech_end=self.last_speech_end, t_decided=now, reason=reason)
+
+
+def _to_the_interviewer(text: str) -> bool:
+    """A question for the interviewer, "Hello?" (the fast words may miss its "?") or "I have to
+    go.": replied to once the turn ends, with no "Okay." before the reply."""
+    return asks_a_question(text) or asks_if_heard(text) or asks_to_stop(text)
 
 
 def _finished(transcript: TranscriptView) -> bool:

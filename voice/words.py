@@ -190,11 +190,20 @@ def asks_for_time(text: str) -> bool:
     return only_thinking(text) and bool(_ASKING_FOR_TIME.search(normalise(text)))
 
 
+# Longer than this, it is an answer that happens to contain such words.
+MAX_REQUEST_WORDS = 12
+
+
+def short_request(pattern: re.Pattern[str], text: str, max_words: int = MAX_REQUEST_WORDS) -> bool:
+    """A whole turn of at most max_words words in which the pattern is found."""
+    words = normalise(text)
+    return bool(words) and len(words.split()) <= max_words and bool(pattern.search(words))
+
+
 def may_be_thinking(text: str, max_words: int = 5) -> bool:
     """A few words with thinking words among them: the fast words of a short stretch, which
     can hear "Okay, let me think." as "Okay? What do you think?" (the full transcript decides)."""
-    words = normalise(text)
-    return bool(words) and len(words.split()) <= max_words and bool(_THINKING.search(words))
+    return short_request(_THINKING, text, max_words)
 
 
 def only_thinking(text: str) -> bool:
@@ -222,14 +231,6 @@ _REPEAT_REQUEST = re.compile(
     r"|^(?:sorry )?(?:please )?(?:repeat|pardon|pardon me|come again|say again|one more time)"
     r"(?: that| it| the question)?(?: please| again)?$"
 )
-# Longer than this, it is an answer that happens to contain such words.
-MAX_REQUEST_WORDS = 12
-
-
-def short_request(pattern: re.Pattern[str], text: str, max_words: int = MAX_REQUEST_WORDS) -> bool:
-    """A whole turn of at most max_words words in which the pattern is found."""
-    words = normalise(text)
-    return bool(words) and len(words.split()) <= max_words and bool(pattern.search(words))
 
 
 def asks_to_repeat(text: str) -> bool:
