@@ -33,6 +33,8 @@ from voice.words import (
     asks_if_heard,
     asks_to_repeat,
     asks_to_slow_down,
+    asks_to_speak_softer,
+    asks_to_speak_up,
     asks_to_stop,
     only_thinking,
     word_count,
@@ -59,6 +61,11 @@ TAKE_YOUR_TIME = "Take your time."
 SAY_AGAIN = "Sure."
 # To "Could you speak more slowly?", before what it says again at the slower pace.
 SLOWER_NOW = "Sure, I'll slow down."
+# To "Can you speak up?" and "You're too loud.", before what it says again at the new level.
+LOUDER_NOW = "Sure, I'll speak up."
+LOUDEST = "That's as loud as I go: turn up your speaker's volume if you can."
+SOFTER_NOW = "Sure, I'll speak more quietly."
+SOFTEST = "That's as quiet as I go: turn down your speaker's volume if you can."
 # After the first coding question (the path is on the screen; a path read aloud helps no one),
 # and to "Where do I write the code?" at any of them.
 CODE_FILE = "Your code goes in the file shown on your screen; I run it when you finish your answer."
@@ -256,12 +263,12 @@ class VoiceFace:
         """What was said is not an answer (a request, a question of the candidate's own, a
         word over the interviewer, thinking aloud): replied to, and the words kept for the
         answer. False for an answer."""
-        if asks_to_slow_down(heard.text) and not heard.input_ended:
-            # Slower from now on, and what was cut off (or the question) said again at the
-            # new pace. The words go in front of the answer, as a request to repeat does.
+        preface = None if heard.input_ended else self._adjusted_voice(heard.text)
+        if preface is not None:
+            # Slower, louder or softer from now on, and what was cut off (or the question)
+            # said again that way. The words go in front of the answer, as a request to
+            # repeat does.
             self._carry_forward(heard.text)
-            # As slow as it goes already: "Sure." and said again at that pace.
-            preface = SLOWER_NOW if self.conv.slow_down() else SAY_AGAIN
             if heard.barged_in and heard.unspoken:
                 self._say_rest(heard, preface=preface)
             else:
@@ -307,6 +314,19 @@ class VoiceFace:
                 self._say_notice(TAKE_YOUR_TIME)
             return True
         return False
+
+    def _adjusted_voice(self, text: str) -> str | None:
+        """ "Could you speak more slowly?", "Can you speak up?", "You're too loud.": the voice
+        changed for the rest of the session, and what to say before going on. None for
+        anything else."""
+        if asks_to_slow_down(text):
+            # As slow as it goes already: "Sure." and said again at that pace.
+            return SLOWER_NOW if self.conv.slow_down() else SAY_AGAIN
+        if asks_to_speak_up(text):
+            return LOUDER_NOW if self.conv.speak_up() else LOUDEST
+        if asks_to_speak_softer(text):
+            return SOFTER_NOW if self.conv.speak_softer() else SOFTEST
+        return None
 
     def settle(self, timeout: float = 10.0) -> None:
         """Wait for an answer still being scored (Ctrl+C lands mid-submit): the session is

@@ -32,6 +32,8 @@ from voice.words import (
     asks_leave,
     asks_to_repeat,
     asks_to_slow_down,
+    asks_to_speak_softer,
+    asks_to_speak_up,
     asks_to_stop,
     ends_unfinished,
     find_end_phrase,
@@ -590,6 +592,44 @@ def test_asked_how_many_questions_are_left_the_interviewer_says_where_the_exam_s
 )
 def test_a_request_to_speak_more_slowly_is_told_from_an_answer(text, slower):
     assert asks_to_slow_down(text) is slower
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("Can you speak up?", "louder"),
+        ("Sorry, I can barely hear you.", "louder"),
+        ("I can't hear you very well.", "louder"),
+        ("You're very quiet.", "louder"),
+        ("Could you turn the volume up a bit?", "louder"),
+        ("Louder, please.", "louder"),
+        ("You're too loud.", "softer"),
+        ("Could you speak a bit more quietly?", "softer"),
+        ("Can you turn it down?", "softer"),
+        # The sound, or the words not understood: said again as it was.
+        ("Sorry, you're breaking up.", "again"),
+        ("You cut out there.", "again"),
+        ("What do you mean?", "again"),
+        ("Could you put that in another way?", "again"),  # tiny.en's, flite slt
+        # Answers that say such words.
+        ("We should speak up about the regression.", None),
+        ("I would turn up the volume of training data.", None),
+        ("The fan in that room is very loud.", None),
+        ("I can't hear the difference between the two models.", None),
+        ("Then I would turn it down to one region.", None),
+        ("What do you mean by streaming here?", None),
+        ("The model cut out words at the end.", None),
+    ],
+)
+def test_a_request_about_how_the_interviewer_sounds_is_told_from_an_answer(text, asked):
+    """ "Can you speak up?" was met with "Good question. Make the assumption...", and "I can't
+    hear you.", "You're too loud." or "You're breaking up." were scored as the answer."""
+    said = {
+        "louder": asks_to_speak_up(text),
+        "softer": asks_to_speak_softer(text),
+        "again": asks_to_repeat(text),
+    }
+    assert [k for k, v in said.items() if v] == ([asked] if asked else [])
 
 
 @pytest.mark.parametrize(

@@ -1474,6 +1474,58 @@ def test_asked_to_speak_more_slowly_the_interviewer_says_the_question_again_slow
     assert figs.overlap_ms == 0
 
 
+def _speech_db(audio: np.ndarray) -> float:
+    """The RMS level of the sounding 10 ms windows, in dBFS."""
+    win = int(WIN_S * PIPELINE_RATE)
+    frames = audio[: audio.size // win * win].reshape(-1, win)
+    sounding = frames[activity(audio)[: len(frames)]]
+    return float(10 * np.log10(np.mean(np.square(sounding, dtype=np.float64))))
+
+
+@pytest.mark.parametrize(
+    ("asked", "asked_at", "change_db"),
+    [
+        ("Can you speak up?", 5.0, 3.0),
+        ("Can you speak up?", 1.6, 3.0),  # over the question
+        ("You're too loud.", 5.0, -2.0),
+    ],
+)
+def test_asked_to_speak_up_the_interviewer_says_the_question_again_louder(
+    models, voice_bank, tmp_path, asked, asked_at, change_db
+):
+    """ "Can you speak up?" was met with "Good question. Make the assumption you think is most
+    reasonable..." and "You're too loud." was scored as the answer. The interviewer now says
+    "Sure, I'll speak up." (or "...more quietly.") and the question again at the new level;
+    the words go in front of the answer, as a request to repeat does."""
+    from agent.voice_face import LOUDER_NOW, SOFTER_NOW, VoiceFace
+
+    rec = make_recording(
+        tmp_path / "louder.wav",
+        "piper-fast",
+        [Answer(asked_at, [asked]), Answer(16.0, ["I would roll back first."])],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    captions = io.StringIO()
+    face = VoiceFace(session, conv, captions=captions)
+    face.run()
+    conv.close()
+    said = captions.getvalue()
+    assert said.count(f"interviewer: {LOUDER_NOW if change_db > 0 else SOFTER_NOW}") == 1
+    assert "Good question" not in said
+    assert len(session.answers) == 1
+    first = session.answers[0].lower()
+    assert first.index(asked.lower().split()[-1].strip("?.")) < first.index("roll back")
+    # Before the request and after it, up to the answer: the interviewer's level changed.
+    (asked_start, asked_end), (answer_start, _) = speech_regions(read_wav_at(rec.path))[:2]
+    out = read_wav_at(tmp_path / "out.wav")
+    before = _speech_db(out[: int(asked_start * PIPELINE_RATE)])
+    again = _speech_db(out[int(asked_end * PIPELINE_RATE) : int(answer_start * PIPELINE_RATE)])
+    assert (again - before > change_db) if change_db > 0 else (again - before < change_db)
+    assert measure(read_wav_at(rec.path), out, rec.regions).overlap_ms == 0
+
+
 def test_asking_to_skip_the_question_is_the_answer_the_exam_moves_on_from(
     models, voice_bank, tmp_path
 ):

@@ -194,6 +194,14 @@ class Conversation:
         as slowly as it goes)."""
         return self.speaker.slow_down()
 
+    def speak_up(self) -> bool:
+        """ "Can you speak up?" (False: it already plays as loud as it goes)."""
+        return self.speaker.louder()
+
+    def speak_softer(self) -> bool:
+        """ "You're too loud." (False: it already plays as quietly as it goes)."""
+        return self.speaker.softer()
+
     def acknowledge(self) -> bool:
         """Say a short pre-synthesized "Okay." now (False when there is none to say)."""
         if not self._acks:

@@ -38,6 +38,26 @@ class SpeechSynth(Protocol):
 SLOWER = 1.3
 SLOWEST = 1.7
 
+# "Can you speak up?" / "You're too loud.": gains on Piper's audio (its peaks at 0.8 of full
+# scale), one step per request from 1.0. Over 1 a soft limiter keeps the peaks under full
+# scale, so the speech itself gets louder (+4 and +7.5 dB of RMS), not clipped.
+LOUDNESS = (0.5, 0.7, 1.0, 1.6, 2.4)
+LIMIT_KNEE, LIMIT_CEILING = 0.6, 0.95
+
+
+def at_gain(audio: np.ndarray, gain: float) -> np.ndarray:
+    """audio times gain; over 1, peaks past the knee bent smoothly (tanh) under the ceiling."""
+    if gain == 1.0:
+        return audio
+    out = (audio * gain).astype(np.float32)
+    if gain > 1.0:
+        over = np.abs(out) > LIMIT_KNEE
+        span = LIMIT_CEILING - LIMIT_KNEE
+        out[over] = np.sign(out[over]) * (
+            LIMIT_KNEE + span * np.tanh((np.abs(out[over]) - LIMIT_KNEE) / span)
+        )
+    return out
+
 
 _SPEAK, _WARM = 0, 1
 
@@ -59,6 +79,7 @@ class Speaker(FrameProcessor):
         self._paused = False
         self._cache: OrderedDict[tuple[float, str], np.ndarray] = OrderedDict()
         self._pace = 1.0  # more than 1: slower than the voice's own pace
+        self._loudness = LOUDNESS.index(1.0)
         self._cache_size = cache_size
         self.unspoken: list[SpeechTag] = []  # what the last interruption cut off, in order
         self.first_audio_ms: float | None = None
@@ -111,9 +132,9 @@ class Speaker(FrameProcessor):
         (the worker may be busy warming); a pause or a barge-in treats it like any other piece."""
         with self._lock:
             if self._paused:
-                self._held.append(Unplayed(tag, audio, started=False))
+                self._held.append(Unplayed(tag, self._played(audio), started=False))
                 return
-            self._port.play(audio, tag)
+            self._port.play(self._played(audio), tag)
 
     def begin_batch(self) -> None:
         """Start the tts_first_audio stopwatch: the next piece played stops it."""
@@ -157,6 +178,25 @@ class Speaker(FrameProcessor):
             slowed, self._pace = pace > self._pace, pace
             return slowed
 
+    def louder(self) -> bool:
+        """Play what comes next louder; False when it is already as loud as it goes."""
+        return self._step_loudness(+1)
+
+    def softer(self) -> bool:
+        """Play what comes next more quietly; False when it is already as quiet as it goes."""
+        return self._step_loudness(-1)
+
+    def _step_loudness(self, step: int) -> bool:
+        with self._lock:
+            level = min(max(self._loudness + step, 0), len(LOUDNESS) - 1)
+            moved, self._loudness = level != self._loudness, level
+            return moved
+
+    def _played(self, audio: np.ndarray) -> np.ndarray:
+        """Synthesized (or cached) audio at the loudness asked for: applied as it goes to the
+        port, so the cache holds the voice's own level whatever the candidate asked."""
+        return at_gain(audio, LOUDNESS[self._loudness])
+
     def close(self, timeout: float = 30.0) -> None:
         """Stop the worker once its current synthesis is done (it is never cut mid-call: a
         native thread pool torn down under a running call aborts the process at exit)."""
@@ -198,6 +238,7 @@ class Speaker(FrameProcessor):
                 if epoch != self._epoch or self._inflight != item:
                     continue
                 self._inflight = None
+                audio = self._played(audio)
                 if self._paused:
                     self._held.append(Unplayed(item, audio, started=False))
                 else:

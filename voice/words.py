@@ -227,7 +227,11 @@ _REPEAT_REQUEST = re.compile(
     r"(?: of (?:the|your) question)?(?: again)?$"
     r"|\bmissed (?:that|it|the (?:(?:first|second|last|other) )?(?:question|part|bit|end))$"
     r"|\b(?:didn't|did not) (?:quite )?(?:get|follow|understand) (?:that|it|you|the question)$"
-    r"|\bwhat did you (?:say|ask)\b|^(?:sorry )?what$"
+    r"|\bwhat did you (?:say|ask)\b|^(?:sorry )?what$|^(?:sorry )?what do you mean$"
+    r"|\b(?:can|could|would|will) you (?:please )?put (?:that|it) (?:in )?(?:another|a different) way\b"
+    # The sound, not the words: "Sorry, you're breaking up.", "You cut out there."
+    r"|\b(?:you're|you are|you were|the audio is|the audio was|it's|it is) (?:breaking up|choppy)$"
+    r"|\byou (?:cut|cutting|broke) out(?: there| a bit| for a second)?$"
     r"|^(?:sorry )?(?:please )?(?:repeat|pardon|pardon me|come again|say again|one more time)"
     r"(?: that| it| the question)?(?: please| again)?$"
 )
@@ -273,6 +277,50 @@ _SLOWER_REQUEST = re.compile(
 def asks_to_slow_down(text: str) -> bool:
     """True when the words are a short request to the interviewer to speak more slowly."""
     return short_request(_SLOWER_REQUEST, text)
+
+
+_CAN_YOU = r"\b(?:can|could|would|will) you (?:please )?"
+# "turn it up", "turn the volume up", "turn up your volume" ({0}: up or down)
+_TURN_IT = (
+    r"(?:turn|bring) (?:it|yourself|the volume|your volume|your voice) {0}"
+    r"|(?:turn|bring) {0} (?:the|your) volume"
+)
+_SOFTLY = r"(?:quietly|softly|softer|quieter|lower)"
+
+# "Can you speak up?", "I can barely hear you.", "You're very quiet.": the candidate cannot hear
+# the interviewer well; it plays louder and says it again. A request, never "The gain is low."
+_LOUDER_REQUEST = re.compile(
+    _CAN_YOU
+    + r"(?:(?:speak|talk) (?:up|(?:a (?:little|bit) )?louder)|be louder|"
+    + _TURN_IT.format("up")
+    + r")\b"
+    r"|\bi (?:can't|cannot|can not|can barely|can hardly|barely|hardly|can't really) hear you"
+    r"(?: (?:very )?well| at all| now)?$"
+    r"|\b(?:you're|you are|your voice is|you sound|the volume is) (?:a (?:little|bit) |very |too |so"
+    r" |really |quite |kind of )*(?:quiet|faint|soft)$"
+    r"|^(?:sorry |please |um |uh )*(?:speak up|(?:a (?:little|bit) )?louder|(?:speak|talk) louder)"
+    r"(?: please)?$"
+)
+
+# "You're too loud.", "Could you speak more quietly?": it plays more quietly and goes on.
+_SOFTER_REQUEST = re.compile(
+    _CAN_YOU + r"(?:(?:speak|talk) (?:a (?:little|bit) )?(?:more )?" + _SOFTLY + r"|be quieter|"
+    r"lower (?:your|the) (?:voice|volume)|" + _TURN_IT.format("down") + r")\b"
+    r"|\b(?:you're|you are|your voice is|you sound|the volume is) (?:a (?:little|bit) |very |too |so"
+    r" |really |quite |way |kind of )*loud$"
+    r"|^(?:sorry |please |um |uh )*(?:(?:a (?:little|bit) )?(?:quieter|softer)|not so loud)"
+    r"(?: please)?$"
+)
+
+
+def asks_to_speak_up(text: str) -> bool:
+    """True when the words are a short request to the interviewer to speak louder."""
+    return short_request(_LOUDER_REQUEST, text)
+
+
+def asks_to_speak_softer(text: str) -> bool:
+    """True when the words are a short request to the interviewer to speak more quietly."""
+    return short_request(_SOFTER_REQUEST, text)
 
 
 # "Can we stop here?", "I have to go.", "Let's call it a day.": the candidate asks to end the
