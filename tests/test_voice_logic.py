@@ -5,6 +5,7 @@ Times are scripted (an injected clock): no sleeping, no timing assertions on rea
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -206,6 +207,29 @@ def test_the_turn_waits_for_the_transcript_before_judging_the_words():
     taker = TurnTaker(POLICY)
     events = drive(taker, "s" * 20 + "." * 30, text="", up_to_date=False)
     assert not end_frames(events)
+
+
+@pytest.mark.parametrize(
+    ("text", "at_once"),
+    [
+        ("Roll back and page the owner. That's all I have.", True),
+        ("So I'd gate on the canary. That's my final answer.", True),
+        ("Okay, I'm finished.", True),
+        ("I think that's everything.", True),
+        # Words an answer ends a sentence with, and goes on after.
+        ("If the canary holds, that's it.", False),
+        ("That's all for the data side.", False),
+    ],
+)
+def test_the_usual_ways_of_saying_an_answer_is_over_end_the_turn_at_once(text, at_once):
+    """ "That's all I have." and "I'm finished." waited out the usual silence and the grace
+    after it, as any finished sentence does: only "that's my answer", "that's all" and "I'm
+    done" were end phrases by default."""
+    from voice.config import VoiceConfig
+
+    policy = dataclasses.replace(POLICY, end_phrases=tuple(VoiceConfig().end_phrases))
+    ends = end_frames(drive(TurnTaker(policy), "s" * 20 + "." * 8, text=text))
+    assert bool(ends and ends[0].reason == "end_phrase") is at_once
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,17 @@ class VoiceConfig(BaseModel):
     # at once. Longer than the pauses inside an answer (up to ~0.45 s).
     interjection_silence_ms: int = Field(default=550, ge=0, le=10000)
     end_phrases: list[str] = Field(
-        default_factory=lambda: ["that's my answer", "that is my answer", "i'm done", "that's all"]
+        default_factory=lambda: [
+            "that's my answer",
+            "that is my answer",
+            "that's my final answer",
+            "i'm done",
+            "i'm finished",
+            "that's all",
+            "that's all i have",
+            "that's all i've got",
+            "that's everything",
+        ]
     )
     # How late the interviewer's own voice may reach the mic through a loudspeaker: ~100 ms on a
     # laptop, more through Bluetooth speakers (raise it if the interviewer interrupts itself).
