@@ -143,6 +143,43 @@ def asks_to_revise(text: str) -> bool:
     return short_request(_REVISE, text)
 
 
+_GRADE = r"(?:score|grade|feedback|assessment|rating|mark)"
+_HARSH = (
+    r"(?:a bit |a little |quite |very |really |pretty |way |too |so )*(?:unfair|harsh|not fair)"
+)
+# "But I did mention privacy.", "I think you missed that I covered the budget.", "That score
+# is unfair.": pushback on the feedback just given. Only heard as such before any answer to
+# the next question (an answer may well say "the score is wrong" of a model's score).
+_DISPUTE = re.compile(
+    r"\bi (?:did|do) (?:actually |already |in fact )?(?:mention|cover|talk about|say|discuss"
+    r"|address|bring up)\b"
+    r"|\b(?:you|the (?:scorer|feedback)) (?:(?:must have |may have )?missed"
+    r"|(?:didn't|did not) (?:count|catch|hear|see|notice|credit|pick up)) (?:that |where |when"
+    r" |how )?(?:i|my)\b"
+    r"|\b(?:disagree|don't agree|do not agree) with (?:the|that|my|your|this) " + _GRADE + r"\b"
+    r"|\bmy " + _GRADE + r"(?: is| was| seems|'s)? (?:a bit |a little |quite |very |really "
+    r"|pretty |way |too |so )*(?:low|unfair|harsh|wrong)\b"
+    r"|\b(?:that|the|this) " + _GRADE + r"(?: is| was| seems| feels|'s)? " + _HARSH + r"\b"
+    r"|\bthat(?:'s| is| was| seems| feels) " + _HARSH + r"\b"
+    r"|\bwhy (?:did|do) i (?:only )?(?:get|score|lose)\b"
+    r"|\bi (?:mentioned|covered|said|talked about|addressed|brought up) (?:that|this|it|those"
+    r"|them)(?: already| earlier| before| in my (?:last |previous )?answer)\b"
+)
+# To such pushback: what was said goes with that answer, which stays scored and closed.
+DISPUTED = (
+    "Noted: that goes with your last answer in the transcript, for your review. Its score "
+    "stands; if it matters here, work it into this answer."
+)
+# The same, said before going on with what the pushback cut off.
+DISPUTED_BRIEFLY = "Noted: that goes with your last answer in the transcript."
+
+
+def disputes_the_score(text: str) -> bool:
+    """ "But I did mention privacy.", "Why did I only get 40?", "I disagree with the score.":
+    pushback on the last feedback, in a turn of up to 30 words."""
+    return short_request(_DISPUTE, text, max_words=30)
+
+
 _FEEDBACK = re.compile(r"\b(?:feedback|score|strong answer|model answer)\b")
 
 

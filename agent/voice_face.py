@@ -41,10 +41,13 @@ from voice.words import (
 )
 
 from .clarify import (
+    DISPUTED,
+    DISPUTED_BRIEFLY,
     Clarifier,
     about_the_exam,
     asks_for_feedback_again,
     asks_where_code_goes,
+    disputes_the_score,
     is_clarifying,
     presence_reply,
     time_left_phrase,
@@ -164,6 +167,7 @@ class VoiceFace:
         self._told_room = False
         self._told_code_file = False
         self._said_back: list[tuple[str, str]] = []  # the last feedback and strong answer said
+        self._feedback_fresh = False  # feedback said, and no answer to the next question yet
         self._before_submit = before_submit
         self.session = session
         self.conv = conversation
@@ -273,6 +277,15 @@ class VoiceFace:
                 self._say_rest(heard, preface=preface)
             else:
                 self._say_question_again(preface=preface)
+            return True
+        if self._feedback_fresh and disputes_the_score(heard.text):
+            # "But I did mention privacy." after the score: not an answer to the question
+            # after it (which may not even have been heard). Kept with the scored answer.
+            self.session.add_to_last_answer(heard.text)
+            if heard.barged_in and heard.unspoken:
+                self._say_rest(heard, preface=DISPUTED_BRIEFLY)
+            else:
+                self._say_notice(DISPUTED)
             return True
         if self._is_interjection(heard) and not heard.input_ended:
             self._carry_forward(heard.text)
@@ -391,6 +404,7 @@ class VoiceFace:
         said_back = [(u.text, u.kind) for u in reply.utterances if u.kind in _SAID_BACK and u.speak]
         if said_back:  # the last score, feedback and strong answer, for "Can you repeat that?"
             self._said_back = said_back
+        self._feedback_fresh = bool(said_back)
         self.conv.begin_reply()
         for i, utt in enumerate(reply.utterances):
             self._caption("interviewer", utt.text)

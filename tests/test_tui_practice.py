@@ -446,3 +446,28 @@ async def test_asked_for_the_score_the_text_exam_gives_the_last_closed_one(home:
         await wait_for(pilot, lambda: idle(app))
         assert "f2 shows the last scorecard again" in " ".join(screen_text(app).split())
     assert not errors(app)
+
+
+async def test_pushback_on_the_score_is_kept_with_the_scored_answer(home: Path) -> None:
+    """ "But I did mention privacy." typed after the scorecard was scored as the answer to the
+    next question. It is kept with the answer it is about, and the next question stays open."""
+    app = _app(prompt_ids=["warmup.constraints", "r2.accent_regression"])
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for(pilot, lambda: idle(app))
+        await _answer_until_closed(pilot, app, WARMUP_ANSWER)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: idle(app) and interview(app).pending is not None)
+        await wait_for(pilot, lambda: interview(app).pending.prompt_id == "r2.accent_regression")
+        interview(app).query_one("#answer").focus()
+        await type_text(pilot, "But I did mention the cost ceiling in my answer.")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: idle(app))
+        shown = " ".join(screen_text(app).split())
+        assert "Noted: that goes with your last answer in the transcript" in shown
+        assert interview(app).pending.prompt_id == "r2.accent_regression"
+        assert interview(app).pending.kind == "prompt"
+        session_id = interview(app).gate.session_id
+    assert not errors(app)
+    last = TranscriptStore().load(session_id).turns[-1]
+    assert last.prompt_id == "warmup.constraints"
+    assert last.candidate.endswith("But I did mention the cost ceiling in my answer.")

@@ -216,6 +216,7 @@ def test_the_turn_waits_for_the_transcript_before_judging_the_words():
         ("So I'd gate on the canary. That's my final answer.", True),
         ("Okay, I'm finished.", True),
         ("I think that's everything.", True),
+        ("That's it. All I have.", True),  # tiny.en's "That is all I have.", espeak en-us
         # Words an answer ends a sentence with, and goes on after.
         ("If the canary holds, that's it.", False),
         ("That's all for the data side.", False),
@@ -584,6 +585,30 @@ def test_asked_to_reopen_a_scored_answer_the_interviewer_says_it_is_closed(text,
     from agent.clarify import CLOSED, Clarifier
 
     assert (Clarifier().reply(text, 300.0) == CLOSED) is closed
+
+
+@pytest.mark.parametrize(
+    ("text", "pushback"),
+    [
+        ("But I did mention privacy.", True),
+        ("I think you missed that I covered the cost ceiling.", True),
+        ("Hold on, I disagree with the score.", True),
+        ("That seems a bit harsh.", True),
+        ("Why did I only get 40?", True),
+        ("I covered that in my last answer.", True),
+        ("That's not fair, I said three hundred milliseconds.", True),
+        # Answers that use such words.
+        ("I would check whether the confidence score is low.", False),
+        ("If the score is wrong, we retrain the calibration.", False),
+        ("I did a rollback like this last year.", False),
+        ("Why did the error rate go up? First I check the logging.", False),
+        ("It missed my deadline, so I cut the scope.", False),
+    ],
+)
+def test_pushback_on_the_score_is_told_from_an_answer(text, pushback):
+    from agent.clarify import disputes_the_score
+
+    assert disputes_the_score(text) is pushback
 
 
 def test_asked_how_many_questions_are_left_the_interviewer_says_where_the_exam_stands():

@@ -1321,6 +1321,55 @@ def test_asking_for_the_next_question_over_the_strong_answer_goes_straight_to_it
     assert figs.overlap_ms == 0
 
 
+@pytest.mark.parametrize("disputed_at", [34.0, 15.0])  # after the next question; over the reveal
+def test_pushback_on_the_score_is_kept_with_the_scored_answer(
+    models, voice_bank, tmp_path, disputed_at
+):
+    """ "But I did mention a canary." after the score was scored as the answer to the question
+    after it, which over the strong answer had not even been asked. It is kept with the answer
+    it is about (its score stands), the interviewer says so, and the next answer is its own."""
+    from agent.clarify import DISPUTED, DISPUTED_BRIEFLY
+    from agent.voice_face import VoiceFace
+
+    rec = make_recording(
+        tmp_path / "pushback.wav",
+        "piper-fast",
+        [
+            Answer(9.0, ["I would roll back first."]),
+            Answer(disputed_at, ["But I did mention a canary in my answer."]),
+            Answer(50.0, ["A load test on the new voice."]),
+        ],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    _, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    session = _RevealingSession()
+    spoken = _note_said(conv)
+    said_again: list[str] = []
+    say_again = conv.say_again
+
+    def note(tags):  # noqa: ANN001, ANN202
+        said_again.extend(tag.kind for tag in tags)
+        return say_again(tags)
+
+    conv.say_again = note
+    VoiceFace(session, conv).run()
+    conv.close()
+    over_the_reveal = disputed_at < 20.0
+    assert (DISPUTED_BRIEFLY if over_the_reveal else DISPUTED) in spoken
+    # Cut off, the rest of the strong answer and the question are said after the reply.
+    if over_the_reveal:
+        assert said_again[0] == "reveal" and said_again[-1] == "prompt"
+    else:
+        assert not said_again
+    assert len(session.answers) == 2
+    first, second = (a.lower() for a in session.answers)
+    assert first.index("roll back") < first.index("did mention")
+    assert "load test" in second and "mention" not in second
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
+    assert figs.overlap_ms == 0
+
+
 def test_asked_to_repeat_the_feedback_the_interviewer_says_it_again(models, voice_bank, tmp_path):
     """ "Could you repeat the feedback?" after the next question was asked got the question
     again; it gets the score, feedback and strong answer again, and the question is left be."""

@@ -59,7 +59,9 @@ class VoiceConfig(BaseModel):
             "i'm done",
             "i'm finished",
             "that's all",
+            "that is all",
             "that's all i have",
+            "all i have",
             "that's all i've got",
             "that's everything",
         ]

@@ -22,7 +22,14 @@ from textual.widgets import Footer, Label, LoadingIndicator, Static, TextArea
 
 from voice.words import asks_to_stop
 
-from ..clarify import Clarifier, asks_for_feedback_again, asks_where_code_goes, is_clarifying
+from ..clarify import (
+    DISPUTED,
+    Clarifier,
+    asks_for_feedback_again,
+    asks_where_code_goes,
+    disputes_the_score,
+    is_clarifying,
+)
 from .gate import SessionGate
 from .render import as_dict, field, mmss, run_result_content, verdict_line
 from .results import DebriefScreen, ScorecardScreen
@@ -89,6 +96,7 @@ class InterviewScreen(Screen[None]):
         self._code_start = ""
         self._shown_at = time.monotonic()
         self._last_card: tuple[dict[str, Any], str, str | None] | None = None
+        self._feedback_fresh = False  # a scorecard shown, and no answer since
         self._clarifier = Clarifier(llm=getattr(getattr(settings, "llm", None), "model", ""))
         # Clarifying questions asked before the answer: they go in front of it when it is sent.
         self._asked_first = ""
@@ -283,6 +291,7 @@ class InterviewScreen(Screen[None]):
         then: Any = None,
     ) -> None:
         self._last_card = (card, prompt_id, reveal)
+        self._feedback_fresh = True
         statements: dict[str, str] = {}
         title = f"Scorecard · {prompt_id}"
         try:
@@ -439,18 +448,34 @@ class InterviewScreen(Screen[None]):
         if not answer and not (code and code.strip()):
             self.notify("Type an answer first.", severity="warning")
             return
-        if (code is None or self._untouched(code)) and asks_to_stop(answer):
+        untouched = code is None or self._untouched(code)
+        if untouched and asks_to_stop(answer):
             self._how_to_stop(answer)
             return
-        if (code is None or self._untouched(code)) and is_clarifying(answer):
+        if untouched and self._feedback_fresh and disputes_the_score(answer):
+            self._dispute(answer)
+            return
+        if untouched and is_clarifying(answer):
             self._clarify(answer)
             return
+        self._feedback_fresh = False
         timing = self._answer_timing()
         self._add(Turn("candidate", _candidate_text(answer, code)))
         answer_area.text = ""
         self._set_busy("Scoring your answer…")
         self._submit(self._with_questions(answer), code, timing)
         self._keep_draft()  # sent: a crash now must not bring it back as a draft
+
+    def _dispute(self, said: str) -> None:
+        """ "But I did mention privacy." after the scorecard was scored as the next question's
+        answer. It is kept with the answer it is about (whose score stands), as in the spoken
+        exam."""
+        self.query_one("#answer", TextArea).text = ""
+        self._add(Turn("candidate", said))
+        if self.gate is not None:
+            self.gate.call(lambda s: s.add_to_last_answer(said))
+        self._add(Turn("interviewer", DISPUTED))
+        self._focus_editor()
 
     def _clarify(self, asked: str) -> None:
         """ "Is it on the device?" is the candidate's own question, not the answer: it is
