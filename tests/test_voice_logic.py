@@ -252,6 +252,8 @@ def test_a_spoken_end_phrase_ends_the_turn_at_once(text):
         "Right.",
         "That's a good question, give me a second.",
         "Mm-hmm. Let's see.",
+        "Thank you.",
+        "Got it. Let me think about that for a second.",
     ],
 )
 def test_thinking_aloud_is_not_the_answer_the_turn_waits_for_it(text):
@@ -865,7 +867,17 @@ def test_a_word_that_may_trail_off_ends_the_turn_after_a_full_stop(text, unfinis
         ("MMHMM.", True),
         ("M-M-H-M.", True),
         ("Mhm.", True),
+        # Thanks, or a moment asked for, before the answer: scored as the answer before.
+        ("Thank you.", True),
+        ("Okay, thanks for the question.", True),
+        ("Got it.", True),
+        ("Hold on.", True),
+        ("Let me think about that for a second.", True),
+        ("Wow, that's a big one.", True),
         ("", False),
+        ("Thanks, so first I would roll back.", False),
+        ("Hold on to the old model for a bit.", False),
+        ("For a second model we would need more data.", False),
         ("Yes.", False),
         ("Okay, I would roll back first.", False),
         ("So first, freeze it.", False),
