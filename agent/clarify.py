@@ -91,6 +91,86 @@ def asks_where_code_goes(text: str) -> bool:
     return short_request(_WHERE_CODE, text)
 
 
+# "What language should I use?", "Can I write it in Java?": at a coding prompt the hidden tests
+# run Python, so "Sure, go ahead." to Java would cost the candidate the prompt. ("c++" and "c#"
+# are "c" once normalised.)
+_LANGUAGES = (
+    r"(?:java|javascript|typescript|c|go|golang|rust|kotlin|scala|ruby|swift|julia|r|cpp"
+    r"|pseudo code|pseudocode|python)"
+)
+_CODE_LANGUAGE = re.compile(
+    r"\b(?:what|which) (?:programming )?language(?: (?:should|do|can|would|may|must) (?:i|we)\b"
+    r"| (?:is|do you want|would you like|are you expecting)\b|$)"
+    r"|\b(?:can|could|may|should|do) i (?:write|do|code|use|answer|implement) (?:it |this |that"
+    r" |the (?:code|function|solution) )?(?:in )?" + _LANGUAGES + r"\b"
+    r"|\b(?:is|would) " + _LANGUAGES + r" (?:be )?(?:ok|okay|fine|alright|all right)\b"
+    r"|\bin " + _LANGUAGES + r" or\b"
+)
+CODE_LANGUAGE = "In Python, please: the hidden tests run your code with Python 3."
+
+
+def asks_which_language(text: str) -> bool:
+    """ "What language should I write it in?", "Can I do it in Java?" (a coding prompt's)."""
+    return short_request(_CODE_LANGUAGE, text)
+
+
+# "Was that a good answer?", "Am I on the right track?": how the answer is judged is said
+# when the question closes (score, feedback, strong answer), not while it is open.
+_HOW_IT_WENT = re.compile(
+    # Not "Is that okay?" nor "Is that correct?": said of an assumption, they ask leave.
+    r"\bwas (?:that|this|my answer) (?:a )?(?:good|okay|ok|alright|all right|right|fine"
+    r"|enough|correct)(?: answer| enough)?$|\bis (?:that|this) a (?:good|ok|okay) answer$"
+    r"|\b(?:was|is) (?:that|this|my answer) what you (?:were |are )?(?:looking for|after|wanted)\b"
+    r"|\bdid i (?:get (?:that|it) right|do (?:okay|ok|well|alright|all right|good))\b"
+    r"|\b(?:can|could) (?:you give me|i (?:get|have)) (?:some |any )?feedback\b"
+    r"|\bdoes (?:that|this) answer (?:your|the) question\b|\bam i on the right track\b"
+)
+# "What's the right answer?", "Can I see the rubric?": hidden until the question closes.
+_HIDDEN = re.compile(
+    r"\bwhat(?:'s| is| would be| was) (?:the|a) (?:right|correct|strong|best|model|ideal|good)"
+    r" answer(?: be| here| to (?:this|that|it)| for (?:this|that|it)| look like)?$"
+    r"|\bwhat would (?:a|the) (?:right|correct|strong|best|model|ideal|good) answer"
+    r" (?:be|look like|say|have)\b"
+    r"|\b(?:can|could) you (?:tell|give|show) me (?:the|a) (?:right |correct |strong |model )?"
+    r"(?:answer|solution)\b"
+    r"|\b(?:can|could|may) i (?:see|have|look at) the (?:rubric|answer|strong answer|marking"
+    r" scheme|criteria|solution|tests|hidden tests)\b"
+    r"|\bwhat(?:'s| is| are) (?:the|your) (?:rubric|criteria|marking scheme)\b"
+)
+HIDDEN_UNTIL_CLOSED = (
+    "The rubric and the strong answer stay hidden until this question closes; then you get "
+    "your feedback and a strong answer to compare with."
+)
+NOT_YET_SCORED = "You'll hear your score and feedback as soon as this question closes."
+# "Can I google it?": a mock interview is held as the real one would be.
+_LOOK_UP = re.compile(
+    r"\b(?:can|could|may) i (?:use|search|check|ask|look (?:it |that |things |something )?up"
+    r"(?: on| in)?) (?:the |my )?(?:internet|google|web|chatgpt|chat gpt|an llm|copilot"
+    r"|stack overflow|documentation|docs)\b"
+    r"|\b(?:can|could|may) i (?:google|look (?:it|that|this|things|something) up)\b"
+    r"|\bam i allowed to (?:use|look|search|google|check)\b"
+)
+NO_LOOKING_UP = (
+    "No looking things up: answer as you would in the room. Say what you would check, and "
+    "assume the rest."
+)
+
+
+def asks_how_it_went(text: str) -> bool:
+    """ "Was that a good answer?", "Can you give me feedback?", "Am I on the right track?"."""
+    return short_request(_HOW_IT_WENT, text)
+
+
+def asks_for_what_is_hidden(text: str) -> bool:
+    """ "What's the right answer?", "Can I see the rubric?"."""
+    return short_request(_HIDDEN, text)
+
+
+def asks_to_look_up(text: str) -> bool:
+    """ "Can I google it?", "Am I allowed to use ChatGPT?"."""
+    return short_request(_LOOK_UP, text)
+
+
 YOUR_CALL = (
     "Good question. Make the assumption you think is most reasonable, say it, and go on.",
     "Your call: say what you would assume, and carry on.",
@@ -250,10 +330,12 @@ class Clarifier:
         progress: tuple[int, int] | None = None,
         *,
         last_score: tuple[str, float] | None = None,
+        just_scored: bool = False,
     ) -> str:
         """remaining_s: what is left of the question's budget (None: no question pending);
         progress: (this prompt's number from 1, how many prompts), when known; last_score: the
-        last closed prompt's (title, score), if any."""
+        last closed prompt's (title, score), if any; just_scored: its feedback was the last
+        thing said (so "Was that a good answer?" is about it)."""
         if asks_if_heard(asked):
             return presence_reply(asked)
         if asks_if_recorded(asked):
@@ -262,8 +344,14 @@ class Clarifier:
             return WHO
         if progress and progress[1] and asks_about_progress(asked):
             return progress_phrase(*progress)
-        if asks_about_score(asked):
+        if asks_about_score(asked) or (just_scored and asks_how_it_went(asked)):
             return score_phrase(last_score)
+        if asks_how_it_went(asked):
+            return NOT_YET_SCORED
+        if asks_for_what_is_hidden(asked):
+            return HIDDEN_UNTIL_CLOSED
+        if asks_to_look_up(asked):
+            return NO_LOOKING_UP
         if remaining_s is not None and asks_about_time(asked):
             return time_left_phrase(remaining_s)
         if asks_for_a_hint(asked):

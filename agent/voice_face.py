@@ -41,12 +41,14 @@ from voice.words import (
 )
 
 from .clarify import (
+    CODE_LANGUAGE,
     DISPUTED,
     DISPUTED_BRIEFLY,
     Clarifier,
     about_the_exam,
     asks_for_feedback_again,
     asks_where_code_goes,
+    asks_which_language,
     disputes_the_score,
     is_clarifying,
     presence_reply,
@@ -423,6 +425,8 @@ class VoiceFace:
         coding = self._code_desk is not None and self._code_desk.path_for(self._pending)
         if coding and asks_where_code_goes(asked):
             return CODE_WHERE
+        if coding and asks_which_language(asked):
+            return CODE_LANGUAGE
         pending = self.session.pending
         remaining = None if pending is None else pending.budget_s - pending.elapsed_s
         # A scripted session (tests) may have neither.
@@ -433,6 +437,7 @@ class VoiceFace:
             remaining,
             progress() if progress else None,
             last_score=last_score() if last_score else None,
+            just_scored=self._feedback_fresh,
         )
 
     # -- the question's time budget ---------------------------------------------------------

@@ -106,13 +106,14 @@ def test_asked_where_the_code_goes_the_interviewer_points_to_the_file(tmp_path, 
     I write the code?" was met with "Good question. Make the assumption you think is most
     reasonable...". The interviewer now says once, after the first coding question, that the
     code goes in the file on the screen, and answers the question with the same."""
+    from agent.clarify import CODE_LANGUAGE
     from agent.cli import main
     from agent.voice_face import CODE_FILE, CODE_WHERE
 
     rec = make_recording(
         tmp_path / "in.wav",
         "piper-slow",
-        [Answer(75.0, ["Where do I write the code?"])],
+        [Answer(75.0, ["Where do I write the code?"]), Answer(88.0, ["Can I write it in Java?"])],
         tail_s=10.0,
         bank=VoiceBank(),
     )
@@ -123,3 +124,6 @@ def test_asked_where_the_code_goes_the_interviewer_points_to_the_file(tmp_path, 
     assert captions[:asked].count(f"interviewer: {CODE_FILE}") == 1
     assert "where" in captions[asked].lower()
     assert captions[asked + 1] == f"interviewer: {CODE_WHERE}"
+    # "Can I write it in Java?" was met with "Sure, go ahead.": the hidden tests run Python.
+    assert "java" in captions[asked + 2].lower()
+    assert captions[asked + 3] == f"interviewer: {CODE_LANGUAGE}"

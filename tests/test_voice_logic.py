@@ -613,6 +613,66 @@ def test_pushback_on_the_score_is_told_from_an_answer(text, pushback):
     assert disputes_the_score(text) is pushback
 
 
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        ("Was that a good answer?", "not yet"),
+        ("Am I on the right track?", "not yet"),
+        ("Can you give me feedback on that?", "not yet"),
+        ("What's the right answer?", "hidden"),
+        ("What would a strong answer be?", "hidden"),
+        ("Can I see the rubric?", "hidden"),
+        ("Can I google it?", "no look-up"),
+        ("Am I allowed to use ChatGPT?", "no look-up"),
+        # The candidate's own questions about the problem, and leave asked.
+        ("So one region. Is that okay?", "own"),
+        ("Is it correct to assume English only?", "own"),
+        ("What's a good answer latency for the bot?", "own"),
+        ("Can I use Kafka for the queue?", "own"),
+    ],
+)
+def test_questions_about_how_the_answer_is_judged_get_plain_answers(text, reply):
+    """ "Was that a good answer?", "Can I see the rubric?" and "Can I google it?" were met with
+    "Good question. Make the assumption you think is most reasonable..." (or "Sure, go
+    ahead.")."""
+    from agent.clarify import HIDDEN_UNTIL_CLOSED, NO_LOOKING_UP, NOT_YET_SCORED, Clarifier
+
+    said = Clarifier().reply(text, 300.0, (2, 8), last_score=("Before the boxes", 56.0))
+    expected = {
+        "not yet": NOT_YET_SCORED,
+        "hidden": HIDDEN_UNTIL_CLOSED,
+        "no look-up": NO_LOOKING_UP,
+    }
+    assert said == expected[reply] if reply in expected else said not in expected.values()
+
+
+def test_asked_how_it_went_right_after_the_feedback_the_interviewer_gives_that_score():
+    from agent.clarify import Clarifier
+
+    said = Clarifier().reply(
+        "Was that okay?", 300.0, last_score=("Before the boxes", 56.4), just_scored=True
+    )
+    assert said == 'Your answer on "Before the boxes" scored 56 out of 100.'
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("What language should I use?", True),
+        ("Can I write it in Java?", True),
+        ("Can I do this in C++?", True),
+        ("Is pseudocode okay?", True),
+        ("Can I use numpy?", False),
+        ("What language model would you use?", False),
+        ("Which language do the users speak?", False),
+    ],
+)
+def test_a_question_about_the_coding_language_is_told_from_others(text, language):
+    from agent.clarify import asks_which_language
+
+    assert asks_which_language(text) is language
+
+
 def test_asked_how_many_questions_are_left_the_interviewer_says_where_the_exam_stands():
     from agent.clarify import Clarifier
 

@@ -23,10 +23,12 @@ from textual.widgets import Footer, Label, LoadingIndicator, Static, TextArea
 from voice.words import asks_to_stop
 
 from ..clarify import (
+    CODE_LANGUAGE,
     DISPUTED,
     Clarifier,
     asks_for_feedback_again,
     asks_where_code_goes,
+    asks_which_language,
     disputes_the_score,
     is_clarifying,
 )
@@ -492,10 +494,14 @@ class InterviewScreen(Screen[None]):
         elif field(self.pending, "is_coding", False) and asks_where_code_goes(asked):
             said = "In the code editor above your answer (f6 moves to it): ctrl+r runs the "
             said += "hidden tests, and ctrl+s sends the code with your answer."
+        elif field(self.pending, "is_coding", False) and asks_which_language(asked):
+            said = CODE_LANGUAGE
         else:
             progress = self.gate.peek(lambda s: s.progress()) if self.gate else None
             last_score = self.gate.peek(lambda s: s.last_score()) if self.gate else None
-            said = self._clarifier.reply(asked, remaining, progress, last_score=last_score)
+            said = self._clarifier.reply(
+                asked, remaining, progress, last_score=last_score, just_scored=self._feedback_fresh
+            )
         self._add(Turn("interviewer", said))
         self._asked_first = f"{self._asked_first} {asked}".strip()
         self._focus_editor()
