@@ -320,7 +320,9 @@ _LOUDER_REQUEST = re.compile(
     + r")\b"
     r"|\bi (?:can't|cannot|can not|can barely|can hardly|barely|hardly|can't really) hear you"
     r"(?: (?:very )?well| at all| now)?$"
-    r"|\b(?:you're|you are|your voice is|you sound|the volume is) (?:a (?:little|bit) |very |too |so"
+    # "Your too loud.": tiny.en's "You're", now and then.
+    r"|\b(?:you're|you are|your|your voice is|you sound|the volume is)"
+    r" (?:a (?:little|bit) |very |too |so"
     r" |really |quite |kind of )*(?:quiet|faint|soft)$"
     r"|^(?:sorry |please |um |uh )*(?:speak up|(?:a (?:little|bit) )?louder|(?:speak|talk) louder)"
     r"(?: please)?$"
@@ -330,7 +332,9 @@ _LOUDER_REQUEST = re.compile(
 _SOFTER_REQUEST = re.compile(
     _CAN_YOU + r"(?:(?:speak|talk) (?:a (?:little|bit) )?(?:more )?" + _SOFTLY + r"|be quieter|"
     r"lower (?:your|the) (?:voice|volume)|" + _TURN_IT.format("down") + r")\b"
-    r"|\b(?:you're|you are|your voice is|you sound|the volume is) (?:a (?:little|bit) |very |too |so"
+    # "Your too loud.": tiny.en's "You're", now and then.
+    r"|\b(?:you're|you are|your|your voice is|you sound|the volume is)"
+    r" (?:a (?:little|bit) |very |too |so"
     r" |really |quite |way |kind of )*loud$"
     r"|^(?:sorry |please |um |uh )*(?:(?:a (?:little|bit) )?(?:quieter|softer)|not so loud)"
     r"(?: please)?$"
