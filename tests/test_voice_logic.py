@@ -716,6 +716,7 @@ def test_a_request_to_speak_more_slowly_is_told_from_an_answer(text, slower):
         ("Louder, please.", "louder"),
         ("You're too loud.", "softer"),
         ("Your too loud.", "softer"),  # tiny.en's, in a full run
+        ("Sorry, can you sneak up?", "louder"),  # tiny.en's, espeak en-us+m3 in pink noise
         ("Could you speak a bit more quietly?", "softer"),
         ("Can you turn it down?", "softer"),
         # The sound, or the words not understood: said again as it was.

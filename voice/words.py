@@ -313,9 +313,10 @@ _SOFTLY = r"(?:quietly|softly|softer|quieter|lower)"
 
 # "Can you speak up?", "I can barely hear you.", "You're very quiet.": the candidate cannot hear
 # the interviewer well; it plays louder and says it again. A request, never "The gain is low."
+# ("Can you sneak up?": tiny.en's, espeak en-us+m3.)
 _LOUDER_REQUEST = re.compile(
     _CAN_YOU
-    + r"(?:(?:speak|talk) (?:up|(?:a (?:little|bit) )?louder)|be louder|"
+    + r"(?:(?:speak|sneak|talk) (?:up|(?:a (?:little|bit) )?louder)|be louder|"
     + _TURN_IT.format("up")
     + r")\b"
     r"|\bi (?:can't|cannot|can not|can barely|can hardly|barely|hardly|can't really) hear you"
