@@ -284,10 +284,82 @@ def score_phrase(last: tuple[str, float] | None) -> str:
     return f'Your answer on "{title}" scored {score:.0f} out of 100.'
 
 
+# "Hi, nice to meet you.", "Good morning.", "Thanks for having me.": a greeting, answered in
+# kind (over the welcome too), never scored. The first phrase found gives the reply.
+_GREETINGS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"\b(?:nice|pleased|good|great|lovely) to (?:meet|see) you\b"),
+        "Nice to meet you too.",
+    ),
+    (
+        re.compile(
+            r"\bthanks?(?: you)? for (?:having me|the (?:opportunity|chance)|inviting me)\b"
+        ),
+        "Glad to have you.",
+    ),
+    (re.compile(r"\bgood morning\b"), "Good morning."),
+    (re.compile(r"\bgood afternoon\b"), "Good afternoon."),
+    (re.compile(r"\bgood evening\b"), "Good evening."),
+    (re.compile(r"\bhow are you(?: doing)?(?: today)?\b|\bhow's it going\b"), "Very well, thanks."),
+]
+MAX_GREETING_WORDS = 14
+# What else a greeting may hold: "Hi there, and good morning to you too."
+_GREETING_FILLER = frozenset(
+    [
+        "hi",
+        "hello",
+        "hey",
+        "there",
+        "and",
+        "so",
+        "okay",
+        "ok",
+        "yeah",
+        "um",
+        "uh",
+        "sorry",
+        "thanks",
+        "thank",
+        "you",
+        "too",
+        "everyone",
+        "all",
+        "i'm",
+        "im",
+        "doing",
+        "fine",
+        "good",
+        "great",
+        "well",
+        "very",
+        "really",
+        "to",
+        "it's",
+        "today",
+    ]
+)
+
+
+def greeting_reply(text: str) -> str | None:
+    """The reply to a turn that is only a greeting ("Hi, nice to meet you."); None otherwise."""
+    rest = normalise(text)
+    if not rest or len(rest.split()) > MAX_GREETING_WORDS:
+        return None
+    reply = None
+    for pattern, said in _GREETINGS:
+        if pattern.search(rest):
+            reply = reply or said
+            rest = pattern.sub(" ", rest)
+    if reply is None or any(word not in _GREETING_FILLER for word in rest.split()):
+        return None
+    return reply
+
+
 def is_clarifying(text: str) -> bool:
     """A short turn of the candidate's own questions ("Is it on the device?"); not "Can we skip
     this one?", which is for the exam to answer (it moves on)."""
-    return (asks_a_question(text) or asks_if_heard(text)) and not asks_to_skip(text)
+    own = asks_a_question(text) or asks_if_heard(text) or greeting_reply(text) is not None
+    return own and not asks_to_skip(text)
 
 
 def progress_phrase(prompt_no: int, prompts: int) -> str:
@@ -338,6 +410,8 @@ class Clarifier:
         thing said (so "Was that a good answer?" is about it)."""
         if asks_if_heard(asked):
             return presence_reply(asked)
+        if greeting := greeting_reply(asked):
+            return f"{greeting} {GO_ON}"
         if asks_if_recorded(asked):
             return self._privacy
         if asks_who(asked):

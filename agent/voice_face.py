@@ -50,6 +50,7 @@ from .clarify import (
     asks_where_code_goes,
     asks_which_language,
     disputes_the_score,
+    greeting_reply,
     is_clarifying,
     presence_reply,
     time_left_phrase,
@@ -288,6 +289,12 @@ class VoiceFace:
                 self._say_rest(heard, preface=DISPUTED_BRIEFLY)
             else:
                 self._say_notice(DISPUTED)
+            return True
+        greeting = greeting_reply(heard.text)
+        if greeting and heard.barged_in and heard.unspoken and not heard.input_ended:
+            # "Hi, nice to meet you." over the welcome: answered in kind, then it goes on.
+            self._carry_forward(heard.text)
+            self._say_rest(heard, preface=greeting)
             return True
         if self._is_interjection(heard) and not heard.input_ended:
             self._carry_forward(heard.text)

@@ -673,6 +673,25 @@ def test_a_question_about_the_coding_language_is_told_from_others(text, language
     assert asks_which_language(text) is language
 
 
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        ("Hi, nice to meet you.", "Nice to meet you too."),
+        ("Hi there, thanks for having me.", "Glad to have you."),
+        ("Good afternoon.", "Good afternoon."),
+        ("Hello, how are you?", "Very well, thanks."),
+        # Answers that begin or use such words.
+        ("Good morning. So first I would check the data.", None),
+        ("It's good to see you measure WER per accent.", None),
+        ("How are you going to measure it?", None),
+    ],
+)
+def test_a_greeting_is_told_from_an_answer(text, reply):
+    from agent.clarify import greeting_reply
+
+    assert greeting_reply(text) == reply
+
+
 def test_asked_how_many_questions_are_left_the_interviewer_says_where_the_exam_stands():
     from agent.clarify import Clarifier
 

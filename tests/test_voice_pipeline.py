@@ -1575,6 +1575,37 @@ def test_asked_to_speak_up_the_interviewer_says_the_question_again_louder(
     assert measure(read_wav_at(rec.path), out, rec.regions).overlap_ms == 0
 
 
+@pytest.mark.parametrize(
+    ("greeting", "said_at", "reply"),
+    [
+        ("Hi, nice to meet you.", 1.6, "Nice to meet you too."),  # over the question
+        ("Good morning.", 5.0, "Good morning. Go ahead whenever you're ready."),
+    ],
+)
+def test_a_greeting_is_answered_in_kind_not_scored(
+    models, voice_bank, tmp_path, greeting, said_at, reply
+):
+    """ "Hi, nice to meet you." over the interviewer got "As I was saying:", and "Good
+    morning." after the question was scored as the answer."""
+    from agent.voice_face import VoiceFace
+
+    rec = make_recording(
+        tmp_path / "greeting.wav",
+        "piper-fast",
+        [Answer(said_at, [greeting]), Answer(14.0, ["I would roll back first."])],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    spoken = _note_said(conv)
+    VoiceFace(session, conv).run()
+    conv.close()
+    assert reply in spoken and "As I was saying:" not in spoken
+    assert len(session.answers) == 1 and "roll back" in session.answers[0].lower()
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
+    assert figs.overlap_ms == 0
+
+
 def test_asking_to_skip_the_question_is_the_answer_the_exam_moves_on_from(
     models, voice_bank, tmp_path
 ):
