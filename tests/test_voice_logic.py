@@ -743,6 +743,14 @@ def test_a_request_to_speak_more_slowly_is_told_from_an_answer(text, slower):
         ("You cut out there.", "again"),
         ("What do you mean?", "again"),
         ("Could you put that in another way?", "again"),  # tiny.en's, flite slt
+        ("Sorry, where were we?", "again"),
+        ("I'm not sure I understand the question.", "again"),
+        ("What exactly are you asking?", "again"),
+        ("Sorry, I lost my train of thought.", "again"),
+        ("Sorry, my connection dropped there.", "again"),
+        ("Users don't understand the question the bot asks.", None),
+        ("Where were we on latency? We said 300 ms.", None),
+        ("If my connection dropped, the client retries.", None),
         # Answers that say such words.
         ("We should speak up about the regression.", None),
         ("I would turn up the volume of training data.", None),
