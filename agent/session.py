@@ -263,6 +263,17 @@ class ExamSession:
         prompts = len(values.get("prompt_ids") or [])
         return (min(int(values.get("idx") or 0) + 1, prompts), prompts)
 
+    def keep_voice(self, adjustments: dict[str, float]) -> None:
+        """How the candidate asked the interviewer to speak ("tts_pace", "tts_gain"): kept with
+        the session, beside the models that ran, so a resumed session sounds the same."""
+        self._deps.versions.update(adjustments)
+        self.store.merge_versions(self.session_id, adjustments)
+
+    def kept_voice(self) -> dict[str, float]:
+        """What keep_voice kept (nothing for a session that never asked)."""
+        versions = self._deps.versions
+        return {k: float(versions[k]) for k in VOICE_ADJUSTMENTS if k in versions}
+
     def last_score(self) -> tuple[str, float] | None:
         """(title, score) of the last prompt closed, in exam order; None before the first."""
         values = self._values()
@@ -367,6 +378,10 @@ class ExamSession:
 
     def _values(self) -> dict[str, Any]:
         return dict(self._graph.get_state(self._config).values or {})
+
+
+# What the candidate can change of the interviewer's voice, as kept with the session.
+VOICE_ADJUSTMENTS = ("tts_pace", "tts_gain")
 
 
 def _interrupted(snapshot: Any) -> bool:

@@ -190,6 +190,9 @@ class VoiceFace:
 
     def run(self) -> VoiceExamResult:
         submitted, stopped = 0, False
+        kept = getattr(self.session, "kept_voice", None)
+        if kept is not None:  # resumed: slower or louder, as the candidate asked before
+            self.conv.speaker.restore(kept())
         t0 = time.perf_counter()
         reply = self.session.opening()
         self._speak(reply, score_ms=(time.perf_counter() - t0) * 1000)
@@ -343,12 +346,17 @@ class VoiceFace:
         anything else."""
         if asks_to_slow_down(text):
             # As slow as it goes already: "Sure." and said again at that pace.
-            return SLOWER_NOW if self.conv.slow_down() else SAY_AGAIN
-        if asks_to_speak_up(text):
-            return LOUDER_NOW if self.conv.speak_up() else LOUDEST
-        if asks_to_speak_softer(text):
-            return SOFTER_NOW if self.conv.speak_softer() else SOFTEST
-        return None
+            said = SLOWER_NOW if self.conv.slow_down() else SAY_AGAIN
+        elif asks_to_speak_up(text):
+            said = LOUDER_NOW if self.conv.speak_up() else LOUDEST
+        elif asks_to_speak_softer(text):
+            said = SOFTER_NOW if self.conv.speak_softer() else SOFTEST
+        else:
+            return None
+        keep = getattr(self.session, "keep_voice", None)  # a scripted session (tests) may not
+        if keep is not None:
+            keep(self.conv.speaker.adjustments)
+        return said
 
     def settle(self, timeout: float = 10.0) -> None:
         """Wait for an answer still being scored (Ctrl+C lands mid-submit): the session is

@@ -1606,6 +1606,60 @@ def test_a_greeting_is_answered_in_kind_not_scored(
     assert figs.overlap_ms == 0
 
 
+def test_a_resumed_session_speaks_as_slowly_and_loudly_as_the_candidate_asked(
+    models, voice_bank, tmp_path, capsys
+):
+    """ "Could you speak more slowly?" and "Can you speak up?" held for the rest of the sitting
+    only: `voice --resume` spoke at the voice's own pace and level again. Both are kept with
+    the session (beside the models that ran) and the resumed sitting starts with them."""
+    from agent.cli import main
+
+    rec = make_recording(
+        tmp_path / "asked.wav",
+        "piper-slow",
+        [
+            Answer(30.0, ["Could you speak more slowly?"]),
+            Answer(48.0, ["Can you speak up?"]),
+            Answer(68.0, ["Can we stop here for today?"]),
+        ],
+        tail_s=12.0,
+        bank=voice_bank,
+    )
+    args = ["--mic-file", str(rec.path), "--record-output", str(tmp_path / "out.wav")]
+    assert main(["voice", "--prompts", "warmup.constraints", *args]) == 3
+    session_id = capsys.readouterr().err.strip().splitlines()[-1].removeprefix("paused: ")
+    assert main(["export", session_id, "--format", "json"]) == 0
+    versions = json.loads(capsys.readouterr().out)["versions"]
+    assert versions["tts_pace"] > 1.0 and versions["tts_gain"] > 1.0
+
+    silent = tmp_path / "silent.wav"
+    write_wav(silent, noise(25 * PIPELINE_RATE, -60.0), PIPELINE_RATE)
+    again = tmp_path / "again.wav"
+    assert (
+        main(
+            [
+                "voice",
+                "--resume",
+                session_id,
+                "--mic-file",
+                str(silent),
+                "--record-output",
+                str(again),
+            ]
+        )
+        == 3
+    )
+    said = [
+        line.removeprefix("interviewer: ")
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith("interviewer: ")
+    ]
+    out = read_wav_at(again)
+    usual = np.concatenate([models.synth.synthesize(text) for text in said])
+    assert _speech_db(out) - _speech_db(usual) > 3.0
+    assert activity(out).sum() > 1.1 * activity(usual).sum()
+
+
 def test_asking_to_skip_the_question_is_the_answer_the_exam_moves_on_from(
     models, voice_bank, tmp_path
 ):

@@ -178,6 +178,19 @@ class Speaker(FrameProcessor):
             slowed, self._pace = pace > self._pace, pace
             return slowed
 
+    @property
+    def adjustments(self) -> dict[str, float]:
+        """How it was asked to speak: pace (Piper's length_scale times this) and gain."""
+        with self._lock:
+            return {"tts_pace": self._pace, "tts_gain": LOUDNESS[self._loudness]}
+
+    def restore(self, adjustments: dict[str, float]) -> None:
+        """Speak as asked in an earlier sitting (resumed): values out of range are clamped."""
+        with self._lock:
+            self._pace = min(max(adjustments.get("tts_pace", self._pace), 1.0), SLOWEST)
+            gain = adjustments.get("tts_gain", LOUDNESS[self._loudness])
+            self._loudness = min(range(len(LOUDNESS)), key=lambda i: abs(LOUDNESS[i] - gain))
+
     def louder(self) -> bool:
         """Play what comes next louder; False when it is already as loud as it goes."""
         return self._step_loudness(+1)
