@@ -857,6 +857,19 @@ def _note_said(conv):  # noqa: ANN001, ANN202
     return spoken
 
 
+def _note_said_again(conv):  # noqa: ANN001, ANN202
+    """The kinds of the pieces a barge-in cut off that are said again, in order."""
+    kinds: list[str] = []
+    say_again = conv.say_again
+
+    def say_and_note(tags):  # noqa: ANN001, ANN202
+        kinds.extend(tag.kind for tag in tags)
+        return say_again(tags)
+
+    conv.say_again = say_and_note
+    return kinds
+
+
 def test_words_added_while_the_answer_is_scored_are_kept(models, voice_bank, tmp_path):
     from agent.voice_face import VoiceFace
 
@@ -1300,14 +1313,7 @@ def test_asking_for_the_next_question_over_the_strong_answer_goes_straight_to_it
     )
     _, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
     session = _RevealingSession()
-    said_again: list[str] = []
-    say_again = conv.say_again
-
-    def note(tags):  # noqa: ANN001, ANN202
-        said_again.extend(tag.kind for tag in tags)
-        return say_again(tags)
-
-    conv.say_again = note
+    said_again = _note_said_again(conv)
     spoken = _note_said(conv)
     face = VoiceFace(session, conv)
     face.run()
@@ -1345,14 +1351,7 @@ def test_pushback_on_the_score_is_kept_with_the_scored_answer(
     _, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
     session = _RevealingSession()
     spoken = _note_said(conv)
-    said_again: list[str] = []
-    say_again = conv.say_again
-
-    def note(tags):  # noqa: ANN001, ANN202
-        said_again.extend(tag.kind for tag in tags)
-        return say_again(tags)
-
-    conv.say_again = note
+    said_again = _note_said_again(conv)
     VoiceFace(session, conv).run()
     conv.close()
     over_the_reveal = disputed_at < 20.0
