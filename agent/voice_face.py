@@ -22,6 +22,7 @@ long the end of the answer took to detect and transcribe.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -84,6 +85,23 @@ STOP_HERE = (
     "Of course, we'll stop here. Everything so far is saved, and when you come back we'll "
     "pick up where we left off."
 )
+_SCORE_SAID = re.compile(r"^Score (\d+) out of 100\b")
+
+
+def stopping_after(reply: Any) -> str:
+    """STOP_HERE, said as the last answer's reply was ready: with that answer's score, if the
+    reply closed the question (its feedback stays in the transcript)."""
+    for utterance in reply.utterances:
+        score = _SCORE_SAID.match(utterance.text) if utterance.kind == "feedback" else None
+        if score:
+            opening, rest = STOP_HERE.split(". ", 1)
+            return (
+                f"{opening}. That answer scored {score.group(1)} out of 100; its feedback is in "
+                f"your transcript. {rest}"
+            )
+    return STOP_HERE
+
+
 # Under this many dB over the room's steady noise, tiny.en loses words: one answer 7.8 dB over
 # a hiss came back with WER 0.07, 5.2 dB over it 0.30, 2.7 dB over it 0.86.
 HARD_TO_HEAR_DB = 8.0
@@ -249,8 +267,9 @@ class VoiceFace:
                     self._caption("you", more.text)
                 if asks_to_stop(more.text):
                     # "Sorry, I have to go." as the answer is scored: the reply is not said
-                    # (the transcript keeps it), and resuming asks what comes next.
-                    self._say_notice(STOP_HERE)
+                    # (the transcript keeps it) but for the score, and resuming asks what
+                    # comes next.
+                    self._say_notice(stopping_after(reply))
                     stopped = True
                     break
                 self._carry_forward(more.text)

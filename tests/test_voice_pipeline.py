@@ -899,9 +899,13 @@ def test_words_added_while_the_answer_is_scored_are_kept(models, voice_bank, tmp
     assert figs.overlap_ms == 0 and len(figs.response_ms) == 3  # each stretch answered
 
 
-def test_asking_to_stop_while_the_answer_is_scored_stops_there(models, voice_bank, tmp_path):
+@pytest.mark.parametrize("closes", [False, True])
+def test_asking_to_stop_while_the_answer_is_scored_stops_there(
+    models, voice_bank, tmp_path, closes
+):
     """ "Sorry, I have to go." right after an answer, before the reply was ready, went in front
-    of the next answer and the exam went on with the next question."""
+    of the next answer and the exam went on with the next question. If the answer closed the
+    question, its score is said (it was left unsaid); the feedback stays in the transcript."""
     from agent.voice_face import STOP_HERE, VoiceFace
 
     rec = make_recording(
@@ -911,13 +915,22 @@ def test_asking_to_stop_while_the_answer_is_scored_stops_there(models, voice_ban
         tail_s=12.0,
         bank=voice_bank,
     )
-    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    _, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    session = _RevealingSession() if closes else _ScriptedSession()
     spoken = _note_said(conv)
     result = VoiceFace(session, conv, file_score_s=3.0).run()
     conv.close()
     assert result.stopped and not result.finished
     assert session.answers == [session.answers[0]] and "go" not in session.answers[0].lower()
-    assert spoken[-1] == STOP_HERE and "How would you catch it before launch?" not in spoken
+    assert "How would you catch it before launch?" not in spoken
+    if closes:
+        assert spoken[-1] == (
+            "Of course, we'll stop here. That answer scored 40 out of 100; its feedback is in "
+            "your transcript. Everything so far is saved, and when you come back we'll pick up "
+            "where we left off."
+        )
+    else:
+        assert spoken[-1] == STOP_HERE
     figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"))
     assert figs.overlap_ms == 0
 
