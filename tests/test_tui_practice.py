@@ -393,7 +393,7 @@ async def test_asked_where_the_code_goes_the_text_exam_points_to_the_editor(home
     """ "Where do I write the code?" at a coding prompt was met with "Good question. Make the
     assumption you think is most reasonable..."; it is told where, and nothing is scored."""
     app = _app(prompt_ids=["r3.sliding_window"])
-    async with app.run_test(size=(100, 50)) as pilot:
+    async with app.run_test(size=(100, 40)) as pilot:
         await wait_for(pilot, lambda: idle(app))
         interview(app).query_one("#answer").focus()
         await type_text(pilot, "Where do I write the code?")
@@ -402,7 +402,8 @@ async def test_asked_where_the_code_goes_the_text_exam_points_to_the_editor(home
         shown = " ".join(screen_text(app).split())
         assert "In the code editor above your answer" in shown and "ctrl+r runs" in shown
         assert "Good question" not in shown
-        # "Sure, go ahead." to Java would cost the prompt: the hidden tests run Python.
+        # "Sure, go ahead." to Java would cost the prompt: the hidden tests run Python. (At 40
+        # rows this reply, the newest turn, used to sit a line below the fold.)
         interview(app).query_one("#answer").focus()
         await type_text(pilot, "Can I write it in Java?")
         await pilot.press("ctrl+s")

@@ -368,7 +368,9 @@ class InterviewScreen(Screen[None]):
     def _add(self, widget: Any) -> None:
         conversation = self.query_one("#conversation", VerticalScroll)
         conversation.mount(widget)
-        conversation.scroll_end(animate=False)
+        # Anchored: kept at the end as the new turn is laid out. Scrolled once, at mount, the
+        # end was the old one, and the newest reply sat a line or two below the fold.
+        conversation.anchor()
 
     def _set_busy(self, message: str) -> None:
         self.busy = True
