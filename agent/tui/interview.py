@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Footer, Label, LoadingIndicator, Static, TextArea
 
@@ -50,6 +51,18 @@ class Turn(Static):
             label = "Notice"
         body = Content.assemble((label + "\n", "bold"), text.strip())
         super().__init__(body, classes=f"turn -{role} -{kind or 'answer'}")
+
+
+class ConversationPane(VerticalScroll):
+    """The turns so far. Once they overflow it, the pane is anchored to its end: the editors
+    below resize as focus moves, and a pane scrolled to its end as a turn was mounted left the
+    newest reply a line below the fold. Not before: an anchored pane holds a short
+    conversation at its foot."""
+
+    def watch_virtual_size(self, size: Size) -> None:
+        shown = self.container_size.height
+        if not self.is_anchored and 0 < shown < size.height:  # 0: not laid out yet
+            self.anchor()
 
 
 class Busy(Horizontal):
@@ -110,7 +123,7 @@ class InterviewScreen(Screen[None]):
         with Horizontal(id="status-bar"):
             yield Label("Opening the exam…", id="where")
             yield Label("", id="timer")
-        yield VerticalScroll(id="conversation")
+        yield ConversationPane(id="conversation")
         with Vertical(id="coding"):
             yield TextArea.code_editor("", language="python", id="code", theme=self._code_theme())
             with VerticalScroll(id="cases-box"):
@@ -368,9 +381,7 @@ class InterviewScreen(Screen[None]):
     def _add(self, widget: Any) -> None:
         conversation = self.query_one("#conversation", VerticalScroll)
         conversation.mount(widget)
-        # Anchored: kept at the end as the new turn is laid out. Scrolled once, at mount, the
-        # end was the old one, and the newest reply sat a line or two below the fold.
-        conversation.anchor()
+        conversation.scroll_end(animate=False)
 
     def _set_busy(self, message: str) -> None:
         self.busy = True
