@@ -736,6 +736,8 @@ def test_a_request_to_speak_more_slowly_is_told_from_an_answer(text, slower):
         ("You're too loud.", "softer"),
         ("Your too loud.", "softer"),  # tiny.en's, in a full run
         ("Sorry, can you sneak up?", "louder"),  # tiny.en's, espeak en-us+m3 in pink noise
+        ("Could you repeat that a bit louder?", "louder"),  # a request to repeat, said louder
+        ("We read it louder than the noise floor.", None),
         ("Could you speak a bit more quietly?", "softer"),
         ("Can you turn it down?", "softer"),
         # The sound, or the words not understood: said again as it was.
@@ -769,7 +771,8 @@ def test_a_request_about_how_the_interviewer_sounds_is_told_from_an_answer(text,
         "softer": asks_to_speak_softer(text),
         "again": asks_to_repeat(text),
     }
-    assert [k for k, v in said.items() if v] == ([asked] if asked else [])
+    # The first that fits is what the interviewer does: louder comes before again.
+    assert ([k for k, v in said.items() if v] or [None])[0] == asked
 
 
 @pytest.mark.parametrize(

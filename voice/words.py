@@ -327,6 +327,8 @@ _LOUDER_REQUEST = re.compile(
     + r"(?:(?:speak|sneak|talk) (?:up|(?:a (?:little|bit) )?louder)|be louder|"
     + _TURN_IT.format("up")
     + r")\b"
+    r"|(?:^|\b(?:can|could|would|will) you (?:please )?|please |sorry )(?:repeat|say|read|ask)"
+    r" (?:it|that|the question)(?: again)? (?:a (?:little|bit) )?louder\b"
     r"|\bi (?:can't|cannot|can not|can barely|can hardly|barely|hardly|can't really) hear you"
     r"(?: (?:very )?well| at all| now)?$"
     # "Your too loud.": tiny.en's "You're", now and then.
