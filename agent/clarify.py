@@ -224,9 +224,8 @@ def asks_to_revise(text: str) -> bool:
 
 
 _GRADE = r"(?:score|grade|feedback|assessment|rating|mark)"
-_HARSH = (
-    r"(?:a bit |a little |quite |very |really |pretty |way |too |so )*(?:unfair|harsh|not fair)"
-)
+_VERY = r"(?:a bit |a little |quite |very |really |pretty |way |too |so )*"
+_HARSH = _VERY + r"(?:unfair|harsh|not fair)"
 # "But I did mention privacy.", "I think you missed that I covered the budget.", "That score
 # is unfair.": pushback on the feedback just given. Only heard as such before any answer to
 # the next question (an answer may well say "the score is wrong" of a model's score).
@@ -237,8 +236,7 @@ _DISPUTE = re.compile(
     r"|(?:didn't|did not) (?:count|catch|hear|see|notice|credit|pick up)) (?:that |where |when"
     r" |how )?(?:i|my)\b"
     r"|\b(?:disagree|don't agree|do not agree) with (?:the|that|my|your|this) " + _GRADE + r"\b"
-    r"|\bmy " + _GRADE + r"(?: is| was| seems|'s)? (?:a bit |a little |quite |very |really "
-    r"|pretty |way |too |so )*(?:low|unfair|harsh|wrong)\b"
+    r"|\bmy " + _GRADE + r"(?: is| was| seems|'s)? " + _VERY + r"(?:low|unfair|harsh|wrong)\b"
     r"|\b(?:that|the|this) " + _GRADE + r"(?: is| was| seems| feels|'s)? " + _HARSH + r"\b"
     r"|\bthat(?:'s| is| was| seems| feels) " + _HARSH + r"\b"
     r"|\bwhy (?:did|do) i (?:only )?(?:get|score|lose)\b"

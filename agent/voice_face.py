@@ -81,10 +81,9 @@ CODE_WHERE = (
     "I run it when you finish your answer."
 )
 # To "Can we stop here?": the session is paused, as Ctrl+C pauses it.
-STOP_HERE = (
-    "Of course, we'll stop here. Everything so far is saved, and when you come back we'll "
-    "pick up where we left off."
-)
+STOP_OPENING = "Of course, we'll stop here."
+STOP_SAVED = "Everything so far is saved, and when you come back we'll pick up where we left off."
+STOP_HERE = f"{STOP_OPENING} {STOP_SAVED}"
 _SCORE_SAID = re.compile(r"^Score (\d+) out of 100\b")
 
 
@@ -94,10 +93,9 @@ def stopping_after(reply: Any) -> str:
     for utterance in reply.utterances:
         score = _SCORE_SAID.match(utterance.text) if utterance.kind == "feedback" else None
         if score:
-            opening, rest = STOP_HERE.split(". ", 1)
             return (
-                f"{opening}. That answer scored {score.group(1)} out of 100; its feedback is in "
-                f"your transcript. {rest}"
+                f"{STOP_OPENING} That answer scored {score.group(1)} out of 100; its feedback is "
+                f"in your transcript. {STOP_SAVED}"
             )
     return STOP_HERE
 

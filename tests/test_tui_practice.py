@@ -433,16 +433,23 @@ async def test_questions_about_the_exam_itself_get_plain_answers(home: Path) -> 
     assert not errors(app)
 
 
+async def _close_the_warm_up(pilot, app) -> float:  # noqa: ANN001
+    """Answer the warm-up until its scorecard shows, then go on to the incident prompt with the
+    answer box focused; returns the warm-up's score."""
+    await _answer_until_closed(pilot, app, WARMUP_ANSWER)
+    score = app.screen.scorecard["score"]
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: idle(app) and interview(app).pending is not None)
+    await wait_for(pilot, lambda: interview(app).pending.prompt_id == "r2.accent_regression")
+    interview(app).query_one("#answer").focus()
+    return score
+
+
 async def test_asked_for_the_score_the_text_exam_gives_the_last_closed_one(home: Path) -> None:
     app = _app(prompt_ids=["warmup.constraints", "r2.accent_regression"])
     async with app.run_test(size=(100, 40)) as pilot:
         await wait_for(pilot, lambda: idle(app))
-        await _answer_until_closed(pilot, app, WARMUP_ANSWER)
-        score = app.screen.scorecard["score"]
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: idle(app) and interview(app).pending is not None)
-        await wait_for(pilot, lambda: interview(app).pending.prompt_id == "r2.accent_regression")
-        interview(app).query_one("#answer").focus()
+        score = await _close_the_warm_up(pilot, app)
         await type_text(pilot, "What was my score?")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: idle(app))
@@ -461,11 +468,7 @@ async def test_pushback_on_the_score_is_kept_with_the_scored_answer(home: Path) 
     app = _app(prompt_ids=["warmup.constraints", "r2.accent_regression"])
     async with app.run_test(size=(100, 40)) as pilot:
         await wait_for(pilot, lambda: idle(app))
-        await _answer_until_closed(pilot, app, WARMUP_ANSWER)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: idle(app) and interview(app).pending is not None)
-        await wait_for(pilot, lambda: interview(app).pending.prompt_id == "r2.accent_regression")
-        interview(app).query_one("#answer").focus()
+        await _close_the_warm_up(pilot, app)
         await type_text(pilot, "But I did mention the cost ceiling in my answer.")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: idle(app))

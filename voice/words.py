@@ -318,6 +318,10 @@ _TURN_IT = (
     r"|(?:turn|bring) {0} (?:the|your) volume"
 )
 _SOFTLY = r"(?:quietly|softly|softer|quieter|lower)"
+# "You're very quiet.", "Your voice is a bit loud." ("Your too loud.": tiny.en's "You're", now
+# and then), before the word that says how.
+_YOU_SOUND = r"\b(?:you're|you are|your|your voice is|you sound|the volume is) "
+_VERY = r"a (?:little|bit) |very |too |so |really |quite |kind of "
 
 # "Can you speak up?", "I can barely hear you.", "You're very quiet.": the candidate cannot hear
 # the interviewer well; it plays louder and says it again. A request, never "The gain is low."
@@ -327,14 +331,11 @@ _LOUDER_REQUEST = re.compile(
     + r"(?:(?:speak|sneak|talk) (?:up|(?:a (?:little|bit) )?louder)|be louder|"
     + _TURN_IT.format("up")
     + r")\b"
-    r"|(?:^|\b(?:can|could|would|will) you (?:please )?|please |sorry )(?:repeat|say|read|ask)"
+    r"|(?:^|" + _CAN_YOU + r"|please |sorry )(?:repeat|say|read|ask)"
     r" (?:it|that|the question)(?: again)? (?:a (?:little|bit) )?louder\b"
     r"|\bi (?:can't|cannot|can not|can barely|can hardly|barely|hardly|can't really) hear you"
     r"(?: (?:very )?well| at all| now)?$"
-    # "Your too loud.": tiny.en's "You're", now and then.
-    r"|\b(?:you're|you are|your|your voice is|you sound|the volume is)"
-    r" (?:a (?:little|bit) |very |too |so"
-    r" |really |quite |kind of )*(?:quiet|faint|soft)$"
+    r"|" + _YOU_SOUND + r"(?:" + _VERY + r")*(?:quiet|faint|soft)$"
     r"|^(?:sorry |please |um |uh )*(?:speak up|(?:a (?:little|bit) )?louder|(?:speak|talk) louder)"
     r"(?: please)?$"
 )
@@ -343,10 +344,7 @@ _LOUDER_REQUEST = re.compile(
 _SOFTER_REQUEST = re.compile(
     _CAN_YOU + r"(?:(?:speak|talk) (?:a (?:little|bit) )?(?:more )?" + _SOFTLY + r"|be quieter|"
     r"lower (?:your|the) (?:voice|volume)|" + _TURN_IT.format("down") + r")\b"
-    # "Your too loud.": tiny.en's "You're", now and then.
-    r"|\b(?:you're|you are|your|your voice is|you sound|the volume is)"
-    r" (?:a (?:little|bit) |very |too |so"
-    r" |really |quite |way |kind of )*loud$"
+    r"|" + _YOU_SOUND + r"(?:" + _VERY + r"|way )*loud$"
     r"|^(?:sorry |please |um |uh )*(?:(?:a (?:little|bit) )?(?:quieter|softer)|not so loud)"
     r"(?: please)?$"
 )
