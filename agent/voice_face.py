@@ -541,14 +541,14 @@ class VoiceFace:
     def _say_question_again(self, *, acked: bool = False, preface: str = SAY_AGAIN) -> None:
         self.conv.begin_reply()
         if not acked or preface != SAY_AGAIN:  # after an "Okay.", straight to the question
-            self._say(preface, "notice")
+            self._say(preface, "preface")
         for text in self._asked:
             self._say(text, "prompt")
 
     def _say_feedback_again(self) -> None:
         """ "Could you repeat the feedback?": the last score, feedback and strong answer."""
         self.conv.begin_reply()
-        self._say(SAY_AGAIN, "notice")
+        self._say(SAY_AGAIN, "preface")
         for text, kind in self._said_back:
             self._say(text, kind)
 
@@ -581,7 +581,7 @@ class VoiceFace:
             return
         self.conv.begin_reply()
         if preface:
-            self._say(preface, "notice")  # on screen too ("Sure, I'll slow down.")
+            self._say(preface, "preface")  # on screen too ("Sure, I'll slow down.")
         self.conv.say_again(rest)
 
     def _tell_about_the_room(self) -> None:

@@ -364,6 +364,28 @@ def test_a_short_cut_in_over_a_question_ends_sooner_than_an_answer(
 
 
 @pytest.mark.parametrize(
+    ("said", "after_s"),
+    [
+        ("Yeah.", 0.55),
+        ("Sorry?", 0.55),
+        ("Wait.", 0.55),
+        ("Can you speak up?", 0.55),
+        ("You're too loud.", 0.55),
+        # The first sentence of an answer: it may go on after the pause an answer gets.
+        ("Two things come first.", 0.75),
+        ("I would roll it back.", 0.75),
+    ],
+)
+def test_a_first_sentence_over_a_question_gets_an_answers_pause(said, after_s):
+    """A short sentence over the question ended at 0.55 s of silence, as "Yeah." does: the
+    first sentence of an answer, then a pause, drew "As I was saying:" over the rest of it."""
+    taker = TurnTaker(TurnPolicy())
+    ends = end_frames(_cut_in(taker, said, cut_off_question=True))
+    assert ends and ends[0].reason == "interjection"
+    assert ends[0].t_decided - ends[0].t_speech_end == pytest.approx(after_s, abs=0.035)
+
+
+@pytest.mark.parametrize(
     ("said", "barged_in", "reason", "after_s"),
     [
         # Its own turn, once the question was heard.
@@ -852,6 +874,7 @@ def _kind_of_question(text: str) -> str | None:
         ("Do you mind if I think for a second?", "time to think"),
         ("Can I take a few seconds of audio?", "leave"),
         ("Can you give me a hint?", "hint"),
+        ("Can you give me a hand?", "hint"),  # also how tiny.en can hear "a hint"
         ("Can I start with the requirements?", "leave"),
         ("Should I assume one region?", "leave"),
         ("Should I focus on latency or on cost?", "question"),

@@ -1254,6 +1254,151 @@ def test_a_word_over_the_question_is_not_the_answer_and_the_question_is_finished
     assert out[int(cut_in_end / WIN_S) : int(answer_start / WIN_S)].any()
 
 
+def _note_played(conv):  # noqa: ANN001, ANN202
+    """The text of each piece the interviewer puts on the port, in order."""
+    played: list[str] = []
+    play = conv.port.play
+
+    def play_and_note(samples, tag=None):  # noqa: ANN001, ANN202
+        played.append(getattr(tag, "text", ""))
+        return play(samples, tag)
+
+    conv.port.play = play_and_note
+    return played
+
+
+@pytest.mark.parametrize(
+    ("text", "cut_s", "unsaid"),
+    [
+        # cut_s: from the piece's start, or (negative) before its end, trailing pause included
+        ("What do you do first when a release goes wrong?", -0.6, "last words"),
+        ("What do you do first when a release goes wrong?", -1.8, None),  # more than that
+        ("Why?", 0.1, None),  # a short piece cut at its start: most of it unheard
+    ],
+)
+def test_the_speaker_tells_a_cut_on_the_last_word_from_one_that_lost_more(
+    models, tmp_path, text, cut_s, unsaid
+):
+    from voice.frames import SpeakFrame, SpeechTag
+    from voice.speaker import Speaker
+
+    write_wav(tmp_path / "quiet.wav", np.zeros(8 * PIPELINE_RATE, np.float32), PIPELINE_RATE)
+    port = FileAudioPort(tmp_path / "quiet.wav")
+    speaker = Speaker(models.synth, port)
+    speaker.queue_frame(SpeakFrame(SpeechTag(0, 0, text, "prompt")))
+    speaker.wait_synthesized()
+    start, end = 0.0, port.playing_until()  # no input read yet: it plays from the start
+    while port.frame_time() < (start + cut_s if cut_s > 0 else end + cut_s):
+        port.read_frame()
+    speaker.interrupt()
+    speaker.close()
+    if unsaid is None:
+        assert speaker.unsaid_s is None
+    else:
+        assert speaker.unsaid_s is not None and 0.1 < speaker.unsaid_s < 0.6
+
+
+def test_an_answer_begun_over_the_question_keeps_the_floor_through_its_first_pause(
+    models, voice_bank, tmp_path
+):
+    """ "Two things come first." over the question, a pause, then the rest of the answer: the
+    short first sentence ended the turn at the 0.55 s an interjection gets, and "As I was
+    saying:" started in the candidate's pause (over them as they went on)."""
+    from agent.voice_face import VoiceFace
+
+    # espeak (its pauses are the same on every run): a 0.75 s pause ended the turn there
+    # from 0.7 s on; now from 0.9 s.
+    first = Answer(
+        1.6, ["Two things come first.", "I would freeze the rollout and page the owner."], [0.75]
+    )
+    rec = make_recording(
+        tmp_path / "first.wav",
+        "espeak-us",
+        [first, Answer(14.0, ["I would add a canary stage."])],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    played = _note_played(conv)
+    face = VoiceFace(session, conv)
+    face.run()
+    conv.close()
+    answer = session.answers[0].lower()
+    assert "two things" in answer and "owner" in answer
+    assert "As I was saying:" not in played and len(session.answers) == 2
+    cut_in, answer_end = speech_regions(read_wav_at(rec.path))[0]  # the pause merged in
+    out = activity(read_wav_at(tmp_path / "out.wav"))
+    assert answer_end - cut_in > 3.0
+    assert not out[int((cut_in + 0.15) / WIN_S) : int(answer_end / WIN_S)].any()
+
+
+@pytest.mark.parametrize(
+    "said", [["Roll it back."], ["Okay, let me think.", "I would roll it back first."]]
+)
+def test_a_cut_in_on_the_questions_last_word_is_the_answer(models, voice_bank, tmp_path, said):
+    """Starting on the question's last word ("...goes wrong?") cut off a question still to be
+    asked: "Roll it back." was an interjection, the question was said again over the
+    candidate's silence and their next answer went to this question (one question behind);
+    "Okay, let me think." drew the question again over their thinking. With no more than
+    the last word or two left, the question was heard: the turn is theirs."""
+    from agent.voice_face import VoiceFace
+
+    answers = [Answer(2.9, said[:1])]  # the question ends at about 3.3 s
+    if len(said) > 1:
+        answers.append(Answer(6.5, said[1:]))
+    rec = make_recording(
+        tmp_path / "last_word.wav",
+        "piper-fast",
+        [*answers, Answer(12.0, ["A canary."])],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    played = _note_played(conv)
+    face = VoiceFace(session, conv)
+    face.run()
+    conv.close()
+    assert session.answers[0].lower().startswith(said[0].lower().rstrip("."))
+    assert "roll it back" in session.answers[0].lower()
+    assert len(session.answers) == 2 and "roll" not in session.answers[1].lower()
+    assert played.count(_QUESTION) == 1 and not face.heard[0].barged_in
+    # The interviewer stopped at once, and said nothing more until the answer was over.
+    regions = speech_regions(read_wav_at(rec.path))
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"))
+    assert figs.barge_in_ms and figs.barge_in_ms[0] <= 150
+    out = activity(read_wav_at(tmp_path / "out.wav"))
+    assert not out[int((regions[0][0] + 0.15) / WIN_S) : int(regions[-2][1] / WIN_S)].any()
+
+
+def test_going_back_to_the_question_twice_says_as_i_was_saying_once(models, voice_bank, tmp_path):
+    """A second request over the first "As I was saying:" cut it off, and what was cut off
+    was said again in full: "As I was saying: As I was saying: What do you do first...?"."""
+    from agent.voice_face import VoiceFace
+
+    rec = make_recording(
+        tmp_path / "twice.wav",
+        "piper-fast",
+        [
+            Answer(1.6, ["Sorry, could you repeat that?"]),
+            Answer(4.0, ["Sorry, say that again?"]),  # over the first "As I was saying:"
+            Answer(12.0, ["I would roll it back first."]),
+            Answer(19.0, ["A canary."]),
+        ],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    played = _note_played(conv)
+    face = VoiceFace(session, conv)
+    face.run()
+    conv.close()
+    assert [h.reason for h in face.heard[:2]] == ["interjection", "interjection"]
+    assert played.count("As I was saying:") == 2  # one for each request
+    last = max(k for k, text in enumerate(played) if text == "As I was saying:")
+    assert played[last + 1] == _QUESTION
+    assert "roll it back" in session.answers[0].lower()
+
+
 def test_asked_if_it_is_recorded_over_the_question_it_answers_then_goes_on(
     models, voice_bank, tmp_path
 ):

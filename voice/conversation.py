@@ -184,9 +184,10 @@ class Conversation:
         return tags
 
     def say_again(self, tags: list[SpeechTag]) -> None:
-        """Pieces cut off by a barge-in, said again in order (not a cut-off "Okay.")."""
+        """Pieces cut off by a barge-in, said again in order: not a cut-off "Okay.", nor the
+        "As I was saying:" of an earlier going-back (the new one has its own)."""
         for tag in tags:
-            if tag.kind != "ack":
+            if tag.kind not in ("ack", "preface"):
                 self.speaker.queue_frame(SpeakFrame(tag))
 
     def slow_down(self) -> bool:
@@ -404,6 +405,7 @@ class Conversation:
         barge_stop_ms: float | None = None
         paused_at: float | None = None
         unspoken: list[SpeechTag] = []
+        heard_all = False  # the barge-in cut off no more than the last word or two
         while True:
             if until is not None and not self.turns.in_turn and not self.turns.paused and until():
                 return None
@@ -415,7 +417,7 @@ class Conversation:
                 eot = self.turns.force_end(self.port.frame_time(), "input_ended")
                 if eot is None:
                     return None
-                return self._finish(eot, barge_stop_ms, unspoken, input_ended=True)
+                return self._finish(eot, barge_stop_ms, unspoken, heard_all, input_ended=True)
             speech, sure, echoed = self._hear(frame, t)
             # On a loudspeaker, a frame that is only the interviewer's own voice goes to Whisper
             # as silence: it would write the "Okay." into the answer (the candidate's onset over
@@ -425,7 +427,7 @@ class Conversation:
                 eot = self.turns.force_end(t, "key")
                 if eot is not None:
                     acked = acknowledge and self.acknowledge()
-                    heard = self._finish(eot, barge_stop_ms, unspoken)
+                    heard = self._finish(eot, barge_stop_ms, unspoken, heard_all)
                     heard.acknowledged = acked
                     return heard
             view = TranscriptView(self.stt.text, self.stt.up_to_date, self.stt.full_text)
@@ -439,6 +441,13 @@ class Conversation:
                 elif isinstance(f, InterruptionFrame):
                     self.speaker.queue_frame(f)
                     unspoken = list(self.speaker.unspoken)
+                    unsaid = self.speaker.unsaid_s
+                    if unsaid is not None and unsaid * 1000 <= self.turns.policy.heard_enough_ms:
+                        # Cut in on the last word or two, with nothing after them: the
+                        # candidate heard the question and answers it. Their own turn, as
+                        # if they had waited (thinking aloud counts), not one to come back from.
+                        unspoken, heard_all = [], True
+                        self.turns.barged_in_at = None
                     self.turns.cut_in_question = any(
                         tag.kind in self.question_kinds for tag in unspoken
                     )
@@ -455,7 +464,7 @@ class Conversation:
                         and bool(self.stt.text.strip())
                         and self.acknowledge()
                     )
-                    heard = self._finish(f, barge_stop_ms, unspoken)
+                    heard = self._finish(f, barge_stop_ms, unspoken, heard_all)
                     heard.acknowledged = acked
                     if heard.text or heard.barged_in:
                         return heard
@@ -468,6 +477,7 @@ class Conversation:
         eot: EndOfTurnFrame,
         barge_stop_ms: float | None,
         unspoken: list[SpeechTag],
+        heard_all: bool = False,
         *,
         input_ended: bool = False,
     ) -> HeardTurn:
@@ -492,7 +502,7 @@ class Conversation:
             text=text,
             timing=timing,
             reason=eot.reason,
-            barged_in=barge_stop_ms is not None,
+            barged_in=barge_stop_ms is not None and not heard_all,
             unspoken=unspoken,
             input_ended=input_ended,
             speech_start=self.turns.turn_start or 0.0,

@@ -45,6 +45,7 @@ class Unplayed:
     tag: Any
     samples: np.ndarray
     started: bool  # True for the piece that was cut mid-way
+    played: int = 0  # samples of it heard before the cut
 
 
 class PlaybackSchedule:
@@ -75,7 +76,7 @@ class PlaybackSchedule:
                     self._archive(seg)
                     continue
                 played = max(0, now - seg.start)
-                dropped.append(Unplayed(seg.tag, seg.samples[played:], started=played > 0))
+                dropped.append(Unplayed(seg.tag, seg.samples[played:], played > 0, played))
                 if played:
                     self._archive(_Segment(seg.start, seg.samples[:played], seg.tag))
             self._segments = []

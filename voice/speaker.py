@@ -17,6 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
+from .audio import PIPELINE_RATE
 from .frames import (
     Frame,
     InterruptionFrame,
@@ -43,6 +44,15 @@ SLOWEST = 1.7
 # scale, so the speech itself gets louder (+4 and +7.5 dB of RMS), not clipped.
 LOUDNESS = (0.5, 0.7, 1.0, 1.6, 2.4)
 LIMIT_KNEE, LIMIT_CEILING = 0.6, 0.95
+
+# Under this (about -40 dBFS) the audio left of a piece is the pause Piper leaves after it.
+AUDIBLE = 0.01
+
+
+def audible_s(samples: np.ndarray) -> float:
+    """Seconds up to the last audible sample: how much of a piece is still words."""
+    loud = np.flatnonzero(np.abs(samples) > AUDIBLE)
+    return float(loud[-1] + 1) / PIPELINE_RATE if loud.size else 0.0
 
 
 def at_gain(audio: np.ndarray, gain: float) -> np.ndarray:
@@ -82,6 +92,9 @@ class Speaker(FrameProcessor):
         self._loudness = LOUDNESS.index(1.0)
         self._cache_size = cache_size
         self.unspoken: list[SpeechTag] = []  # what the last interruption cut off, in order
+        # How much speech the last interruption cut off, when that was only the end of the
+        # piece playing, more of it heard than not, with nothing after it (None: more).
+        self.unsaid_s: float | None = None
         self.first_audio_ms: float | None = None
         self._batch_started: float | None = None
         self._worker = threading.Thread(target=self._work, name="tts", daemon=True)
@@ -119,6 +132,11 @@ class Speaker(FrameProcessor):
             self._held = []
             self._paused = False
             unspoken = [u.tag for u in cut if isinstance(u.tag, SpeechTag)]
+            more = self._queued or self._inflight is not None or len(cut) > 1
+            unsaid = audible_s(cut[0].samples) if cut else 0.0
+            # Only the end of a piece mostly heard (not all of a short "Why?").
+            heard = cut[0].played / PIPELINE_RATE if cut else 1.0
+            self.unsaid_s = None if more or heard < unsaid else unsaid
             if self._inflight is not None:
                 unspoken.append(self._inflight)
             unspoken.extend(self._queued)

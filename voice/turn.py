@@ -26,6 +26,8 @@ from .words import (
     asks_if_heard,
     asks_to_repeat,
     asks_to_slow_down,
+    asks_to_speak_softer,
+    asks_to_speak_up,
     asks_to_stop,
     ends_on_stray_punctuation,
     ends_sentence,
@@ -63,6 +65,9 @@ class TurnPolicy:
     # does a request to hear the question again, whenever it is made.
     interjection_max_words: int = 6
     interjection_silence_ms: int = 550
+    # A cut-in with no more than this of the interviewer's speech left unsaid (the last word
+    # or two, nothing after them) is a turn of the candidate's own: they heard the question.
+    heard_enough_ms: int = 800
     end_phrases: tuple[str, ...] = ("that's my answer",)
 
 
@@ -262,7 +267,11 @@ class TurnTaker:
                 self.awaiting_full_text = True
                 return None
             if ends_sentence(full) and word_count(full) <= p.interjection_max_words:
-                return "interjection"
+                # "Yeah." or "Sorry?" is over at a short silence; a first sentence of an
+                # answer ("Two things come first.") gets an answer's pause, as it may go on.
+                if _aside(full) or silence_ms >= self.finished_silence_ms:
+                    return "interjection"
+                return None
         elif not own_turn:
             return None
         # A whole phrase, which the fast words hear well enough: no holding every short answer
@@ -282,6 +291,21 @@ class TurnTaker:
         if not self.in_turn or self.last_speech_end is None:
             return None
         return EndOfTurnFrame(t_speech_end=self.last_speech_end, t_decided=now, reason=reason)
+
+
+def _aside(text: str) -> bool:
+    """Words over a question that start no answer: a backchannel, a word or two ("Sorry?",
+    "Wait."), a request, a question."""
+    return (
+        word_count(text) <= 2
+        or text.rstrip().endswith("?")
+        or only_thinking(text)
+        or asks_to_repeat(text)
+        or asks_to_slow_down(text)
+        or asks_to_speak_up(text)
+        or asks_to_speak_softer(text)
+        or _to_the_interviewer(text)
+    )
 
 
 def _to_the_interviewer(text: str) -> bool:

@@ -454,7 +454,8 @@ def asks_about_time(text: str) -> bool:
     return asks_a_question(text) and bool(_TIME_QUESTION.search(normalise(text)))
 
 
-_HINT = re.compile(r"\b(?:hint|hints|clue|tip|help me)\b")
+# "Can you give me a hand?" asks for help too (and is how tiny.en can hear "a hint").
+_HINT = re.compile(r"\b(?:hint|hints|clue|tip|help me|give me a hand|lend me a hand)\b")
 # "Can I start with the requirements?", "Should I assume one region?": asking leave, not facts.
 _WH_QUESTION = re.compile(r"(?:which|what|where|when|how|who|why)\b")
 _PERMISSION = re.compile(
