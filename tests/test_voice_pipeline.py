@@ -1267,6 +1267,18 @@ def _note_played(conv):  # noqa: ANN001, ANN202
     return played
 
 
+def _face_run(models, rec, out):  # noqa: ANN001, ANN202
+    """The scripted exam through VoiceFace: (session, face, texts of the pieces played)."""
+    from agent.voice_face import VoiceFace
+
+    session, conv = _scripted_exam(models, rec, out)
+    played = _note_played(conv)
+    face = VoiceFace(session, conv)
+    face.run()
+    conv.close()
+    return session, face, played
+
+
 @pytest.mark.parametrize(
     ("text", "cut_s", "unsaid"),
     [
@@ -1304,10 +1316,8 @@ def test_an_answer_begun_over_the_question_keeps_the_floor_through_its_first_pau
     """ "Two things come first." over the question, a pause, then the rest of the answer: the
     short first sentence ended the turn at the 0.55 s an interjection gets, and "As I was
     saying:" started in the candidate's pause (over them as they went on)."""
-    from agent.voice_face import VoiceFace
-
-    # espeak (its pauses are the same on every run): a 0.75 s pause ended the turn there
-    # from 0.7 s on; now from 0.9 s.
+    # espeak (the same audio on every run): a pause of 0.7 s or more after the first
+    # sentence ended the turn; now it takes 0.9 s.
     first = Answer(
         1.6, ["Two things come first.", "I would freeze the rollout and page the owner."], [0.75]
     )
@@ -1318,11 +1328,7 @@ def test_an_answer_begun_over_the_question_keeps_the_floor_through_its_first_pau
         tail_s=3.0,
         bank=voice_bank,
     )
-    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
-    played = _note_played(conv)
-    face = VoiceFace(session, conv)
-    face.run()
-    conv.close()
+    session, face, played = _face_run(models, rec, tmp_path / "out.wav")
     answer = session.answers[0].lower()
     assert "two things" in answer and "owner" in answer
     assert "As I was saying:" not in played and len(session.answers) == 2
@@ -1341,8 +1347,6 @@ def test_a_cut_in_on_the_questions_last_word_is_the_answer(models, voice_bank, t
     candidate's silence and their next answer went to this question (one question behind);
     "Okay, let me think." drew the question again over their thinking. With no more than
     the last word or two left, the question was heard: the turn is theirs."""
-    from agent.voice_face import VoiceFace
-
     answers = [Answer(2.9, said[:1])]  # the question ends at about 3.3 s
     if len(said) > 1:
         answers.append(Answer(6.5, said[1:]))
@@ -1353,11 +1357,7 @@ def test_a_cut_in_on_the_questions_last_word_is_the_answer(models, voice_bank, t
         tail_s=3.0,
         bank=voice_bank,
     )
-    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
-    played = _note_played(conv)
-    face = VoiceFace(session, conv)
-    face.run()
-    conv.close()
+    session, face, played = _face_run(models, rec, tmp_path / "out.wav")
     assert session.answers[0].lower().startswith(said[0].lower().rstrip("."))
     assert "roll it back" in session.answers[0].lower()
     assert len(session.answers) == 2 and "roll" not in session.answers[1].lower()
@@ -1373,8 +1373,6 @@ def test_a_cut_in_on_the_questions_last_word_is_the_answer(models, voice_bank, t
 def test_going_back_to_the_question_twice_says_as_i_was_saying_once(models, voice_bank, tmp_path):
     """A second request over the first "As I was saying:" cut it off, and what was cut off
     was said again in full: "As I was saying: As I was saying: What do you do first...?"."""
-    from agent.voice_face import VoiceFace
-
     rec = make_recording(
         tmp_path / "twice.wav",
         "piper-fast",
@@ -1387,11 +1385,7 @@ def test_going_back_to_the_question_twice_says_as_i_was_saying_once(models, voic
         tail_s=3.0,
         bank=voice_bank,
     )
-    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
-    played = _note_played(conv)
-    face = VoiceFace(session, conv)
-    face.run()
-    conv.close()
+    session, face, played = _face_run(models, rec, tmp_path / "out.wav")
     assert [h.reason for h in face.heard[:2]] == ["interjection", "interjection"]
     assert played.count("As I was saying:") == 2  # one for each request
     last = max(k for k, text in enumerate(played) if text == "As I was saying:")
