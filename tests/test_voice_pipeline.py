@@ -1339,15 +1339,23 @@ def test_an_answer_begun_over_the_question_keeps_the_floor_through_its_first_pau
 
 
 @pytest.mark.parametrize(
-    "said", [["Roll it back."], ["Okay, let me think.", "I would roll it back first."]]
+    ("said", "start"),
+    [
+        (["Roll it back."], 2.9),  # on "wrong?": the question's words end at about 3.3 s
+        (["Okay, let me think.", "I would roll it back first."], 2.9),
+        (["Roll it back."], 3.45),  # in the pause Piper leaves after the question
+    ],
 )
-def test_a_cut_in_on_the_questions_last_word_is_the_answer(models, voice_bank, tmp_path, said):
-    """Starting on the question's last word ("...goes wrong?") cut off a question still to be
-    asked: "Roll it back." was an interjection, the question was said again over the
-    candidate's silence and their next answer went to this question (one question behind);
-    "Okay, let me think." drew the question again over their thinking. With no more than
-    the last word or two left, the question was heard: the turn is theirs."""
-    answers = [Answer(2.9, said[:1])]  # the question ends at about 3.3 s
+def test_a_cut_in_on_the_questions_last_word_is_the_answer(
+    models, voice_bank, tmp_path, said, start
+):
+    """Starting on the question's last word ("...goes wrong?"), or even in the pause after it,
+    cut off a question still to be asked: "Roll it back." was an interjection, the question
+    was said again over the candidate's silence and their next answer went to this question
+    (one question behind); "Okay, let me think." drew the question again over their
+    thinking. With no more than the last word or two left, the question was heard: the turn
+    is theirs."""
+    answers = [Answer(start, said[:1])]
     if len(said) > 1:
         answers.append(Answer(6.5, said[1:]))
     rec = make_recording(
