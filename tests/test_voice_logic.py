@@ -371,8 +371,10 @@ def test_a_short_cut_in_over_a_question_ends_sooner_than_an_answer(
         ("Wait.", 0.55),
         ("Can you speak up?", 0.55),
         ("You're too loud.", 0.55),
+        ("Sorry.", 0.55),
         # The first sentence of an answer: it may go on after the pause an answer gets.
         ("Two things come first.", 0.75),
+        ("Two things.", 0.75),
         ("I would roll it back.", 0.75),
     ],
 )

@@ -33,6 +33,7 @@ from .words import (
     ends_sentence,
     find_end_phrase,
     may_be_thinking,
+    normalise,
     only_thinking,
     word_count,
 )
@@ -293,11 +294,18 @@ class TurnTaker:
         return EndOfTurnFrame(t_speech_end=self.last_speech_end, t_decided=now, reason=reason)
 
 
+# Over a question still to be asked, these alone start no answer ("Two things." may).
+_INTERJECTIONS = frozenset(
+    ("wait", "sorry", "excuse me", "huh", "yes", "yep", "no", "nope", "oops", "uh oh")
+    + ("hang on a second", "hang on a sec", "wait a second", "wait a sec", "oh sorry")
+)
+
+
 def _aside(text: str) -> bool:
-    """Words over a question that start no answer: a backchannel, a word or two ("Sorry?",
-    "Wait."), a request, a question."""
+    """Words over a question that start no answer: a backchannel, an interjection ("Wait.",
+    "Sorry."), a request, a question."""
     return (
-        word_count(text) <= 2
+        normalise(text) in _INTERJECTIONS
         or text.rstrip().endswith("?")
         or only_thinking(text)
         or asks_to_repeat(text)
