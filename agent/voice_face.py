@@ -22,7 +22,6 @@ long the end of the answer took to detect and transcribe.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -84,18 +83,18 @@ CODE_WHERE = (
 STOP_OPENING = "Of course, we'll stop here."
 STOP_SAVED = "Everything so far is saved, and when you come back we'll pick up where we left off."
 STOP_HERE = f"{STOP_OPENING} {STOP_SAVED}"
-_SCORE_SAID = re.compile(r"^Score (\d+) out of 100\b")
 
 
 def stopping_after(reply: Any) -> str:
-    """STOP_HERE, said as the last answer's reply was ready: with that answer's score, if the
-    reply closed the question (its feedback stays in the transcript)."""
+    """STOP_HERE, said as the last answer's reply was ready: with that answer's score (from
+    the scorecard its feedback carries), if the reply closed the question (its feedback stays
+    in the transcript)."""
     for utterance in reply.utterances:
-        score = _SCORE_SAID.match(utterance.text) if utterance.kind == "feedback" else None
-        if score:
+        card = utterance.data if utterance.kind == "feedback" else None
+        if card and "score" in card:
             return (
-                f"{STOP_OPENING} That answer scored {score.group(1)} out of 100; its feedback is "
-                f"in your transcript. {STOP_SAVED}"
+                f"{STOP_OPENING} That answer scored {card['score']:.0f} out of 100; its feedback "
+                f"is in your transcript. {STOP_SAVED}"
             )
     return STOP_HERE
 

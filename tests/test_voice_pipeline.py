@@ -795,8 +795,8 @@ def test_a_reply_ready_before_the_candidate_goes_on_stops_the_listening(
 
 
 class _Utterance:
-    def __init__(self, text: str, kind: str) -> None:
-        self.text, self.kind, self.speak = text, kind, True
+    def __init__(self, text: str, kind: str, data: dict | None = None) -> None:
+        self.text, self.kind, self.speak, self.data = text, kind, True, data
 
 
 class _Reply:
@@ -1446,7 +1446,7 @@ class _RevealingSession(_ScriptedSession):
         reply = super().submit(answer, code, timing)
         if len(self.answers) == 1:
             reply.utterances[1:1] = [
-                _Utterance("Score 40 out of 100.", "feedback"),
+                _Utterance("Score 40 out of 100.", "feedback", {"score": 40}),
                 _Utterance(_REVEAL, "reveal"),
             ]
         return reply

@@ -44,8 +44,12 @@ class Unplayed:
 
     tag: Any
     samples: np.ndarray
-    started: bool  # True for the piece that was cut mid-way
     played: int = 0  # samples of it heard before the cut
+
+    @property
+    def started(self) -> bool:
+        """The piece that was cut mid-way (the others never began)."""
+        return self.played > 0
 
 
 class PlaybackSchedule:
@@ -76,7 +80,7 @@ class PlaybackSchedule:
                     self._archive(seg)
                     continue
                 played = max(0, now - seg.start)
-                dropped.append(Unplayed(seg.tag, seg.samples[played:], played > 0, played))
+                dropped.append(Unplayed(seg.tag, seg.samples[played:], played))
                 if played:
                     self._archive(_Segment(seg.start, seg.samples[:played], seg.tag))
             self._segments = []

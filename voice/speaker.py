@@ -132,11 +132,12 @@ class Speaker(FrameProcessor):
             self._held = []
             self._paused = False
             unspoken = [u.tag for u in cut if isinstance(u.tag, SpeechTag)]
-            more = self._queued or self._inflight is not None or len(cut) > 1
-            unsaid = audible_s(cut[0].samples) if cut else 0.0
-            # Only the end of a piece mostly heard (not all of a short "Why?").
-            heard = cut[0].played / PIPELINE_RATE if cut else 1.0
-            self.unsaid_s = None if more or heard < unsaid else unsaid
+            self.unsaid_s = None
+            if not (self._queued or self._inflight is not None or len(cut) > 1):
+                unsaid = audible_s(cut[0].samples) if cut else 0.0
+                # Only the end of a piece mostly heard (not all of a short "Why?").
+                if not cut or cut[0].played / PIPELINE_RATE >= unsaid:
+                    self.unsaid_s = unsaid
             if self._inflight is not None:
                 unspoken.append(self._inflight)
             unspoken.extend(self._queued)
@@ -150,7 +151,7 @@ class Speaker(FrameProcessor):
         (the worker may be busy warming); a pause or a barge-in treats it like any other piece."""
         with self._lock:
             if self._paused:
-                self._held.append(Unplayed(tag, self._played(audio), started=False))
+                self._held.append(Unplayed(tag, self._played(audio)))
                 return
             self._port.play(self._played(audio), tag)
 
@@ -271,7 +272,7 @@ class Speaker(FrameProcessor):
                 self._inflight = None
                 audio = self._played(audio)
                 if self._paused:
-                    self._held.append(Unplayed(item, audio, started=False))
+                    self._held.append(Unplayed(item, audio))
                 else:
                     self._port.play(audio, item)
                     if self.first_audio_ms is None and self._batch_started is not None:
