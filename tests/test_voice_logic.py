@@ -453,6 +453,13 @@ def test_a_request_to_repeat_the_question_ends_without_the_pause_of_an_answer(
             False,
         ),
         ("What do we pin down first? Latency.", False, False),
+        # tiny.en ends a statement that ends on a question word with a "?" (festival ked).
+        ("I start with who uses it, and where?", False, False),
+        ("We need to know where?", False, False),
+        # A question still, after a word or a clause of its own.
+        ("And is it streaming?", False, True),
+        ("I mean, is it streaming?", False, True),
+        ("Just to check, do we have a GPU?", False, True),
         ("I would start with latency. Does that make sense?", False, False),
         (
             "How would I know it works a month after launch, when the users are on it? I'd ask.",
@@ -850,6 +857,16 @@ def test_a_clarifying_question_ends_the_turn_as_a_question(said, full_at, reason
     ends = end_frames(drive(taker, "s" * 10 + "." * 40, text=said, full=full))
     assert ends and ends[0].reason == reason
     assert ends[0].t_decided - ends[0].t_speech_end == pytest.approx(after_s, abs=0.04)
+
+
+def test_a_statement_heard_with_a_question_mark_is_not_a_question_that_ends_the_turn():
+    """tiny.en ends "I start with who uses it, and where." with a "?" (festival ked). It was
+    a question to the interviewer at the usual silence: a candidate going on after a 1 s
+    pause had their answer scored on that one sentence, and the rest taken for the next."""
+    taker = TurnTaker(POLICY)
+    said = "I start with who uses it, and where?"
+    full = lambda k: said if k >= 15 else None  # noqa: E731
+    assert not end_frames(drive(taker, "s" * 10 + "." * 32 + "s" * 10, text=said, full=full))
 
 
 def _kind_of_question(text: str) -> str | None:

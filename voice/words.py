@@ -424,6 +424,12 @@ _QUESTION_WORDS = frozenset(
     ]
 )
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+# Words a question's clause may open with before its verb or question word: "And is it...",
+# "Okay, so what...".
+_LEAD_INS = frozenset(
+    ("and", "but", "also", "then", "so", "just", "oh", "okay", "ok", "um", "uh", "well", "right")
+    + ("alright", "actually", "hmm", "sorry", "quick", "question", "like")
+)
 MAX_QUESTION_WORDS = 15
 _QUESTION_WORD_BY = 4
 
@@ -436,9 +442,27 @@ def asks_a_question(text: str) -> bool:
     sentences = [s for s in _SENTENCE_END.split(text.strip()) if not only_thinking(s)]
     if not sentences or not all(s.rstrip().endswith("?") for s in sentences):
         return False
-    # "Sorry, is it...", "Just to check, do we...": the question word comes early.
-    opening = normalise(sentences[0]).split()[:_QUESTION_WORD_BY]
-    return any(word in _QUESTION_WORDS for word in opening)
+    return _opens_a_question(sentences[0])
+
+
+def _opens_a_question(sentence: str) -> bool:
+    """ "Sorry, is it...", "Just to check, do we...", "And what about...": a question word comes
+    early, first in its clause. tiny.en ends "I start with who uses it, and where." with a "?"
+    too, and its "who" (fourth, after a subject and a verb) asks nothing."""
+    before = 0
+    for clause in CLAUSE_BREAK.split(sentence.strip()):
+        words = normalise(clause).split()
+        lead = next((k for k, w in enumerate(words) if w not in _LEAD_INS), None)
+        if (
+            lead is not None
+            and before + lead < _QUESTION_WORD_BY
+            and words[lead] in _QUESTION_WORDS
+        ):
+            return True
+        before += len(words)
+        if before >= _QUESTION_WORD_BY:
+            break
+    return False
 
 
 # "How much time do I have left?": the interviewer knows, and says.
