@@ -344,7 +344,12 @@ class VoiceFace:
             # "Is it on the device?": the question goes in front of the answer (asking it
             # is to the candidate's credit), and the interviewer waits for that answer.
             self._carry_forward(heard.text)
-            self._say_notice(self._reply_to_question(heard.text))
+            reply = self._reply_to_question(heard.text)
+            if heard.barged_in and heard.unspoken:
+                # Asked over the question: answered, then the rest of it.
+                self._say_rest(heard, preface=f"{reply} As I was saying:")
+            else:
+                self._say_notice(reply)
             return True
         if heard.reason == "thinking" and not heard.input_ended:
             # "Okay, let me think." and a long silence: no answer yet. Those words go in
@@ -448,9 +453,10 @@ class VoiceFace:
         self._question_timing = {"score": round(score_ms, 1)}
 
     def _clarifying(self, heard: HeardTurn) -> bool:
-        """A short question of the candidate's own, before any answer to the pending one."""
-        own = not heard.barged_in and not heard.input_ended
-        return own and bool(self._asked) and is_clarifying(heard.text)
+        """A short question of the candidate's own, before any answer to the pending one: in
+        a turn of their own, or over the interviewer when the turn ended as a question."""
+        own = not heard.barged_in or heard.reason == "question"
+        return own and not heard.input_ended and bool(self._asked) and is_clarifying(heard.text)
 
     def _reply_to_question(self, asked: str) -> str:
         coding = self._code_desk is not None and self._code_desk.path_for(self._pending)

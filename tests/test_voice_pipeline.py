@@ -1254,6 +1254,44 @@ def test_a_word_over_the_question_is_not_the_answer_and_the_question_is_finished
     assert out[int(cut_in_end / WIN_S) : int(answer_start / WIN_S)].any()
 
 
+def test_a_question_asked_over_the_question_is_answered_and_the_question_finished(
+    models, voice_bank, tmp_path
+):
+    """ "Is the assistant on premises or in the cloud?" over the interviewer's question (too
+    long for an interjection) was scored as the answer, and met with "Thanks." and the next
+    question (festival HTS voice, over a follow-up). Now it is replied to, as in a turn of the
+    candidate's own, then the rest of the question is said; the answer carries it in front."""
+    rec = make_recording(
+        tmp_path / "asked_over.wav",
+        "piper-fast",
+        [
+            Answer(1.2, ["Is the assistant on premises or in the cloud?"]),
+            Answer(12.0, ["I would roll back first."]),
+            Answer(19.0, ["A canary."]),
+        ],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    spoken = _note_said(conv)
+    played = _note_played(conv)
+    from agent.voice_face import VoiceFace
+
+    face = VoiceFace(session, conv)
+    face.run()
+    conv.close()
+    assert face.heard[0].reason == "question" and face.heard[0].barged_in
+    assert len(session.answers) == 2
+    first = session.answers[0].lower()
+    assert first.index("premises") < first.index("roll back")
+    assert any(text.startswith("Good question.") and "As I was saying:" in text for text in spoken)
+    # The rest of the question, after the reply and before the answer.
+    reply_at = max(k for k, text in enumerate(played) if text.startswith("Good question."))
+    assert any(text and text in _QUESTION for text in played[reply_at + 1 :])
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
+    assert figs.overlap_ms == 0
+
+
 def _note_played(conv):  # noqa: ANN001, ANN202
     """The text of each piece the interviewer puts on the port, in order."""
     played: list[str] = []
