@@ -456,10 +456,14 @@ def test_a_request_to_repeat_the_question_ends_without_the_pause_of_an_answer(
         # tiny.en ends a statement that ends on a question word with a "?" (festival ked).
         ("I start with who uses it, and where?", False, False),
         ("We need to know where?", False, False),
+        ("What I would do first is roll back the model?", False, False),
+        ("So what I would do is check the logs?", False, False),
         # A question still, after a word or a clause of its own.
         ("And is it streaming?", False, True),
         ("I mean, is it streaming?", False, True),
         ("Just to check, do we have a GPU?", False, True),
+        ("When I say latency, do you mean p95?", False, True),
+        ("If we have a GPU, can I use it?", False, True),
         ("I would start with latency. Does that make sense?", False, False),
         (
             "How would I know it works a month after launch, when the users are on it? I'd ask.",

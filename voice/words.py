@@ -430,6 +430,23 @@ _LEAD_INS = frozenset(
     ("and", "but", "also", "then", "so", "just", "oh", "okay", "ok", "um", "uh", "well", "right")
     + ("alright", "actually", "hmm", "sorry", "quick", "question", "like")
 )
+# "What I would do...", "How we roll back...": a question word then a subject opens a statement
+# (a question puts its verb there: "What do I...", "How do we...").
+_STATEMENT_SUBJECTS = frozenset(
+    ("i", "i'd", "i'll", "i'm", "i've", "we", "we'd", "we'll", "we're", "we've", "they", "they'd")
+)
+
+
+def _leads_a_statement(opening: list[str]) -> bool:
+    if opening and opening[0] in _CONDITIONS:  # "If we have a GPU, can I use it?"
+        return True
+    return len(opening) == 2 and opening[0] in _WH_WORDS and opening[1] in _STATEMENT_SUBJECTS
+
+
+_CONDITIONS = frozenset(("if", "assuming", "given", "since", "because", "unless"))
+
+
+_WH_WORDS = frozenset(("what", "which", "who", "where", "when", "why", "how"))
 MAX_QUESTION_WORDS = 15
 _QUESTION_WORD_BY = 4
 
@@ -448,11 +465,14 @@ def asks_a_question(text: str) -> bool:
 def _opens_a_question(sentence: str) -> bool:
     """ "Sorry, is it...", "Just to check, do we...", "And what about...": a question word comes
     early, first in its clause. tiny.en ends "I start with who uses it, and where." with a "?"
-    too, and its "who" (fourth, after a subject and a verb) asks nothing."""
+    too, and its "who" (fourth, after a subject and a verb) asks nothing; nor does the "what"
+    of "What I would do first is roll back?"."""
     before = 0
     for clause in CLAUSE_BREAK.split(sentence.strip()):
         words = normalise(clause).split()
         lead = next((k for k, w in enumerate(words) if w not in _LEAD_INS), None)
+        if lead is not None and _leads_a_statement(words[lead : lead + 2]):
+            continue  # "When I say latency, do you mean p95?": the question may come after
         if (
             lead is not None
             and before + lead < _QUESTION_WORD_BY
