@@ -156,11 +156,15 @@ def test_a_probe_on_a_point_not_touched_reads_back_the_answers_opening_clauses(c
     [
         ("So, um, I would cache the prompts, and", "I would cache the prompts"),
         ("It works well and it scales.", "It works well and it scales"),
+        # How a spoken answer ends, not what it says (it was read back: "You focused on
+        # \"the latency they expect, that's my answer\"").
+        ("I want the latency they expect, that's my answer.", "I want the latency they expect"),
+        ("I would roll back first. That's it.", "I would roll back first"),
     ],
 )
 def test_a_quote_does_not_start_or_end_on_a_filler(said, phrase):
     """ "So, um," in front and a dangling "and" behind are not read back; "well" ending a
-    phrase of its own is."""
+    phrase of its own is, and "that's my answer" ending the answer is not."""
     from agent.followups import candidate_phrase
 
     assert candidate_phrase(said) == phrase
