@@ -122,6 +122,16 @@ def prompt_budget_s(bank: Bank, settings: Any, prompt_id: str) -> float:
     return float(minutes) * 60.0 / len(section.prompts)
 
 
+def _spoken_minutes(minutes: float) -> str:
+    """ "about 4 hours", "about an hour and a half", "20 minutes": a length said aloud."""
+    if minutes < 90:
+        return f"{round(minutes)} minutes"
+    hours = round(minutes / 30) / 2
+    whole = int(hours)
+    half = " and a half" if hours > whole else ""
+    return f"about an hour{half}" if whole == 1 else f"about {whole} hours{half}"
+
+
 def _squash(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -247,12 +257,26 @@ def build_exam_graph(deps: ExamDeps, checkpointer: Any) -> Any:
                 )
                 parts.append(f"{section.title} ({n} prompt{'s' * (n > 1)}, {minutes / 60:.0f} min)")
         warn = round(settings.timers.warn_fraction * 100)
-        text = (
-            f"Welcome to the {bank.title}. We'll cover {len(pids)} prompt{'s' * (len(pids) > 1)}: "
-            + "; ".join(parts)
-            + f". Each prompt has its own time budget: I'll warn you at {warn}% and move on when "
+        rules = (
+            f"Each prompt has its own time budget: I'll warn you at {warn}% and move on when "
             "it runs out. I may ask follow-ups; after each prompt you get a score, short feedback "
             "and a strong answer to compare with. At the end, a debrief."
+        )
+        prompts = f"{len(pids)} prompt{'s' * (len(pids) > 1)}"
+        text = (
+            f"Welcome to the {bank.title}. We'll cover {prompts}: "
+            + "; ".join(parts)
+            + ". "
+            + rules
+        )
+        # Aloud, all that (on screen) was 23 s of talk before the first question: the parts
+        # are said as their number and the time in all, and the rules in brief (13 s).
+        total_min = sum(prompt_budget_s(bank, settings, pid) for pid in pids) / 60
+        in_parts = f" in {len(parts)} parts" if len(parts) > 1 else ""
+        spoken = (
+            f"Welcome to the {bank.title}: {prompts}{in_parts}, {_spoken_minutes(total_min)} in "
+            f"all. Each prompt has its own time budget, and I'll warn you at {warn}%. After each "
+            "one you get a score, short feedback and a strong answer."
         )
         return {
             "idx": 0,
@@ -263,7 +287,7 @@ def build_exam_graph(deps: ExamDeps, checkpointer: Any) -> Any:
             "notices": [],
             "llm_down": False,
             "finished": False,
-            "outbox": [say("intro", text, data={"prompts": pids})],
+            "outbox": [say("intro", text, data={"prompts": pids, "spoken": spoken})],
         }
 
     def ask(state: ExamState) -> dict[str, Any]:

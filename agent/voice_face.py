@@ -449,7 +449,9 @@ class VoiceFace:
             if acked and i == 0 and utt.kind == "ack" and word_count(utt.text) <= 2:
                 continue  # "Okay." was said the moment the answer ended: not "Okay. Okay."
             if utt.speak and utt.text.strip():
-                self.conv.say(utt.text, utt.kind)
+                # The screen shows it all; aloud, a shorter form where there is one (the
+                # welcome, without the list of parts).
+                self.conv.say((utt.data or {}).get("spoken") or utt.text, utt.kind)
         self._question_timing = {"score": round(score_ms, 1)}
 
     def _clarifying(self, heard: HeardTurn) -> bool:

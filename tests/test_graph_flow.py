@@ -31,6 +31,19 @@ def test_opening_introduces_exam_and_timers_then_asks_first_question(settings, c
     assert session.transcript().turns == []
 
 
+def test_the_welcome_said_aloud_is_short_and_the_screen_keeps_the_parts(settings, clock):
+    """Read aloud, the list of parts with their budgets was 23 s of talk before the first
+    question ("Warm-up (1 prompt, 10 min); Round 1: ..."). The voice face says a shorter form:
+    the number of prompts and parts, the time in all, the rules in brief."""
+    session = ExamSession.start(settings, None, clock=clock)
+    welcome = session.opening().utterances[0]
+    spoken = welcome.data["spoken"]
+    assert "Round 1: Speech-To-Speech Enterprise Assistant (2 prompts, 70 min)" in welcome.text
+    assert "8 prompts in 4 parts, about 4 hours in all" in spoken
+    assert "warn you at 80%" in spoken and "min)" not in spoken
+    assert len(spoken.split()) < len(welcome.text.split()) * 0.7
+
+
 def test_weak_answer_is_acknowledged_then_probed_on_a_missed_point(settings, clock):
     session = ExamSession.start(settings, [SPOKEN], clock=clock)
     session.opening()

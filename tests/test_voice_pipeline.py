@@ -1292,6 +1292,38 @@ def test_a_question_asked_over_the_question_is_answered_and_the_question_finishe
     assert figs.overlap_ms == 0
 
 
+_WELCOME = "Welcome. Round one (2 prompts, 70 min); Round two (2 prompts, 60 min)."
+
+
+class _WelcomingSession(_ScriptedSession):
+    """The scripted exam, opening with a welcome that has a shorter spoken form."""
+
+    def opening(self) -> _Reply:
+        reply = super().opening()
+        spoken = {"spoken": "Welcome: four prompts in two parts."}
+        reply.utterances.insert(0, _Utterance(_WELCOME, "intro", spoken))
+        return reply
+
+
+def test_the_welcome_is_said_in_its_spoken_form_and_shown_in_full(models, voice_bank, tmp_path):
+    from agent.voice_face import VoiceFace
+
+    rec = make_recording(
+        tmp_path / "welcome.wav",
+        "piper-fast",
+        [Answer(9.0, ["I would roll back first."]), Answer(16.0, ["A canary."])],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    conv = Conversation(FileAudioPort(rec.path, tmp_path / "out.wav"), models, VoiceConfig())
+    spoken = _note_said(conv)
+    captions = io.StringIO()
+    VoiceFace(_WelcomingSession(), conv, captions=captions).run()
+    conv.close()
+    assert spoken[0] == "Welcome: four prompts in two parts." and _WELCOME not in spoken
+    assert _WELCOME in captions.getvalue()
+
+
 def _note_played(conv):  # noqa: ANN001, ANN202
     """The text of each piece the interviewer puts on the port, in order."""
     played: list[str] = []
