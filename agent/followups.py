@@ -154,17 +154,19 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-# "..., that's my answer." (the spoken end of a turn) or "That's it.": how the answer ends, not
-# what it says. Never read back ("You focused on \"the latency, that's my answer\"").
-_SIGN_OFF = re.compile(
-    r"[\s,.;:!-]*\b(?:and |so )?that(?:'s| is) (?:my (?:final |whole )?answer|it|all)"
-    r"(?: (?:i have|from me|for me))?[\s.!]*$",
-    re.IGNORECASE,
+# "..., that's my answer." (the spoken end of a turn) or "That's it.": how an answer ends, not
+# what it says. Never read back ("You focused on \"the latency, that's my answer\""), even when
+# a later turn follows it in the answer so far. A sentence of its own goes with its full stop.
+_SIGN_OFF_WORDS = (
+    r"\b(?:and |so )?that(?:'s| is) (?:my (?:final |whole )?answer|it|all)"
+    r"(?: (?:i have|from me|for me))?"
 )
+_SIGN_OFF_SENTENCE = re.compile(r"(?<=[.!?])\s+" + _SIGN_OFF_WORDS + r"[.!?]*(?=\s|$)", re.I)
+_SIGN_OFF = re.compile(r"[\s,;:-]*" + _SIGN_OFF_WORDS + r"(?=[.!?]*(?:\s|$))", re.I)
 
 
 def _sentences(text: str) -> list[str]:
-    text = _SIGN_OFF.sub(".", text.strip()) if _SIGN_OFF.search(text) else text
+    text = _SIGN_OFF.sub("", _SIGN_OFF_SENTENCE.sub("", text.strip()))
     parts = re.split(r"(?<=[.!?;])\s+|\n+", text.strip())
     return [p.strip() for p in parts if len(p.strip()) > 3]
 

@@ -455,10 +455,10 @@ class VoiceFace:
         self._question_timing = {"score": round(score_ms, 1)}
 
     def _clarifying(self, heard: HeardTurn) -> bool:
-        """A short question of the candidate's own, before any answer to the pending one: in
-        a turn of their own, or over the interviewer when the turn ended as a question."""
-        own = not heard.barged_in or heard.reason == "question"
-        return own and not heard.input_ended and bool(self._asked) and is_clarifying(heard.text)
+        """A short question of the candidate's own, before any answer to the pending one, in
+        a turn of their own or over the interviewer. By its words: live, the turn can end on
+        the fast words before the full transcript is in (as a finished sentence)."""
+        return not heard.input_ended and bool(self._asked) and is_clarifying(heard.text)
 
     def _reply_to_question(self, asked: str) -> str:
         coding = self._code_desk is not None and self._code_desk.path_for(self._pending)

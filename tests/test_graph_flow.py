@@ -173,6 +173,11 @@ def test_a_probe_on_a_point_not_touched_reads_back_the_answers_opening_clauses(c
         # \"the latency they expect, that's my answer\"").
         ("I want the latency they expect, that's my answer.", "I want the latency they expect"),
         ("I would roll back first. That's it.", "I would roll back first"),
+        # ...and in the answer so far, when another turn followed it.
+        (
+            "I want the latency they expect, that's my answer. Is it on device?",
+            "I want the latency they expect",
+        ),
     ],
 )
 def test_a_quote_does_not_start_or_end_on_a_filler(said, phrase):
