@@ -270,7 +270,7 @@ def build_exam_graph(deps: ExamDeps, checkpointer: Any) -> Any:
             + rules
         )
         # Aloud, all that (on screen) was 23 s of talk before the first question: the parts
-        # are said as their number and the time in all, and the rules in brief (13 s).
+        # are said as their number and the time in all, and the rules in brief (about 11 s).
         total_min = sum(prompt_budget_s(bank, settings, pid) for pid in pids) / 60
         in_parts = f" in {len(parts)} parts" if len(parts) > 1 else ""
         spoken = (

@@ -437,16 +437,18 @@ _STATEMENT_SUBJECTS = frozenset(
 )
 
 
+_WH_WORDS = frozenset(("what", "which", "who", "where", "when", "why", "how"))
+# A clause of condition before the question: "If we have a GPU, can I use it?"
+_CONDITIONS = frozenset(("if", "assuming", "given", "since", "because", "unless"))
+
+
 def _leads_a_statement(opening: list[str]) -> bool:
-    if opening and opening[0] in _CONDITIONS:  # "If we have a GPU, can I use it?"
+    """The first two words of a clause open a statement, not a question."""
+    if opening and opening[0] in _CONDITIONS:
         return True
     return len(opening) == 2 and opening[0] in _WH_WORDS and opening[1] in _STATEMENT_SUBJECTS
 
 
-_CONDITIONS = frozenset(("if", "assuming", "given", "since", "because", "unless"))
-
-
-_WH_WORDS = frozenset(("what", "which", "who", "where", "when", "why", "how"))
 MAX_QUESTION_WORDS = 15
 _QUESTION_WORD_BY = 4
 
