@@ -154,21 +154,25 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-# "..., that's my answer." (the spoken end of a turn) or "That's it.": how an answer ends, not
-# what it says. Never read back ("You focused on \"the latency, that's my answer\""), even when
-# a later turn follows it in the answer so far. A sentence of its own goes with its full stop.
-_SIGN_OFF_WORDS = (
-    r"\b(?:and |so )?that(?:'s| is) (?:my (?:final |whole )?answer|it|all)"
-    r"(?: (?:i have|from me|for me))?"
-)
-_SIGN_OFF_SENTENCE = re.compile(r"(?<=[.!?])\s+" + _SIGN_OFF_WORDS + r"[.!?]*(?=\s|$)", re.I)
-_SIGN_OFF = re.compile(r"[\s,;:-]*" + _SIGN_OFF_WORDS + r"(?=[.!?]*(?:\s|$))", re.I)
-
-
 def _sentences(text: str) -> list[str]:
-    text = _SIGN_OFF.sub("", _SIGN_OFF_SENTENCE.sub("", text.strip()))
     parts = re.split(r"(?<=[.!?;])\s+|\n+", text.strip())
     return [p.strip() for p in parts if len(p.strip()) > 3]
+
+
+# "That's my answer.", "That's it.", "That's all from me.": how an answer ends, not what it says.
+_THATS_ALL = r"that(?:'s| is) (?:my (?:final |whole )?answer|it|all)(?: (?:i have|from me|for me))?"
+# Never read back ("You focused on \"the latency, that's my answer\""), even when a later turn
+# follows it in the answer so far. A sentence of its own goes with its full stop.
+_SIGN_OFF_WORDS = r"\b(?:and |so )?" + _THATS_ALL
+# At a sentence's end only: "That is all handled by the cache." says something.
+_SENTENCE_ENDS = r"(?:[.!?]+(?=\s|$)|\s*$)"
+_SIGN_OFF_SENTENCE = re.compile(r"(?<=[.!?])\s+" + _SIGN_OFF_WORDS + _SENTENCE_ENDS, re.I)
+_SIGN_OFF = re.compile(r"[\s,;:-]*" + _SIGN_OFF_WORDS + r"(?=" + _SENTENCE_ENDS + ")", re.I)
+
+
+def _quotable_sentences(text: str) -> list[str]:
+    """The sentences a quote may come from: the answer without its sign-offs."""
+    return _sentences(_SIGN_OFF.sub("", _SIGN_OFF_SENTENCE.sub("", text.strip())))
 
 
 # "Nothing to add.", "I don't know.", "Let's move on.": to a follow-up, the same as no answer
@@ -176,7 +180,7 @@ def _sentences(text: str) -> list[str]:
 _ADDS_NOTHING = re.compile(
     r"^(?:(?:no|sorry|honestly|well|so|and|um|uh|hmm|okay|ok|yeah|i think) )*"
     r"(?:nothing(?: else| more)?(?: to add)?(?: from me)?|i have nothing(?: else| more)?(?: to add)?"
-    r"|that's (?:all|it)(?: i have| from me)?|i (?:don't|do not) know(?: that| this)?"
+    r"|" + _THATS_ALL + r"|i (?:don't|do not) know(?: that| this)?"
     r"|i'm not sure|not sure|no idea|i have no idea|i (?:can't|cannot) think of anything(?: else)?"
     r"|(?:let's|can we|could we|shall we|i'd like to) (?:move on|skip(?: this| it| this one)?)"
     r"(?: to the next (?:one|question))?"
@@ -317,7 +321,7 @@ def _related_phrase(
         return bool(content(clause) & hint_words)
 
     candidates = []
-    for si, sentence in enumerate(_sentences(answer)):
+    for si, sentence in enumerate(_quotable_sentences(answer)):
         said = says_something(sentence)
         for ci, (opening, quote) in enumerate(_quotes(sentence, on_point=touching)):
             said_there = content(opening)

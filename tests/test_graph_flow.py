@@ -173,6 +173,7 @@ def test_a_probe_on_a_point_not_touched_reads_back_the_answers_opening_clauses(c
         # \"the latency they expect, that's my answer\"").
         ("I want the latency they expect, that's my answer.", "I want the latency they expect"),
         ("I would roll back first. That's it.", "I would roll back first"),
+        ("That is all handled by the cache.", "That is all handled by the cache"),
         # ...and in the answer so far, when another turn followed it.
         (
             "I want the latency they expect, that's my answer. Is it on device?",
@@ -258,6 +259,10 @@ def test_a_follow_up_answered_with_nothing_to_add_moves_on_with_the_score_standi
         ("", True),
         ("Honestly, no idea.", True),
         ("No, that's all from me.", True),
+        ("Sorry, that's all I have.", True),
+        ("Honestly, that's it.", True),
+        ("That's my answer.", True),
+        ("That is all handled by the cache.", False),
         ("Can we skip this one?", True),
         ("Can we move on to the next question?", True),
         ("I don't know. Let's move on.", True),
