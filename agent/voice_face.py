@@ -65,6 +65,8 @@ _SAID_BACK = ("feedback", "reveal")
 TAKE_YOUR_TIME = "Take your time."
 # Before the question, said again to a candidate who asked for it.
 SAY_AGAIN = "Sure."
+# Before the rest of what a barge-in cut off, when the candidate asked something over it.
+GOING_BACK = "As I was saying:"
 # To "Could you speak more slowly?", before what it says again at the slower pace.
 SLOWER_NOW = "Sure, I'll slow down."
 # To "Can you speak up?" and "You're too loud.", before what it says again at the new level.
@@ -324,7 +326,7 @@ class VoiceFace:
                 return True
             # After "Mm-hmm." or "Right." the interviewer simply goes on; after "Sorry,
             # could you repeat that?" it picks the thread up again.
-            preface = "" if only_thinking(heard.text) else "As I was saying:"
+            preface = "" if only_thinking(heard.text) else GOING_BACK
             if asks_if_heard(heard.text):  # "Can you hear me?" over the welcome
                 preface = presence_reply(heard.text, go_ahead=False)
             elif about_the_exam(heard.text):  # "Is this being recorded?" over it
@@ -347,7 +349,7 @@ class VoiceFace:
             reply = self._reply_to_question(heard.text)
             if heard.barged_in and heard.unspoken:
                 # Asked over the question: answered, then the rest of it.
-                self._say_rest(heard, preface=f"{reply} As I was saying:")
+                self._say_rest(heard, preface=f"{reply} {GOING_BACK}")
             else:
                 self._say_notice(reply)
             return True

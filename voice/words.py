@@ -503,7 +503,7 @@ def asks_about_time(text: str) -> bool:
 # "Can you give me a hand?" asks for help too (and is how tiny.en can hear "a hint").
 _HINT = re.compile(r"\b(?:hint|hints|clue|tip|help me|give me a hand|lend me a hand)\b")
 # "Can I start with the requirements?", "Should I assume one region?": asking leave, not facts.
-_WH_QUESTION = re.compile(r"(?:which|what|where|when|how|who|why)\b")
+_WH_QUESTION = re.compile(r"(?:" + "|".join(sorted(_WH_WORDS)) + r")\b")
 _PERMISSION = re.compile(
     r"^(?:\w+ ){0,2}(?:can|could|may|should|shall) (?:i|we)\b"
     r"|\bis it (?:ok|okay|fine|alright) if (?:i|we)\b|\b(?:do|would) you (?:want|like) me to\b"
