@@ -63,6 +63,9 @@ QUESTION_KINDS = ("prompt", "follow_up")
 _SAID_BACK = ("feedback", "reveal")
 # Said once per question to a candidate who thought aloud and then went quiet.
 TAKE_YOUR_TIME = "Take your time."
+# Said once per question after dead silence (voice.check_in_silence_ms), as an interviewer checks
+# the candidate is still with them; "Could you repeat it?" then gets the question again.
+CHECK_IN = "Take your time. If you'd like the question again, just ask."
 # Before the question, said again to a candidate who asked for it.
 SAY_AGAIN = "Sure."
 # Before the rest of what a barge-in cut off, when the candidate asked something over it.
@@ -198,6 +201,7 @@ class VoiceFace:
         conversation.question_kinds = QUESTION_KINDS
         self._carry = ""  # interjections waiting to be put in front of the next answer
         self._nudged = False  # "Take your time." was said for the question being answered
+        self._checked_in = False  # CHECK_IN was said for it
         self._scoring: threading.Thread | None = None  # the answer being submitted, if any
         self._question_timing: dict[str, float] = {}
         self._asked: list[str] = []  # the pending question, as it was said
@@ -225,7 +229,10 @@ class VoiceFace:
             # "Okay." the moment the turn ends: scoring and synthesis run behind it.
             heard = self.conv.listen(acknowledge=True, until=self._while_waiting)
             if heard is None and not self.conv.input_ended:
-                reply = self._on_the_clock(reply)  # silence at the warning or the budget
+                if self._time_to_speak():
+                    reply = self._on_the_clock(reply)  # silence at the warning or the budget
+                else:
+                    self._check_in()
                 continue
             self._tell_about_the_room()
             first_audio = self.conv.speaker.first_audio_ms
@@ -439,7 +446,7 @@ class VoiceFace:
         return bool(reply.finished) or reply.pending is None
 
     def _speak(self, reply: Any, *, score_ms: float, acked: bool = False) -> None:
-        self._nudged = False
+        self._nudged = self._checked_in = False
         self._asked = [u.text for u in reply.utterances if _is_question(u)]
         said_back = [(u.text, u.kind) for u in reply.utterances if u.kind in _SAID_BACK and u.speak]
         if said_back:  # the last score, feedback and strong answer, for "Can you repeat that?"
@@ -502,7 +509,25 @@ class VoiceFace:
         known (a candidate taken for someone farther off hears no turn end to be told after),
         and a warning or the budget may be due."""
         self._tell_about_the_room()
-        return self._time_to_speak()
+        return self._time_to_speak() or self._check_in_due()
+
+    def _check_in_due(self) -> bool:
+        """Nothing at all said to the question this long (not a coding prompt: code is written
+        in silence), and no check-in yet."""
+        after_ms = self.conv.config.check_in_silence_ms
+        pending = self._pending
+        return (
+            after_ms > 0
+            and not self._checked_in
+            and not self._carry
+            and pending is not None
+            and not getattr(pending, "is_coding", False)
+            and self.conv.quiet_for() * 1000 >= after_ms
+        )
+
+    def _check_in(self) -> None:
+        self._checked_in = True
+        self._say_notice(CHECK_IN)
 
     def _time_to_speak(self) -> bool:
         """A warning or the budget is due."""

@@ -1968,3 +1968,42 @@ def test_a_candidate_who_sits_back_and_cuts_in_is_told_the_voice_may_be_theirs(m
     # to be told after (it was told only when the input ended).
     (start, end) = rec.regions[1]
     assert start < told[0][0] < end
+
+
+@pytest.mark.parametrize("coding", [False, True])
+def test_dead_silence_after_a_question_gets_one_check_in(models, voice_bank, tmp_path, coding):
+    """Nothing said for a long while after the question: the interviewer checks in once, as a
+    person would ("Take your time. If you'd like the question again, just ask."), and the
+    answer after it is the answer. Never at a coding prompt, where code is written in silence.
+    (The wait is 30 s by default; 4 s here.)"""
+    from agent.voice_face import CHECK_IN, VoiceFace
+
+    rec = make_recording(
+        tmp_path / "silent_first.wav",
+        "piper-fast",
+        [Answer(14.0, ["I would roll back first."]), Answer(21.0, ["A canary."])],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    session = _ScriptedSession()
+    config = VoiceConfig(check_in_silence_ms=4000)
+    conv = Conversation(FileAudioPort(rec.path, tmp_path / "out.wav"), models, config)
+    spoken = _note_said(conv)
+    face = VoiceFace(session, conv)
+    if coding:
+        opening = session.opening
+        session.opening = lambda: _coding(opening())
+    face.run()
+    conv.close()
+    assert spoken.count(CHECK_IN) == (0 if coding else 1)
+    assert len(session.answers) == 2 and "roll back" in session.answers[0].lower()
+    out = activity(read_wav_at(tmp_path / "out.wav"))
+    said_in_silence = out[int(8.0 / WIN_S) : int(13.5 / WIN_S)].any()
+    assert said_in_silence != coding
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
+    assert figs.overlap_ms == 0
+
+
+def _coding(reply: _Reply) -> _Reply:
+    reply.pending.is_coding = True
+    return reply

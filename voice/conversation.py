@@ -163,6 +163,9 @@ class Conversation:
         self._input_ended = False
         self._frames_heard = 0
         self._opening_hold = False
+        # The file's (or the mic's) time of the last frame the interviewer spoke or anyone was
+        # heard: how long the room has been quiet.
+        self._last_sound_t = 0.0
         self.key_pressed = None  # set by a face: a callable returning True once a key ends the turn
         # What the face says of kinds of speech that ask a question ("prompt", "follow_up"): a
         # short cut-in over one still to be asked is an interjection (TurnPolicy).
@@ -237,6 +240,11 @@ class Conversation:
     def input_ended(self) -> bool:
         return self._input_ended
 
+    def quiet_for(self) -> float:
+        """Seconds since the interviewer last spoke or the VAD last heard speech (any:
+        a cough counts, as the candidate is there)."""
+        return max(0.0, self.port.frame_time() - self._last_sound_t)
+
     @property
     def hears_other_voices(self) -> bool:
         """The room holds voices besides the candidate's: only speech louder than theirs counts."""
@@ -272,6 +280,8 @@ class Conversation:
             self._input_ended = True
             return False
         speech, _, _ = self._hear(frame, t)
+        if speech or self.speaker.busy:
+            self._last_sound_t = t
         for f in self.turns.on_frame(t, speech, self.speaker.busy, TranscriptView()):
             if isinstance(f, PausePlaybackFrame | ResumePlaybackFrame | InterruptionFrame):
                 self.speaker.queue_frame(f)
@@ -419,6 +429,8 @@ class Conversation:
                     return None
                 return self._finish(eot, barge_stop_ms, unspoken, heard_all, input_ended=True)
             speech, sure, echoed = self._hear(frame, t)
+            if speech or self.speaker.busy:
+                self._last_sound_t = t
             # On a loudspeaker, a frame that is only the interviewer's own voice goes to Whisper
             # as silence: it would write the "Okay." into the answer (the candidate's onset over
             # it is not an echo, and is kept).
