@@ -37,6 +37,7 @@ from voice.words import (
     asks_to_speak_up,
     asks_to_stop,
     only_thinking,
+    says_yes,
     word_count,
 )
 
@@ -202,6 +203,7 @@ class VoiceFace:
         self._carry = ""  # interjections waiting to be put in front of the next answer
         self._nudged = False  # "Take your time." was said for the question being answered
         self._checked_in = False  # CHECK_IN was said for it
+        self._offered_again = False  # CHECK_IN was the last thing said: "Yes, please." asks
         self._scoring: threading.Thread | None = None  # the answer being submitted, if any
         self._question_timing: dict[str, float] = {}
         self._asked: list[str] = []  # the pending question, as it was said
@@ -298,6 +300,7 @@ class VoiceFace:
         """What was said is not an answer (a request, a question of the candidate's own, a
         word over the interviewer, thinking aloud): replied to, and the words kept for the
         answer. False for an answer."""
+        offered, self._offered_again = self._offered_again, False
         preface = None if heard.input_ended else self._adjusted_voice(heard.text)
         if preface is not None:
             # Slower, louder or softer from now on, and what was cut off (or the question)
@@ -340,7 +343,8 @@ class VoiceFace:
                 preface = f"{self._reply_to_question(heard.text)} {preface}"
             self._say_rest(heard, preface=preface)
             return True
-        if asks_to_repeat(heard.text) and self._asked and not heard.input_ended:
+        again = asks_to_repeat(heard.text) or (offered and says_yes(heard.text))
+        if again and self._asked and not heard.input_ended:
             # "Sorry, could you repeat the question?": not an answer. Said again, and the
             # request goes in front of the answer like any words said before it.
             self._carry_forward(heard.text)
@@ -446,7 +450,7 @@ class VoiceFace:
         return bool(reply.finished) or reply.pending is None
 
     def _speak(self, reply: Any, *, score_ms: float, acked: bool = False) -> None:
-        self._nudged = self._checked_in = False
+        self._nudged = self._checked_in = self._offered_again = False
         self._asked = [u.text for u in reply.utterances if _is_question(u)]
         said_back = [(u.text, u.kind) for u in reply.utterances if u.kind in _SAID_BACK and u.speak]
         if said_back:  # the last score, feedback and strong answer, for "Can you repeat that?"
@@ -526,7 +530,7 @@ class VoiceFace:
         )
 
     def _check_in(self) -> None:
-        self._checked_in = True
+        self._checked_in = self._offered_again = True
         self._say_notice(CHECK_IN)
 
     def _time_to_speak(self) -> bool:

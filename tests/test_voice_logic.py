@@ -39,6 +39,7 @@ from voice.words import (
     ends_unfinished,
     find_end_phrase,
     only_thinking,
+    says_yes,
     spoken_form,
 )
 
@@ -432,6 +433,17 @@ def test_a_request_to_repeat_the_question_ends_without_the_pause_of_an_answer(
         ("Sorry, what?", True, True),
         ("What did you say?", True, True),
         ("I didn't understand the question.", True, False),
+        # Asking to hear it again in other words, or after "If you'd like it again, just ask."
+        ("Can I hear the question again?", True, True),
+        ("Could I have it again, please?", True, True),
+        ("Yeah, say it again.", True, False),
+        ("Yes, please repeat it.", True, False),
+        ("Again, please.", True, False),
+        ("Yes, the question again, please.", True, False),
+        ("Could you go over that again?", True, True),
+        ("Yes, I would run it again.", False, False),
+        ("Again, the latency matters most.", False, False),
+        ("Can I get it again after the canary?", False, True),
         ("Is this on the device or in the cloud?", False, True),
         ("Okay. Do we have a GPU?", False, True),
         ("Sorry, how many users do we expect?", False, True),
@@ -1789,3 +1801,21 @@ def test_words_the_whole_window_heard_differently_are_not_said_twice():
     # The whole text goes on past its last word in common: it heard the later stretch too.
     whole = "I'd check whether we may store the recordings. Post-launch metrics."
     assert restore_dropped(whole, [STRETCHES[2], "most unch matrix, both on-ch matrix,"]) == whole
+
+
+@pytest.mark.parametrize(
+    ("text", "yes"),
+    [
+        ("Yes, please.", True),
+        ("Yeah.", True),
+        ("Sure, go ahead.", True),
+        ("Yes, that would help, thanks.", True),
+        ("Okay.", False),  # taking their time, as told
+        ("No, thanks.", False),
+        ("Yes, I would roll back first.", False),
+        ("Sure, the first thing is latency.", False),
+    ],
+)
+def test_a_bare_yes_is_told_from_an_answer_that_starts_with_one(text, yes):
+    """After "If you'd like the question again, just ask.", a yes alone asks for it."""
+    assert says_yes(text) is yes

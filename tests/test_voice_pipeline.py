@@ -2004,6 +2004,34 @@ def test_dead_silence_after_a_question_gets_one_check_in(models, voice_bank, tmp
     assert figs.overlap_ms == 0
 
 
+def test_yes_to_the_check_in_gets_the_question_again(models, voice_bank, tmp_path):
+    """ "If you'd like the question again, just ask." "Yes, please.": the question again; the
+    yes goes in front of the answer, which is scored as it comes."""
+    from agent.voice_face import CHECK_IN, VoiceFace
+
+    rec = make_recording(
+        tmp_path / "yes_please.wav",
+        "piper-fast",
+        [
+            Answer(12.0, ["Yes, please."]),
+            Answer(20.0, ["I would roll back first."]),
+            Answer(27.0, ["A canary."]),
+        ],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    session = _ScriptedSession()
+    config = VoiceConfig(check_in_silence_ms=4000)
+    conv = Conversation(FileAudioPort(rec.path, tmp_path / "out.wav"), models, config)
+    spoken = _note_said(conv)
+    VoiceFace(session, conv).run()
+    conv.close()
+    assert spoken.count(CHECK_IN) == 1
+    assert spoken[spoken.index(CHECK_IN) + 1 :].count(_QUESTION) == 1
+    assert len(session.answers) == 2
+    assert session.answers[0].lower().index("yes") < session.answers[0].lower().index("roll")
+
+
 def _coding(reply: _Reply) -> _Reply:
     reply.pending.is_coding = True
     return reply

@@ -240,9 +240,13 @@ def only_thinking(text: str) -> bool:
 # "Sorry, could you repeat the question?", "I didn't catch that.", "Pardon?": the candidate asks
 # to hear the question again. Whole requests only: an answer may well "repeat the test".
 _REPEAT_REQUEST = re.compile(
-    r"\b(?:can|could|would|will) you (?:please )?(?:repeat|rephrase|say|ask|read)\b"
+    r"\b(?:can|could|would|will) you (?:please )?(?:repeat|rephrase|say|ask|read|go over)\b"
     r"|\brepeat (?:the|your|that) (?:last )?question\b"
-    r"|(?:^|sorry |please )(?:say|ask) (?:that|it|the question) again\b"
+    r"|(?:^|sorry |please |yes |yeah |okay |sure )(?:say|ask|read|repeat|go over)"
+    r" (?:that|it|the question) again\b"
+    # "Can I hear it again?", "Could I have the question again?", "Yes, the question again."
+    r"|\b(?:can|could|may) i (?:please )?(?:hear|have|get) (?:that|it|the question) again(?: please)?$"
+    r"|^(?:(?:yes|yeah|sure|okay) )?(?:please )?(?:(?:the question|it|that) )?again(?: please)?$"
     r"|\b(?:didn't|did not|couldn't|could not) (?:quite )?(?:catch|hear)"
     r" (?:that|it|you|the question|the last)\b"
     r"|\bwhat was the question\b"
@@ -264,7 +268,8 @@ _REPEAT_REQUEST = re.compile(
     # The sound, not the words: "Sorry, you're breaking up.", "You cut out there."
     r"|\b(?:you're|you are|you were|the audio is|the audio was|it's|it is) (?:breaking up|choppy)$"
     r"|\byou (?:cut|cutting|broke) out(?: there| a bit| for a second)?$"
-    r"|^(?:sorry )?(?:please )?(?:repeat|pardon|pardon me|come again|say again|one more time)"
+    r"|^(?:(?:sorry|yes|yeah|okay|sure) )?(?:please )?"
+    r"(?:repeat|pardon|pardon me|come again|say again|one more time)"
     r"(?: that| it| the question)?(?: please| again)?$"
 )
 
@@ -272,6 +277,18 @@ _REPEAT_REQUEST = re.compile(
 def asks_to_repeat(text: str) -> bool:
     """True when the words are a short request to hear the question again."""
     return short_request(_REPEAT_REQUEST, text)
+
+
+# "Yes, please." to an offer ("If you'd like the question again, just ask."): a yes alone.
+_YES = re.compile(
+    r"^(?:(?:yes|yeah|yep|sure|please|go ahead|that would (?:be great|help))(?: |$))+"
+    r"(?:thanks|thank you)?$"
+)
+
+
+def says_yes(text: str) -> bool:
+    """A bare yes ("Yes, please.", "Sure.", "Yeah, go ahead."), nothing else."""
+    return short_request(_YES, text, max_words=6)
 
 
 # "Hello? Can you hear me?", "Are you still there?": a check that the interviewer is there and
