@@ -1273,6 +1273,19 @@ def test_a_short_window_loop_is_cut_to_one_finished_sentence():
     assert _drop_repeats("no no") == "no no"
 
 
+def test_a_short_window_that_says_its_sentence_twice_says_it_once():
+    """Said twice, the short window's words looked like a loop and were heard again on the full
+    window (1.1 s on two cores, while the end of the turn waited for them)."""
+    from voice.asr import _one_copy
+
+    assert _one_copy("You have to say it again. You have to say it again.") == (
+        "You have to say it again."
+    )
+    assert _one_copy("Roll back? Roll back?") == "Roll back?"
+    assert _one_copy("Roll back. Then page the owner.") == "Roll back. Then page the owner."
+    assert _one_copy("no no") == "no no"
+
+
 def test_the_asr_prompt_carries_the_exam_terms_and_the_question():
     from voice.asr import glossary_prompt
 

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 import types
 
 import numpy as np
@@ -2035,3 +2036,44 @@ def test_yes_to_the_check_in_gets_the_question_again(models, voice_bank, tmp_pat
 def _coding(reply: _Reply) -> _Reply:
     reply.pending.is_coding = True
     return reply
+
+
+def test_warming_ahead_waits_while_the_candidate_speaks(models, tmp_path):
+    """Live, Piper warming the likely next questions took the CPU from Whisper: a one-second
+    answer's words came ~1 s late, and the end of its turn waited for them. Warming now waits
+    while the conversation says so (the candidate mid-turn, or words not yet transcribed);
+    what is to be said now is never held back."""
+    from voice.frames import SpeakFrame, SpeechTag
+    from voice.speaker import Speaker
+
+    write_wav(tmp_path / "quiet.wav", np.zeros(8 * PIPELINE_RATE, np.float32), PIPELINE_RATE)
+    speaker = Speaker(models.synth, FileAudioPort(tmp_path / "quiet.wav"))
+    talking = threading.Event()
+    talking.set()
+    speaker.warm_when = lambda: not talking.is_set()
+    ahead, now = "How would you catch it before launch?", "What do you do first?"
+    speaker.warm([ahead])
+    speaker.queue_frame(SpeakFrame(SpeechTag(0, 0, now, "prompt")))
+    speaker.wait_synthesized()
+    assert speaker.cached(now)
+    time.sleep(0.5)
+    assert not speaker.cached(ahead)
+    talking.clear()
+    for _ in range(200):
+        if speaker.cached(ahead):
+            break
+        time.sleep(0.05)
+    speaker.close()
+    assert speaker.cached(ahead)
+
+
+def test_a_live_conversation_warms_only_between_turns(models, tmp_path):
+    write_wav(tmp_path / "quiet.wav", np.zeros(2 * PIPELINE_RATE, np.float32), PIPELINE_RATE)
+    live = Conversation(FileAudioPort(tmp_path / "quiet.wav", realtime=True), models, VoiceConfig())
+    fast = Conversation(FileAudioPort(tmp_path / "quiet.wav"), models, VoiceConfig())
+    try:
+        assert live.speaker.warm_when is not None and live.speaker.warm_when()
+        assert fast.speaker.warm_when is None  # as fast as possible: model work takes no time
+    finally:
+        live.close()
+        fast.close()

@@ -16,6 +16,7 @@ Two jobs run beside the listening loop, each on its own thread (the model has tw
 from __future__ import annotations
 
 import queue
+import re
 import threading
 import time
 import zlib
@@ -96,6 +97,16 @@ def _drop_repeats(text: str) -> str:
     return text
 
 
+def _one_copy(text: str) -> str:
+    """ "You have to say it again. You have to say it again.": a short window that said its one
+    sentence twice as the audio ran out (not a loop to _drop_repeats, which keeps two copies of
+    anything, "no no"), said once."""
+    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+    if len(sentences) > 1 and len({normalise(x) for x in sentences}) == 1:
+        return sentences[0]
+    return text
+
+
 class Transcriber:
     """One faster-whisper model, loaded once (two replicas, so fast and whole jobs overlap).
 
@@ -164,7 +175,7 @@ class Transcriber:
             suppress_blank=True,
         )[0]
         ids = [t for t in result.sequences_ids[0] if t < tok.eot]
-        text = _drop_repeats(tok.decode(ids).strip())
+        text = _one_copy(_drop_repeats(tok.decode(ids).strip()))
         if _looks_hallucinated(text, seconds):
             self.fallbacks += 1
             return self.transcribe(audio, prompt)
@@ -369,6 +380,14 @@ class StreamingTranscriber:
             pending = self._submitted > len(self._results)
         open_speech = self._open is not None and self._open.speech_frames >= self._min_speech_frames
         return not pending and not open_speech
+
+    @property
+    def idle(self) -> bool:
+        """Nothing heard is waiting for its words, fast or full-window."""
+        with self._lock:
+            return self._submitted <= min(len(self._results), self._whole_covers) and (
+                self._whole_req is None
+            )
 
     @property
     def text(self) -> str:

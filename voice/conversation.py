@@ -158,6 +158,11 @@ class Conversation:
         )
         self.turns = TurnTaker(policy_from(config))
         self._deterministic = bool(getattr(port, "deterministic", False))
+        if not self._deterministic:
+            # Live, Piper warming ahead and Whisper share the CPU: while the candidate speaks,
+            # or their words are still being transcribed, warming waits (on two cores it
+            # slowed a short answer's words by ~1 s, and the end of its turn with them).
+            self.speaker.warm_when = lambda: not self.turns.in_turn and self.stt.idle
         self._utterance = 0
         self._piece = 0
         self._input_ended = False

@@ -13,6 +13,7 @@ import queue
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
@@ -91,6 +92,8 @@ class Speaker(FrameProcessor):
         self._pace = 1.0  # more than 1: slower than the voice's own pace
         self._loudness = LOUDNESS.index(1.0)
         self._cache_size = cache_size
+        # Warming ahead runs only while this says so (None: always); see Conversation.
+        self.warm_when: Callable[[], bool] | None = None
         self.unspoken: list[SpeechTag] = []  # what the last interruption cut off, in order
         # How much speech the last interruption cut off, when that was only the end of the
         # piece playing, more of it heard than not, with nothing after it (None: more).
@@ -251,11 +254,16 @@ class Speaker(FrameProcessor):
 
     def _work(self) -> None:
         while True:
-            kind, _, epoch, item = self._jobs.get()
+            kind, seq, epoch, item = self._jobs.get()
             if item is None:
                 return
             if kind == _WARM:
                 assert isinstance(item, str)
+                if self.warm_when is not None and not self.warm_when():
+                    # Not now: back in the queue, behind anything to say that comes meanwhile.
+                    self._jobs.put((kind, seq, epoch, item))
+                    time.sleep(0.02)
+                    continue
                 if not self.cached(item):
                     self._audio_for(item)
                 continue
