@@ -1273,6 +1273,20 @@ def test_a_short_window_loop_is_cut_to_one_finished_sentence():
     assert _drop_repeats("no no") == "no no"
 
 
+def test_a_full_window_that_loops_on_digits_is_heard_again():
+    """Few words, many characters: "...go back to article 1,2,3,2, 3,4,1,3,..." (espeak over a
+    hiss, seed 7) was stored as the answer."""
+    from voice.asr import _loops
+
+    digits = "And I would go back to article 1,2,3,2, 3,4,1,3,4,3,5," + "4,3,3," * 40
+    assert _loops(digits, 8.0)
+    said = (
+        "The serving path is streaming ASR, retrieval over the policy documents, a language "
+        "model, and streaming TTS. Barge-in cancels the TTS stream as soon as the user speaks."
+    )
+    assert not _loops(said, 9.0)
+
+
 def test_a_short_window_that_says_its_sentence_twice_says_it_once():
     """Said twice, the short window's words looked like a loop and were heard again on the full
     window (1.1 s on two cores, while the end of the turn waited for them)."""

@@ -655,7 +655,8 @@ def test_an_answer_whisper_loops_on_is_heard_again_not_lost(models, seed):
     stt = StreamingTranscriber(models.transcriber)
     stt.context = load_bank(None).prompt("r1.architecture").text
     text = stream_through(models, stt, audio).lower()
-    assert "roll back" in text and "evaluation set" in text
+    # "rollback" or "roll back": which full windows run depends on the machine's load.
+    assert re.search(r"roll ?back", text) and "evaluation set" in text
     assert "we'd, we'd" not in text
 
 

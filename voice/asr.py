@@ -59,8 +59,9 @@ def _looks_hallucinated(text: str, seconds: float) -> bool:
 
 
 def _more_than_said(text: str, seconds: float) -> bool:
-    """More words than anyone says in this long (5 a second, and a few)."""
-    return len(text.split()) > 4 + 5 * seconds
+    """More words than anyone says in this long (5 a second, and a few), or more characters
+    (25 a second, and a few: a loop of digits, "1,2,3,2, 3,4,1,3,...", is few words)."""
+    return len(text.split()) > 4 + 5 * seconds or len(text) > 30 + 25 * seconds
 
 
 def _loops(text: str, seconds: float) -> bool:
