@@ -44,8 +44,8 @@ class VoiceConfig(BaseModel):
     # listening (those words go in front of the answer).
     thinking_silence_ms: int = Field(default=5000, ge=0, le=60000)
     # Dead silence after a question (nothing said, not even thinking aloud): after this long
-    # the interviewer checks in once ("Take your time. Say "repeat" ..."). Not at a coding
-    # prompt, where the candidate writes code in silence. 0: never.
+    # the interviewer checks in once ("Take your time. If you'd like the question again, just
+    # ask."). Not at a coding prompt, where the candidate writes code in silence. 0: never.
     check_in_silence_ms: int = Field(default=30000, ge=0, le=600000)
     min_barge_in_ms: int = Field(default=96, ge=0, le=2000)
     # A barge-in this short ("sorry, could you repeat?") before the question was fully asked is
