@@ -841,9 +841,10 @@ class _ScriptedSession:
         return len(self.answers) - 1
 
 
-def _scripted_exam(models, rec, out=None):  # noqa: ANN001, ANN202
+def _scripted_exam(models, rec, out=None, config=None, session=None):  # noqa: ANN001, ANN202
     """The two-question scripted exam on a recording: (session, conversation)."""
-    return _ScriptedSession(), Conversation(FileAudioPort(rec.path, out), models, VoiceConfig())
+    conv = Conversation(FileAudioPort(rec.path, out), models, config or VoiceConfig())
+    return session or _ScriptedSession(), conv
 
 
 def _note_said(conv):  # noqa: ANN001, ANN202
@@ -1987,15 +1988,15 @@ def test_dead_silence_after_a_question_gets_one_check_in(models, voice_bank, tmp
         tail_s=3.0,
         bank=voice_bank,
     )
-    session = _ScriptedSession()
-    config = VoiceConfig(check_in_silence_ms=4000)
-    conv = Conversation(FileAudioPort(rec.path, tmp_path / "out.wav"), models, config)
+    session, conv = _scripted_exam(
+        models,
+        rec,
+        tmp_path / "out.wav",
+        VoiceConfig(check_in_silence_ms=4000),
+        _CodingSession() if coding else None,
+    )
     spoken = _note_said(conv)
-    face = VoiceFace(session, conv)
-    if coding:
-        opening = session.opening
-        session.opening = lambda: _coding(opening())
-    face.run()
+    VoiceFace(session, conv).run()
     conv.close()
     assert spoken.count(CHECK_IN) == (0 if coding else 1)
     assert len(session.answers) == 2 and "roll back" in session.answers[0].lower()
@@ -2022,9 +2023,9 @@ def test_yes_to_the_check_in_gets_the_question_again(models, voice_bank, tmp_pat
         tail_s=3.0,
         bank=voice_bank,
     )
-    session = _ScriptedSession()
-    config = VoiceConfig(check_in_silence_ms=4000)
-    conv = Conversation(FileAudioPort(rec.path, tmp_path / "out.wav"), models, config)
+    session, conv = _scripted_exam(
+        models, rec, tmp_path / "out.wav", VoiceConfig(check_in_silence_ms=4000)
+    )
     spoken = _note_said(conv)
     VoiceFace(session, conv).run()
     conv.close()
@@ -2034,9 +2035,13 @@ def test_yes_to_the_check_in_gets_the_question_again(models, voice_bank, tmp_pat
     assert session.answers[0].lower().index("yes") < session.answers[0].lower().index("roll")
 
 
-def _coding(reply: _Reply) -> _Reply:
-    reply.pending.is_coding = True
-    return reply
+class _CodingSession(_ScriptedSession):
+    """The scripted exam, whose first question is a coding prompt."""
+
+    def opening(self) -> _Reply:
+        reply = super().opening()
+        reply.pending.is_coding = True
+        return reply
 
 
 def test_warming_ahead_waits_while_the_candidate_speaks(models, tmp_path):

@@ -285,8 +285,6 @@ class Conversation:
             self._input_ended = True
             return False
         speech, _, _ = self._hear(frame, t)
-        if speech or self.speaker.busy:
-            self._last_sound_t = t
         for f in self.turns.on_frame(t, speech, self.speaker.busy, TranscriptView()):
             if isinstance(f, PausePlaybackFrame | ResumePlaybackFrame | InterruptionFrame):
                 self.speaker.queue_frame(f)
@@ -338,6 +336,8 @@ class Conversation:
             speech = self._near.update(
                 level, speech, in_turn=self.turns.in_turn, echo=loud_echo, may_echo=playing
             )
+        if speech or self.speaker.busy:
+            self._last_sound_t = t
         return speech, speech and self._gate.sure, echoed
 
     def listen(
@@ -434,8 +434,6 @@ class Conversation:
                     return None
                 return self._finish(eot, barge_stop_ms, unspoken, heard_all, input_ended=True)
             speech, sure, echoed = self._hear(frame, t)
-            if speech or self.speaker.busy:
-                self._last_sound_t = t
             # On a loudspeaker, a frame that is only the interviewer's own voice goes to Whisper
             # as silence: it would write the "Okay." into the answer (the candidate's onset over
             # it is not an echo, and is kept).
