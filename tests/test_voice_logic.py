@@ -393,6 +393,9 @@ def test_a_first_sentence_over_a_question_gets_an_answers_pause(said, after_s):
     [
         # Its own turn, once the question was heard.
         ("Could you repeat the question?", False, "repeat_request", 0.55),
+        # Asked to change the voice: said again that way, as soon (it drew an "Okay." first).
+        ("You're too loud.", False, "repeat_request", 0.55),
+        ("Can you speak up?", False, "repeat_request", 0.55),
         # Over the question, in more words than an interjection.
         (
             "Sorry, I didn't catch that, could you repeat the question?",

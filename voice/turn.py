@@ -278,7 +278,9 @@ class TurnTaker:
         # A whole phrase, which the fast words hear well enough: no holding every short answer
         # for the full transcript (one missed ends as usual, and is still answered).
         said = full or transcript.text
-        if asks_to_repeat(said) or asks_to_slow_down(said):  # "Slower, please.": say it again
+        # "Slower, please.", "You're too loud.": said again that way, at once, with no "Okay."
+        # first (at the level the candidate just asked to change).
+        if asks_to_repeat(said) or _asks_for_another_voice(said):
             return "repeat_request"
         # "Is this on the device?", after the pause that ends an answer (a rhetorical question
         # may lead into one). Not on the fast words, which hear "Okay, let me think." as
@@ -309,11 +311,14 @@ def _aside(text: str) -> bool:
         or text.rstrip().endswith("?")
         or only_thinking(text)
         or asks_to_repeat(text)
-        or asks_to_slow_down(text)
-        or asks_to_speak_up(text)
-        or asks_to_speak_softer(text)
+        or _asks_for_another_voice(text)
         or _to_the_interviewer(text)
     )
+
+
+def _asks_for_another_voice(text: str) -> bool:
+    """Slower, louder or softer."""
+    return asks_to_slow_down(text) or asks_to_speak_up(text) or asks_to_speak_softer(text)
 
 
 def _to_the_interviewer(text: str) -> bool:
