@@ -440,6 +440,11 @@ def test_a_request_to_repeat_the_question_ends_without_the_pause_of_an_answer(
         ("Can I hear the question again?", True, True),
         ("Could I have it again, please?", True, True),
         ("Yeah, say it again.", True, False),
+        ("You guys say it again.", True, False),  # tiny.en's "Yeah, say it again." (festival)
+        ("Just say it again, please.", True, False),
+        ("Um, just say that again.", True, False),
+        ("I would say it again to the team.", False, False),
+        ("They say it again and again.", False, False),
         ("Yes, please repeat it.", True, False),
         ("Again, please.", True, False),
         ("Yes, the question again, please.", True, False),
