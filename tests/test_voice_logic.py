@@ -1266,6 +1266,9 @@ def test_measuring_tool_reads_barge_in_response_and_overlap():
 def test_word_error_rate():
     assert word_error_rate("roll back the model", "roll back a model") == pytest.approx(0.25)
     assert word_error_rate("A, b.", "a b") == 0
+    assert word_error_rate("under 1800 ms", "Under 1,800 ms.") == 0
+    assert word_error_rate("one, two", "one two") == 0
+    assert word_error_rate("p95 at 1,800 ms, 2 regions", "p95 at 1800 ms, 2 regions") == 0
 
 
 def test_a_short_window_loop_is_cut_to_one_finished_sentence():

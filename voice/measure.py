@@ -81,6 +81,8 @@ def speech_regions(audio: np.ndarray, merge_gap_s: float = 0.8) -> list[tuple[fl
 
 
 def _normalise_words(text: str) -> list[str]:
+    # "1,800" is one number (Whisper writes it so for "eighteen hundred"), not "1" and "800".
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
     text = text.lower().replace("’", "'").replace("-", " ")
     return re.findall(r"[a-z0-9']+", text)
 
