@@ -50,10 +50,19 @@ def glossary_prompt(*texts: str) -> str:
     return " ".join(parts)
 
 
+# faster-whisper's compression_ratio_threshold: past it, a window's text is a loop.
+_LOOP_COMPRESSION = 2.4
+
+
+def _compression(text: str) -> float:
+    """How well the text compresses (as faster-whisper measures it): a loop compresses well."""
+    raw = text.encode("utf-8")
+    return len(raw) / max(1, len(zlib.compress(raw)))
+
+
 def _looks_hallucinated(text: str, seconds: float) -> bool:
     """Whisper on a short window sometimes loops ("then compare, then compare, ...")."""
-    raw = text.encode("utf-8")
-    if len(raw) > 24 and len(raw) / max(1, len(zlib.compress(raw))) > 2.2:
+    if len(text.encode("utf-8")) > 24 and _compression(text) > 2.2:
         return True
     return _more_than_said(text, seconds)
 
@@ -131,12 +140,27 @@ class Transcriber:
         self.fallbacks = 0  # short-window results thrown away as loops
 
     def transcribe(self, audio: np.ndarray, prompt: str = "", *, beam_size: int = 0) -> str:
-        """Full-window transcription: the best text tiny.en gives (0.4-0.7 s per 30 s window)."""
+        """Full-window transcription: the best text tiny.en gives (0.4-0.7 s per 30 s window).
+
+        faster-whisper's own fallback for a loop samples again at rising temperatures, from a
+        generator seeded at random in each of CTranslate2's threads: the same answer was stored
+        differently from run to run ("...the evaluation set" in one, "...the simulation set" in
+        the next). A loop (text that compresses as Whisper's does not) is decoded again by beam
+        search that may not repeat three words in a row: the same audio, the same words.
+        """
         audio = np.asarray(audio, dtype=np.float32)
+        text = self._decode(audio, prompt, beam_size or self.beam_size)
+        if _compression(text) > _LOOP_COMPRESSION:
+            text = self._decode(audio, prompt, beam_size or self.beam_size, no_repeat=3)
+        return text
+
+    def _decode(self, audio: np.ndarray, prompt: str, beam_size: int, no_repeat: int = 0) -> str:
         segments, _ = self._model.transcribe(
             audio,
             language="en",
-            beam_size=beam_size or self.beam_size,
+            beam_size=beam_size,
+            temperature=0.0,
+            no_repeat_ngram_size=no_repeat,
             condition_on_previous_text=False,
             without_timestamps=True,
             initial_prompt=prompt[-_PROMPT_CHARS:] or None,
