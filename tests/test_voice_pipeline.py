@@ -674,10 +674,11 @@ def test_the_same_answer_is_stored_the_same_every_time(models):
     from voice.asr import StreamingTranscriber
 
     audio = _quiet_espeak_answer(seed=7)
+    question = load_bank(None).prompt("r1.architecture").text
     texts = []
     for _ in range(3):
         stt = StreamingTranscriber(models.transcriber)
-        stt.context = load_bank(None).prompt("r1.architecture").text
+        stt.context = question
         texts.append(stream_through(models, stt, audio))
     assert texts[0] and texts.count(texts[0]) == 3, texts
 

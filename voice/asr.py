@@ -149,9 +149,10 @@ class Transcriber:
         search that may not repeat three words in a row: the same audio, the same words.
         """
         audio = np.asarray(audio, dtype=np.float32)
-        text = self._decode(audio, prompt, beam_size or self.beam_size)
+        beam = beam_size or self.beam_size
+        text = self._decode(audio, prompt, beam)
         if _compression(text) > _LOOP_COMPRESSION:
-            text = self._decode(audio, prompt, beam_size or self.beam_size, no_repeat=3)
+            text = self._decode(audio, prompt, beam, no_repeat=3)
         return text
 
     def _decode(self, audio: np.ndarray, prompt: str, beam_size: int, no_repeat: int = 0) -> str:

@@ -244,8 +244,8 @@ _REPEAT_REQUEST = re.compile(
     r"|\brepeat (?:the|your|that) (?:last )?question\b"
     # An imperative after a lead-in, not a subject: "Just say it again.", "You guys say it
     # again." (tiny.en's "Yeah, say it again."); "I would say it again." stays an answer.
-    r"|(?:^|(?:^|sorry |please |yes |yeah |okay |sure |oh |um |uh |so )"
-    r"(?:just |you |you guys |guys )?)(?:say|ask|read|repeat|go over)"
+    r"|(?:^|sorry |please |yes |yeah |okay |sure |oh |um |uh |so )"
+    r"(?:just |you |you guys |guys )?(?:say|ask|read|repeat|go over)"
     r" (?:that|it|the question) again\b"
     # "Can I hear it again?", "Could I have the question again?", "Yes, the question again."
     r"|\b(?:can|could|may) i (?:please )?(?:hear|have|get) (?:that|it|the question) again(?: please)?$"
