@@ -53,7 +53,8 @@ POLICY = TurnPolicy(
 
 
 def drive(taker, pattern, *, bot=False, text="", up_to_date=True, t0=0.0, full=None):
-    """Feed frames: pattern is a string of 's' (speech) and '.' (silence), one per 32 ms.
+    """Feed frames: pattern is a string of 's' (speech), '.' (silence) and 'n' (no speech to the
+    VAD, but standing clear of the room's quiet moments), one per 32 ms.
 
     full: the full-window transcript, or a function of the frame index giving it (None until
     that transcript is ready).
@@ -62,7 +63,8 @@ def drive(taker, pattern, *, bot=False, text="", up_to_date=True, t0=0.0, full=N
     for k, ch in enumerate(pattern):
         t = t0 + k * FRAME_S
         full_text = full(k) if callable(full) else full
-        frames = taker.on_frame(t, ch == "s", bot, TranscriptView(text, up_to_date, full_text))
+        view = TranscriptView(text, up_to_date, full_text)
+        frames = taker.on_frame(t, ch == "s", bot, view, sound=ch in "sn")
         out.extend((round(t, 3), f) for f in frames)
     return out
 
@@ -988,6 +990,30 @@ def test_a_backchannel_shorter_than_the_minimum_does_not_interrupt():
     assert not taker.in_turn
 
 
+def test_a_word_the_vad_doubts_after_a_gap_keeps_the_interviewer_paused():
+    """flite's kal voice over the interviewer: "In" (one speech frame), five quiet frames, then
+    "the" standing clear of the room though Silero scored it 0.15, then speech. The interviewer
+    stays paused and the barge-in counts from "In": resumed, it played 60 ms over the candidate
+    and stopped 350 ms after their onset."""
+    taker = TurnTaker(POLICY)
+    events = drive(taker, "s" + "." * 5 + "n" + "sss", bot=True)
+    assert kinds(events) == ["PausePlaybackFrame", "InterruptionFrame", "TurnStartedFrame"]
+    assert events[1][1].onset_t == 0.0
+
+
+def test_a_noise_after_a_backchannel_holds_the_interviewer_only_a_moment():
+    """A cough, then typing that stands clear of the room: the interviewer resumes within half
+    a second of the cough, not when the typing stops; a quiet gap resumes it sooner."""
+    taker = TurnTaker(POLICY)
+    events = drive(taker, "ss" + "n" * 30, bot=True)
+    assert kinds(events) == ["PausePlaybackFrame", "ResumePlaybackFrame"]
+    assert events[1][0] <= 2 * FRAME_S + 0.48
+    assert not taker.in_turn
+    quiet = drive(TurnTaker(POLICY), "ss" + "." * 6 + "n" * 3, bot=True)
+    assert kinds(quiet) == ["PausePlaybackFrame", "ResumePlaybackFrame"]
+    assert quiet[1][0] == round(7 * FRAME_S, 3)
+
+
 def test_end_phrases_and_unfinished_endings():
     assert find_end_phrase("So that is it. That's my answer.", ["that's my answer"])
     assert not find_end_phrase("that's my answer to the first part and", ["that's my answer"])
@@ -1339,6 +1365,11 @@ def test_a_quiet_voice_clear_of_the_rooms_noise_starts_speech_before_silero_is_s
     assert not gate.update(0.3, -60.0) and not gate.sure  # the end is judged as before
     assert not gate.update(0.25, -48.0, lenient=False)
     assert gate.update(0.6, -48.0, lenient=False)
+    # A frame Silero doubts is still told apart as standing clear of the room (what keeps an
+    # interviewer paused), but not where the room may hold other voices.
+    assert not gate.update(0.1, -48.0) and gate.clear
+    assert not gate.update(0.1, -58.0) and not gate.clear
+    assert not gate.update(0.1, -48.0, lenient=False) and not gate.clear
     # A steady room, however loud, is its own quiet level: it starts nothing.
     loud = SpeechGate()
     heard_room(loud, -30.0)

@@ -59,8 +59,12 @@ class TurnPolicy:
     # there ends the turn now rather than at the long silence.
     review_silence_ms: int = 800
     min_barge_in_ms: int = 96
-    # A paused interviewer resumes once the would-be barge-in has been quiet this long.
-    backchannel_release_ms: int = 160
+    # A paused interviewer resumes once the would-be barge-in has been quiet this long (six
+    # frames: flite's kal voice left five quiet ones inside "In the first"). Frames the VAD
+    # doubts but that stand clear of the room (the next word, scored low) are not quiet, up to
+    # backchannel_hold_ms after the last speech frame (a cough's tail, typing).
+    backchannel_release_ms: int = 192
+    backchannel_hold_ms: int = 480
     # A cut-in over a question still to be asked, of at most this many words and ending on a
     # finished sentence ("Yeah.", "Sorry, could you repeat that?"), ends after this silence; so
     # does a request to hear the question again, whenever it is made.
@@ -117,6 +121,7 @@ class TurnTaker:
         self.turn_start: float | None = None
         self.last_speech_end: float | None = None
         self._run_start: float | None = None  # speech heard while the interviewer talks
+        self._run_sound_end: float | None = None  # its last frame standing clear of the room
         self._paused = False
         self.barged_in_at: float | None = None
         # The barge-in cut off a question (set by the conversation, which knows what was cut).
@@ -130,9 +135,16 @@ class TurnTaker:
         return self._paused
 
     def on_frame(
-        self, t: float, speech: bool, bot_speaking: bool, transcript: TranscriptView
+        self,
+        t: float,
+        speech: bool,
+        bot_speaking: bool,
+        transcript: TranscriptView,
+        *,
+        sound: bool = False,
     ) -> list[Frame]:
-        """t: device time the frame starts; bot_speaking: interviewer audio playing or queued."""
+        """t: device time the frame starts; bot_speaking: interviewer audio playing or queued;
+        sound: the frame stands clear of the room's quiet moments, speech or not."""
         out: list[Frame] = []
         end = t + FRAME_S
         if speech:
@@ -165,9 +177,17 @@ class TurnTaker:
 
         if not self.in_turn:
             if self._run_start is not None and self.last_speech_end is not None:
-                quiet_ms = (end - self.last_speech_end) * 1000
-                if quiet_ms >= self.policy.backchannel_release_ms:
-                    self._run_start = None
+                if sound:
+                    self._run_sound_end = end
+                heard_end = max(self.last_speech_end, self._run_sound_end or 0.0)
+                quiet_ms = (end - heard_end) * 1000
+                held_ms = (end - self.last_speech_end) * 1000
+                # Within a millisecond: frame times are sums of 32 ms steps in floating point.
+                if (
+                    quiet_ms > self.policy.backchannel_release_ms - 1
+                    or held_ms > self.policy.backchannel_hold_ms - 1
+                ):
+                    self._run_start = self._run_sound_end = None
                     if self._paused:
                         self._paused = False
                         out.append(ResumePlaybackFrame(t))
@@ -179,7 +199,7 @@ class TurnTaker:
     def _start_turn(self, start: float, out: list[Frame]) -> None:
         self.in_turn = True
         self.turn_start = start
-        self._run_start = None
+        self._run_start = self._run_sound_end = None
         self._paused = False
         out.append(TurnStartedFrame(start))
 

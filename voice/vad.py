@@ -61,14 +61,17 @@ class SpeechGate:
         self._quiet = RecentLevel(frames=94, min_frames=16, percentile=50.0)
         self.speaking = False
         self.sure = False
+        self.clear = False  # the last frame stood clear_db over the quiet moments (where lenient)
 
     def update(self, prob: float, level_db: float | None = None, *, lenient: bool = True) -> bool:
         on = self.threshold
+        self.clear = False
         if level_db is not None:
             if prob < _QUIET_PROB:
                 self._quiet.hear(level_db)
             quiet = self._quiet.db
-            if lenient and quiet is not None and level_db >= quiet + self.clear_db:
+            self.clear = lenient and quiet is not None and level_db >= quiet + self.clear_db
+            if self.clear:
                 on = self.clear_threshold
         self.speaking = prob >= (self.off if self.speaking else on)
         self.sure = prob >= (self.off if self.sure else self.threshold)
