@@ -89,6 +89,11 @@ CODE_WHERE = (
 STOP_OPENING = "Of course, we'll stop here."
 STOP_SAVED = "Everything so far is saved, and when you come back we'll pick up where we left off."
 STOP_HERE = f"{STOP_OPENING} {STOP_SAVED}"
+# Replies to requests, synthesized ahead as each question waits (a no-op once cached): Piper
+# took 0.47 s for "Sure, I'll speak more quietly." after "You're too loud.", on a CPU shared
+# with the full-window transcript (response 1.1-1.2 s). Not SLOWER_NOW: it is said at the new
+# pace, which the cache keys on.
+_REQUEST_REPLIES = (SAY_AGAIN, GOING_BACK, LOUDER_NOW, SOFTER_NOW, TAKE_YOUR_TIME)
 
 
 def stopping_after(reply: Any) -> str:
@@ -436,7 +441,8 @@ class VoiceFace:
         return result["reply"], more, result["ms"]
 
     def _warm(self, pending: Any) -> None:
-        """Synthesize ahead, while the candidate answers: the likely follow-ups, the next prompt."""
+        """Synthesize ahead, while the candidate answers: the likely follow-ups, the next prompt,
+        the replies to requests."""
         if pending is None:
             return
         if self._likely_follow_ups is not None:
@@ -444,6 +450,7 @@ class VoiceFace:
             self.conv.warm(self._likely_follow_ups(pending), split_first=False)
         if self._upcoming is not None:
             self.conv.warm(self._upcoming(pending))
+        self.conv.warm(list(_REQUEST_REPLIES))
 
     @staticmethod
     def _done(reply: Any) -> bool:

@@ -1303,11 +1303,18 @@ def test_a_short_window_loop_is_cut_to_one_finished_sentence():
     looped = "Then compare the slices, then compare the slices, then compare the slices, then"
     assert _drop_repeats(looped) == "Then compare the slices."
     assert _drop_repeats("Yes. Yes. Yes. Yes") == "Yes."
+    # Said three times, then the sentence's last words (tiny.en on festival's slt, N6): the
+    # fall-back to the full window for it held the end of the turn 1.1 s.
+    sentence = "Then I would compare task success with the old system before going wider."
+    assert _drop_repeats(f"{sentence} {sentence} {sentence} Before going wider.") == sentence
+    assert _drop_repeats(f"{sentence} {sentence} System before.") == sentence
     # Ordinary speech, a doubled word included, is left alone.
     assert _drop_repeats("I think we should, we should roll back.") == (
         "I think we should, we should roll back."
     )
     assert _drop_repeats("no no") == "no no"
+    said = "We roll back. We roll back. Then we page the owner."
+    assert _drop_repeats(said) == said
 
 
 def test_a_full_window_that_loops_on_digits_is_heard_again():

@@ -1845,12 +1845,16 @@ def test_asked_to_speak_up_the_interviewer_says_the_question_again_louder(
         bank=voice_bank,
     )
     session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    warmed: list[str] = []  # asked for ahead, as the question waits: said with no synthesis
+    real_warm = conv.warm
+    conv.warm = lambda texts, **kw: (warmed.extend(texts), real_warm(texts, **kw))[1]
     captions = io.StringIO()
     face = VoiceFace(session, conv, captions=captions)
     face.run()
     conv.close()
     said = captions.getvalue()
     assert said.count(f"interviewer: {LOUDER_NOW if change_db > 0 else SOFTER_NOW}") == 1
+    assert LOUDER_NOW in warmed and SOFTER_NOW in warmed
     assert "Good question" not in said
     assert not face.heard[0].acknowledged  # no "Okay." at the level it asked to change
     assert len(session.answers) == 1
