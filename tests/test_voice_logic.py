@@ -1308,6 +1308,9 @@ def test_a_short_window_loop_is_cut_to_one_finished_sentence():
     sentence = "Then I would compare task success with the old system before going wider."
     assert _drop_repeats(f"{sentence} {sentence} {sentence} Before going wider.") == sentence
     assert _drop_repeats(f"{sentence} {sentence} System before.") == sentence
+    # Cut by the length cap inside a word (flite's slt, the end of a 41 s answer, N12).
+    said = "Only after the slices match the old model do we resume the rollout, slowly."
+    assert _drop_repeats(f"{said} {said} Only after the slices match the old m") == said
     # Ordinary speech, a doubled word included, is left alone.
     assert _drop_repeats("I think we should, we should roll back.") == (
         "I think we should, we should roll back."

@@ -113,11 +113,15 @@ def _drop_repeats(text: str) -> str:
 
 
 def _piece_of(tail: list[str], cycle: list[str]) -> bool:
-    """The words are a run of the cycle's, from any point in it (or none at all)."""
-    p = len(cycle)
-    return len(tail) <= p and any(
-        all(tail[k] == cycle[(start + k) % p] for k in range(len(tail))) for start in range(p)
-    )
+    """The words are a run of the cycle's, from any point in it (or none at all); the last may
+    be cut short, as the length cap cuts a word's tokens ("...the old m")."""
+    p, n = len(cycle), len(tail)
+
+    def same(k: int, start: int) -> bool:
+        word = cycle[(start + k) % p]
+        return word.startswith(tail[k]) if k == n - 1 else word == tail[k]
+
+    return n <= p and any(all(same(k, start) for k in range(n)) for start in range(p))
 
 
 def _one_copy(text: str) -> str:
