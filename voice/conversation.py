@@ -167,7 +167,6 @@ class Conversation:
         self._piece = 0
         self._input_ended = False
         self._frames_heard = 0
-        self._clear = False
         self._opening_hold = False
         # The file's (or the mic's) time of the last frame the interviewer spoke or anyone was
         # heard: how long the room has been quiet.
@@ -287,7 +286,7 @@ class Conversation:
             return False
         speech, _, _ = self._hear(frame, t)
         for f in self.turns.on_frame(
-            t, speech, self.speaker.busy, TranscriptView(), sound=self._clear
+            t, speech, self.speaker.busy, TranscriptView(), sound=self._gate.clear
         ):
             if isinstance(f, PausePlaybackFrame | ResumePlaybackFrame | InterruptionFrame):
                 self.speaker.queue_frame(f)
@@ -341,8 +340,6 @@ class Conversation:
             )
         if speech or self.speaker.busy:
             self._last_sound_t = t
-        # Standing clear of the room though the VAD doubts it: a would-be barge-in goes on.
-        self._clear = self._gate.clear
         return speech, speech and self._gate.sure, echoed
 
     def listen(
@@ -451,7 +448,9 @@ class Conversation:
                     heard.acknowledged = acked
                     return heard
             view = TranscriptView(self.stt.text, self.stt.up_to_date, self.stt.full_text)
-            for f in self.turns.on_frame(t, speech, self.speaker.busy, view, sound=self._clear):
+            # sound: standing clear of the room though the VAD doubts it (a barge-in goes on).
+            sound = self._gate.clear
+            for f in self.turns.on_frame(t, speech, self.speaker.busy, view, sound=sound):
                 if isinstance(f, PausePlaybackFrame):
                     self.speaker.queue_frame(f)
                     paused_at = self.port.now()
