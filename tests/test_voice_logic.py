@@ -1320,6 +1320,26 @@ def test_a_short_window_loop_is_cut_to_one_finished_sentence():
     assert _drop_repeats(said) == said
 
 
+def test_a_sentence_cut_between_two_windows_reads_as_one():
+    """A long answer is stored in parts cut at pauses; Whisper ends a part with a full stop
+    even inside a sentence ("...the blast radius. and rollback status" in the stored transcript,
+    espeak's gb voice, S2). A next part in lower case went on with the sentence."""
+    from voice.asr import join_windows
+
+    assert join_windows("Then communicate the blast radius.", "and rollback status.") == (
+        "Then communicate the blast radius, and rollback status."
+    )
+    # A new sentence, an initialism, a number, an ellipsis or a question stay as they are.
+    assert join_windows("Roll back.", "Then check.") == "Roll back. Then check."
+    assert (
+        join_windows("Shorter reads, e.g.", "the greeting.") == "Shorter reads, e.g. the greeting."
+    )
+    assert join_windows("Keep p95 under 1.8.", "seconds") == "Keep p95 under 1.8. seconds"
+    assert join_windows("And then...", "we wait.") == "And then... we wait."
+    assert join_windows("Why?", "because") == "Why? because"
+    assert join_windows("", "and so on.", "") == "and so on."
+
+
 def test_a_full_window_that_loops_on_digits_is_heard_again():
     """Few words, many characters: "...go back to article 1,2,3,2, 3,4,1,3,..." (espeak over a
     hiss, seed 7) was stored as the answer."""

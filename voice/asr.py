@@ -54,6 +54,28 @@ def glossary_prompt(*texts: str) -> str:
 _LOOP_COMPRESSION = 2.4
 
 
+# A full stop Whisper put where its window ended: after a word, not an initialism ("e.g.").
+_WINDOW_STOP = re.compile(r"(?<![.\w])(\w{2,})\.$")
+
+
+def join_windows(*texts: str) -> str:
+    """Texts of consecutive windows of one turn, as one.
+
+    A window that ends inside a sentence (a long answer's part committed at a pause) ends it
+    with a full stop: "...the blast radius." + "and rollback status". The next window starting
+    in lower case says the sentence went on, so the stop becomes a comma.
+    """
+    joined = ""
+    for text in texts:
+        text = text.strip()
+        if not text:
+            continue
+        if joined and text[0].islower():
+            joined = _WINDOW_STOP.sub(r"\1,", joined)
+        joined = f"{joined} {text}".strip()
+    return joined
+
+
 def _compression(text: str) -> float:
     """How well the text compresses (as faster-whisper measures it): a loop compresses well."""
     raw = text.encode("utf-8")
@@ -184,7 +206,7 @@ class Transcriber:
             initial_prompt=prompt[-_PROMPT_CHARS:] or None,
             vad_filter=False,
         )
-        return " ".join(s.text.strip() for s in segments if s.text.strip()).strip()
+        return join_windows(*(s.text for s in segments))
 
     def transcribe_fast(self, audio: np.ndarray, prompt: str = "") -> str:
         """A short stretch with the encoder cut to its length plus 1 s of silence.
@@ -452,7 +474,7 @@ class StreamingTranscriber:
                 text = self._draft_text
             else:
                 return None
-            return f"{self._committed_text} {text}".strip()
+            return join_windows(self._committed_text, text)
 
     def _segments_text(self) -> str:
         return " ".join(self._results[k] for k in sorted(self._results) if self._results[k])
@@ -467,7 +489,7 @@ class StreamingTranscriber:
                 lambda: self._whole_covers >= self._submitted or self._closed, timeout=timeout
             )
             if self._whole_covers >= self._submitted:
-                return f"{self._committed_text} {self._whole_text}".strip()
+                return join_windows(self._committed_text, self._whole_text)
             # Too slow (or closing): the fast words are the best there is.
             self._done.wait_for(lambda: self._submitted <= len(self._results), timeout=timeout)
             return self._segments_text()
@@ -587,7 +609,7 @@ class StreamingTranscriber:
                 if req.epoch == self._epoch:
                     if kept:
                         # Long answer: keep this part; later requests start after it.
-                        self._committed_text = f"{self._committed_text} {text}".strip()
+                        self._committed_text = join_windows(self._committed_text, text)
                         self._committed_upto = req.end
                         self._committed_segments = req.segments
                         self._whole_text = ""
