@@ -302,6 +302,7 @@ class StreamingTranscriber:
         max_window_s: float = 28.0,
         tail_ms: int = 320,
         merge_max_s: float = 12.0,
+        whole_after_ms: int = 480,
         denoise: bool = True,
     ) -> None:
         self._asr = transcriber
@@ -338,6 +339,13 @@ class StreamingTranscriber:
         # is transcribed in parts that end at the candidate's pauses.
         self._max_window_frames = int(max_window_s * PIPELINE_RATE / FRAME_SAMPLES)
         self._bounds: list[tuple[int, int]] = []
+        # The turn so far is transcribed whole only once a pause outlasts those inside an
+        # answer (up to ~0.45 s): at a shorter one the candidate goes on, the window would be
+        # thrown away, and on two cores it slows the fast words of the next stretch, which
+        # decide the end of the turn. A part to keep (a long answer) goes at once.
+        self._whole_after_frames = round(whole_after_ms * PIPELINE_RATE / 1000 / FRAME_SAMPLES)
+        self._whole_held = False
+        self._quiet_frames = 0
         self.context = ""  # what the interviewer asked: Whisper's prompt
         # (epoch, segment index, audio, the earlier segment whose words it joins, if any)
         self._jobs: queue.Queue[tuple[int, int, np.ndarray, int | None] | None] = queue.Queue()
@@ -377,6 +385,9 @@ class StreamingTranscriber:
                 self._preroll.append(frame)
                 if self._turn:
                     self._turn.append(frame)
+                self._quiet_frames += 1
+                if self._whole_held and self._quiet_frames >= self._whole_after_frames:
+                    self._release_whole()
                 return
             preroll = list(self._preroll)
             if not self._turn:
@@ -435,6 +446,15 @@ class StreamingTranscriber:
         )
         with self._done:
             self._whole_req = req
+            self._quiet_frames = seg.trailing_silence
+            self._whole_held = (
+                end - start < self._commit_frames and self._quiet_frames < self._whole_after_frames
+            )
+            self._done.notify_all()
+
+    def _release_whole(self) -> None:
+        with self._done:
+            self._whole_held = False
             self._done.notify_all()
 
     # -- read by the loop ------------------------------------------------------------------
@@ -482,6 +502,7 @@ class StreamingTranscriber:
     def final(self, timeout: float = 30.0) -> str:
         """Close the open segment and wait for the whole turn's text."""
         self.close_segment()
+        self._release_whole()
         with self._done:
             if self._submitted == 0:
                 return ""
@@ -502,6 +523,7 @@ class StreamingTranscriber:
     def wait_full(self, timeout: float = 60.0) -> None:
         """Block until full_text covers every closed stretch (deterministic runs): the draft,
         where one is made, as live, where the end of the turn is decided on it."""
+        self._release_whole()
         with self._done:
             self._done.wait_for(
                 lambda: (
@@ -517,6 +539,7 @@ class StreamingTranscriber:
             self._results = {}
             self._submitted = 0
             self._whole_req = None
+            self._whole_held = False
             self._whole_text = ""
             self._whole_covers = 0
             self._draft_text = ""
@@ -573,7 +596,11 @@ class StreamingTranscriber:
                 # After the fast words: those decide the end of the turn, so they go first.
                 self._done.wait_for(
                     lambda: (
-                        (self._whole_req is not None and self._submitted <= len(self._results))
+                        (
+                            self._whole_req is not None
+                            and not self._whole_held
+                            and self._submitted <= len(self._results)
+                        )
                         or self._closed
                     )
                 )
