@@ -1375,6 +1375,27 @@ def test_the_asr_prompt_carries_the_exam_terms_and_the_question():
     assert prompt.endswith("What do you do about p95 first audio byte?")
 
 
+def test_a_frame_no_louder_than_the_room_is_told_apart_while_silero_still_says_speech():
+    """Silero's probability falls over a few frames after the last word: those frames sit at the
+    room's level, and the end of the candidate's speech is where they begin."""
+    from voice.vad import SpeechGate
+
+    gate = SpeechGate()
+    for _ in range(32):
+        gate.update(0.02, -50.0)
+    assert gate.update(0.99, -30.0) and not gate.at_room  # a word
+    assert gate.update(0.9, -44.0) and not gate.at_room  # its soft end, 6 dB over the room
+    assert gate.update(0.8, -49.0) and gate.at_room  # Silero's memory: the room alone
+    assert not gate.update(0.1, -50.5) and gate.at_room
+    assert gate.update(0.9, -52.0, lenient=False) and gate.at_room  # quieter than the room
+    # No level (a frame blanked as the loudspeaker's echo) or no room heard yet: not told.
+    gate.update(0.9, None)
+    assert not gate.at_room
+    fresh = SpeechGate()
+    fresh.update(0.0, -50.0)
+    assert not fresh.at_room
+
+
 def test_a_quiet_voice_clear_of_the_rooms_noise_starts_speech_before_silero_is_sure():
     """Silero's probability climbs over frames, slowly for a quiet voice; a frame 10 dB or more
     over the room's quiet moments starts speech at 0.2, not 0.5. The room alone never does, and

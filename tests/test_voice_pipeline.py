@@ -2180,3 +2180,24 @@ def test_a_live_conversation_warms_only_between_turns(models, tmp_path):
     finally:
         live.close()
         fast.close()
+
+
+def test_the_silence_that_ends_a_turn_counts_from_the_last_word(models, voice_bank, tmp_path):
+    """Silero's probability falls over a few frames after the last word (its memory): espeak's
+    voices were heard to speak 74 ms past their end, and every "Okay." came that much later.
+    Frames no louder than the room are silence to the turn, and the stored words are whole."""
+    sentences = ["I would roll back the model first.", "Then I would page the owner."]
+    for voice, noise_db, color in (("espeak-us-f", -45.0, "pink"), ("espeak-gb-m", -60.0, "white")):
+        rec = make_recording(
+            tmp_path / f"{voice}.wav",
+            voice,
+            [Answer(1.0, sentences, [0.45])],
+            tail_s=3.0,
+            noise_db=noise_db,
+            noise_color=color,
+            bank=voice_bank,
+        )
+        heard = listen_to_one_answer(models, rec, tmp_path)
+        # Within two frames of the end (it was 141 ms past it).
+        assert abs(heard.speech_end - rec.regions[-1][1]) <= 0.064, (voice, heard.speech_end)
+        assert word_error_rate(rec.reference, heard.text) <= 0.15, heard.text

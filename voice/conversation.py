@@ -436,6 +436,11 @@ class Conversation:
                     return None
                 return self._finish(eot, barge_stop_ms, unspoken, heard_all, input_ended=True)
             speech, sure, echoed = self._hear(frame, t)
+            # Inside a turn, a frame no louder than the room is silence, though Silero's memory
+            # still calls it speech: the pause that ends a turn (and closes the ASR's stretch)
+            # counts from the last word, not ~100 ms after it.
+            if self.turns.in_turn and self._gate.at_room:
+                speech = sure = False
             # On a loudspeaker, a frame that is only the interviewer's own voice goes to Whisper
             # as silence: it would write the "Okay." into the answer (the candidate's onset over
             # it is not an echo, and is kept).

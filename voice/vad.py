@@ -42,8 +42,12 @@ class SpeechGate:
     and at the recorded level onsets come 35 ms sooner, 20 dB down 75 ms (8 voices). The caller
     says where not (lenient=False): a room with other voices, whose every word stands over its
     quiet moments, and a loudspeaker's echo while the interviewer talks. Only the onset is
-    eased: the end of speech is judged as before. `sure` is the verdict at `threshold` alone
-    (what the ASR cuts its windows by: a window starting a frame sooner is heard differently).
+    eased. `sure` is the verdict at `threshold` alone (what the ASR cuts its windows by: a
+    window starting a frame sooner is heard differently).
+
+    `at_room`: the frame is no louder than the room's quiet moments plus room_db. Silero's
+    probability falls over several frames after the last word (its memory), so the last 1-4
+    "speech" frames of a turn are the room alone; the end of speech is where they begin.
     """
 
     def __init__(
@@ -53,24 +57,28 @@ class SpeechGate:
         *,
         clear_threshold: float = 0.2,
         clear_db: float = 10.0,
+        room_db: float = 2.0,
     ) -> None:
         self.threshold = threshold
         self.off = max(0.05, threshold - margin)
         self.clear_threshold = min(clear_threshold, threshold)
         self.clear_db = clear_db
+        self.room_db = room_db
         self._quiet = RecentLevel(frames=94, min_frames=16, percentile=50.0)
         self.speaking = False
         self.sure = False
         self.clear = False  # the last frame stood clear_db over the quiet moments (where lenient)
+        self.at_room = False  # the last frame was within room_db of the quiet moments
 
     def update(self, prob: float, level_db: float | None = None, *, lenient: bool = True) -> bool:
         on = self.threshold
-        self.clear = False
+        self.clear = self.at_room = False
         if level_db is not None:
             if prob < _QUIET_PROB:
                 self._quiet.hear(level_db)
             quiet = self._quiet.db
             self.clear = lenient and quiet is not None and level_db >= quiet + self.clear_db
+            self.at_room = quiet is not None and level_db < quiet + self.room_db
             if self.clear:
                 on = self.clear_threshold
         self.speaking = prob >= (self.off if self.speaking else on)
