@@ -8,9 +8,10 @@ Two jobs run beside the listening loop, each on its own thread (the model has tw
 - whole: the turn so far, in one full-window call, restarted at every pause longer than those
   inside an answer (a newer request replaces an older one still waiting). One window costs the
   same for 1 s or 25 s, and the longer context transcribes better, so this is the stored
-  transcript; when the candidate stops it is usually done, or nearly. Answers longer than ~20 s are committed in parts. It also
-  reviews an end of turn the fast words called unfinished (a stray comma), ~0.8 s into a pause:
-  there a fast-beam draft of the window goes first, as the beam search costs 2.5x.
+  transcript; when the candidate stops it is usually done, or nearly. Answers longer than ~20 s
+  are committed in parts. It also reviews an end of turn the fast words called unfinished (a
+  stray comma), ~0.8 s into a pause: there a fast-beam draft of the window goes first, as the
+  beam search costs 2.5x.
 """
 
 from __future__ import annotations
