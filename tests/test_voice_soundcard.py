@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice.audio import FRAME_SAMPLES, PIPELINE_RATE
+from voice.audio import FRAME_SAMPLES, PIPELINE_RATE, resample
 from voice.measure import word_error_rate
 from voice.recordings import VoiceBank, _trim, noise
 
@@ -36,7 +36,7 @@ pcm.{mic_device} {{
     slave {{
         pcm {{ type file; slave.pcm "null"; file "/dev/null"; infile "{mic}"; format "raw" }}
         format S16_LE
-        rate 16000
+        rate {rate}
         channels 1
     }}
 }}
@@ -45,7 +45,7 @@ pcm.{speaker_device} {{
     slave {{
         pcm {{ type file; slave.pcm "null"; file "{speaker}"; format "raw" }}
         format S16_LE
-        rate 16000
+        rate {rate}
         channels 1
     }}
 }}
@@ -58,7 +58,6 @@ CUT_IN = "Sorry, let me add one thing: the privacy limits decide where the model
 ECHO_DELAY_BLOCKS = 2
 ECHO_GAIN = 0.5
 CARD_BUFFER_BLOCKS = 2  # how far the card's playback may trail what it has written
-BLOCK_BYTES = FRAME_SAMPLES * 2  # S16_LE
 
 
 def _samples(raw: bytes) -> np.ndarray:
@@ -69,8 +68,10 @@ def _samples(raw: bytes) -> np.ndarray:
 class Room:
     """Feeds the card's microphone pipe in real time: the candidate, room noise, and echo."""
 
-    def __init__(self, mic: Path, speaker: Path, *, echo: bool) -> None:
-        self.mic, self.speaker, self.echo = mic, speaker, echo
+    def __init__(self, mic: Path, speaker: Path, *, echo: bool, rate: int = PIPELINE_RATE) -> None:
+        self.mic, self.speaker, self.echo, self.rate = mic, speaker, echo, rate
+        self.block = FRAME_SAMPLES * rate // PIPELINE_RATE  # 32 ms at the card's rate
+        self.block_bytes = self.block * 2  # S16_LE
         self._say: deque[np.ndarray] = deque()
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -82,10 +83,10 @@ class Room:
     def say(self, audio: np.ndarray) -> int:
         """Queue the candidate's words; returns the speaker sample they start at."""
         with self._lock:
-            start = (self.fed_blocks + len(self._say)) * FRAME_SAMPLES
-            for i in range(0, audio.size, FRAME_SAMPLES):
-                block = np.zeros(FRAME_SAMPLES, dtype=np.float32)
-                part = audio[i : i + FRAME_SAMPLES]
+            start = (self.fed_blocks + len(self._say)) * self.block
+            for i in range(0, audio.size, self.block):
+                block = np.zeros(self.block, dtype=np.float32)
+                part = audio[i : i + self.block]
                 block[: part.size] = part
                 self._say.append(block)
         return start
@@ -112,7 +113,7 @@ class Room:
                 raw = f.read()
         except FileNotFoundError:
             return b"", 0
-        raw = raw[: len(raw) // BLOCK_BYTES * BLOCK_BYTES]
+        raw = raw[: len(raw) // self.block_bytes * self.block_bytes]
         return raw, pos + len(raw)
 
     def _played_by(self, fed: int, pos: int) -> tuple[bytes, int]:
@@ -125,7 +126,7 @@ class Room:
         while True:
             more, pos = self._played_since(pos)
             raw += more
-            caught_up = fed - pos // BLOCK_BYTES <= CARD_BUFFER_BLOCKS
+            caught_up = fed - pos // self.block_bytes <= CARD_BUFFER_BLOCKS
             if caught_up or self._stop.is_set() or time.monotonic() > deadline:
                 return raw, pos
             time.sleep(0.002)
@@ -149,7 +150,7 @@ class Room:
                 os.close(fd)
 
     def _feed(self, fd: int) -> None:
-        hiss = noise(PIPELINE_RATE * 60, -50.0, seed=3)
+        hiss = noise(self.rate * 60, -50.0, seed=3)
         start, fed = time.monotonic(), 0
         # The echo follows what the card has played, ECHO_DELAY_BLOCKS later. The speaker file is
         # not aligned block for block with this feed (the output starts a block or two late and
@@ -158,13 +159,13 @@ class Room:
         played, line = 0, deque()
         while not self._stop.is_set():
             with self._lock:
-                block = self._say.popleft() if self._say else np.zeros(FRAME_SAMPLES, np.float32)
-            at = (fed * FRAME_SAMPLES) % (hiss.size - FRAME_SAMPLES)
-            block = block + hiss[at : at + FRAME_SAMPLES]
+                block = self._say.popleft() if self._say else np.zeros(self.block, np.float32)
+            at = (fed * self.block) % (hiss.size - self.block)
+            block = block + hiss[at : at + self.block]
             if self.echo:
                 raw, played = self._played_by(fed, played)
-                for k in range(0, len(raw), BLOCK_BYTES):
-                    line.append((fed, _samples(raw[k : k + BLOCK_BYTES])))
+                for k in range(0, len(raw), self.block_bytes):
+                    line.append((fed, _samples(raw[k : k + self.block_bytes])))
                 while len(line) > ECHO_DELAY_BLOCKS + CARD_BUFFER_BLOCKS:
                     line.popleft()  # a burst (the output's first fill) played late, not forever
                 if line and line[0][0] <= fed - ECHO_DELAY_BLOCKS:
@@ -174,14 +175,14 @@ class Room:
             os.write(fd, (np.clip(block, -1, 1) * 32767).astype("<i2").tobytes())
             fed += 1
             self.fed_blocks = fed
-            delay = start + fed * FRAME_SAMPLES / PIPELINE_RATE - time.monotonic()
+            delay = start + fed * self.block / self.rate - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
 
 
-def _speech_then_quiet(audio: np.ndarray, quiet_s: float) -> bool:
+def _speech_then_quiet(audio: np.ndarray, quiet_s: float, rate: int = PIPELINE_RATE) -> bool:
     """The speaker said something and has been quiet for quiet_s since."""
-    n = int(quiet_s * PIPELINE_RATE)
+    n = int(quiet_s * rate)
     return audio.size > n and np.abs(audio).max() > 0.05 and np.abs(audio[-n:]).max() < 0.01
 
 
@@ -219,18 +220,22 @@ def _wait(condition, timeout: float, what: str) -> None:  # noqa: ANN001
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.fixture
-def card(tmp_path):
-    """A home whose ALSA configuration has the file-backed card, and the room it plays in."""
+def _card(tmp_path: Path, rate: int, alsa_rate: str = ""):
+    """A home whose ALSA configuration has the file-backed card at rate, and the room it plays
+    in: (the environment to run the exam in, the room). alsa_rate: what ALSA's plug converts
+    to ("unchanged": the rate the card is opened at, which then has to be rate)."""
     home = tmp_path / "home"
     home.mkdir()
     mic, speaker = tmp_path / "mic.pipe", tmp_path / "speaker.raw"
     os.mkfifo(mic)
     (home / ".asoundrc").write_text(
-        ASOUNDRC.format(speaker=speaker, mic=mic, mic_device=MIC, speaker_device=SPEAKER)
+        ASOUNDRC.format(
+            speaker=speaker, mic=mic, mic_device=MIC, speaker_device=SPEAKER, rate=alsa_rate or rate
+        )
     )
     env = dict(os.environ, HOME=str(home))
-    room = Room(mic, speaker, echo=True)  # before anything opens the card: open() waits for it
+    # Before anything opens the card: open() waits for it.
+    room = Room(mic, speaker, echo=True, rate=rate)
     probe = subprocess.run(
         [sys.executable, "-c", "import sounddevice as sd; print(sd.query_devices())"],
         env=env,
@@ -239,18 +244,32 @@ def card(tmp_path):
         timeout=60,
     )
     if probe.returncode != 0 and "PortAudio library not found" in probe.stderr:
+        room.stop()
         pytest.skip("PortAudio is not installed (apt install libportaudio2)")
     assert MIC in probe.stdout and SPEAKER in probe.stdout, probe.stdout + probe.stderr
     env.update(INTERVIEWER_VOICE__INPUT_DEVICE=MIC, INTERVIEWER_VOICE__OUTPUT_DEVICE=SPEAKER)
+    return env, room
+
+
+@pytest.fixture
+def card(tmp_path):
+    env, room = _card(tmp_path, PIPELINE_RATE)
     yield env, room
     room.stop()
 
 
-def test_the_exam_runs_on_a_sound_card_with_a_loudspeaker_in_the_room(card, tmp_path):
-    env, room = card
-    voices = VoiceBank()
-    answer = _trim(voices.speak("espeak-us-f", " ".join(ANSWER)))
-    cut_in = _trim(voices.speak("espeak-us-f", CUT_IN))
+@pytest.fixture
+def card_48k(tmp_path):
+    """The same card running at 48 kHz, as many USB and Windows (WASAPI) devices do. ALSA does
+    not convert: opened at any other rate, the room would hear it three times too fast or slow."""
+    env, room = _card(tmp_path, 48000, "unchanged")
+    env.update(INTERVIEWER_VOICE__SAMPLE_RATE="48000")
+    yield env, room
+    room.stop()
+
+
+def _start_exam(env: dict[str, str]) -> tuple[subprocess.Popen, list[str], threading.Thread]:
+    """`interviewer voice` on the warm-up question, with its captions read as they come."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "agent", "voice", "--prompts", "warmup.constraints"],
         env=env,
@@ -264,6 +283,15 @@ def test_the_exam_runs_on_a_sound_card_with_a_loudspeaker_in_the_room(card, tmp_
         target=lambda: captions.extend(iter(proc.stdout.readline, "")), daemon=True
     )
     reader.start()
+    return proc, captions, reader
+
+
+def test_the_exam_runs_on_a_sound_card_with_a_loudspeaker_in_the_room(card, tmp_path):
+    env, room = card
+    voices = VoiceBank()
+    answer = _trim(voices.speak("espeak-us-f", " ".join(ANSWER)))
+    cut_in = _trim(voices.speak("espeak-us-f", CUT_IN))
+    proc, captions, reader = _start_exam(env)
     try:
         # The interviewer asks through the speaker; the candidate answers once it is quiet.
         _wait(lambda: _speech_then_quiet(room.speaker_audio(), 1.0), 90, "the question")
@@ -317,3 +345,45 @@ def test_the_exam_runs_on_a_sound_card_with_a_loudspeaker_in_the_room(card, tmp_
     # Nothing of the audio is stored unless asked.
     home = Path(env["INTERVIEWER_HOME"])
     assert not list(home.rglob("*.wav"))
+
+
+def test_the_exam_runs_on_a_card_at_48_khz(card_48k):
+    """The card runs at 48 kHz: the question plays at its own pace and pitch, and the answer is
+    heard whole (resampled to and from the pipeline's 16 kHz as the blocks pass)."""
+    env, room = card_48k
+    rate = room.rate
+    answer = _trim(VoiceBank().speak("espeak-us-f", " ".join(ANSWER)))
+    proc, captions, reader = _start_exam(env)
+    try:
+        _wait(lambda: _speech_then_quiet(room.speaker_audio(), 1.0, rate), 90, "the question")
+        question = room.speaker_audio()
+        room.say(resample(answer, PIPELINE_RATE, rate))
+        _wait(lambda: any(c.startswith("you:") for c in captions), 60, "the answer's transcript")
+        _wait(lambda: not room.speaking, 30, "the answer to be spoken")
+        asked = room.speaker_audio().size
+        _wait(
+            lambda: np.abs(room.speaker_audio()[asked:]).max(initial=0) > 0.05,
+            60,
+            "the interviewer's reply",
+        )
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    reader.join(timeout=5)
+    assert proc.returncode == 3, err
+    assert "falling back" not in err and "resampling" not in err, err
+    # Spoken at a talker's pace: played at the wrong rate it would be three times too fast or
+    # too slow (and a fifth of an octave is not what a pitch error would show either).
+    first_answer = next(i for i, c in enumerate(captions) if c.startswith("you:"))
+    asked = [
+        c.split(maxsplit=1)[1] for c in captions[:first_answer] if c.startswith("interviewer:")
+    ]
+    loud = np.flatnonzero(np.abs(question) > 0.05)
+    spoken_s = (loud[-1] - loud[0]) / rate
+    words_per_s = sum(len(c.split()) for c in asked) / spoken_s
+    assert 1.2 <= words_per_s <= 4.5, (asked, spoken_s)
+    heard = [c.removeprefix("you:").strip() for c in captions if c.startswith("you:")]
+    assert len(heard) == 1, captions
+    assert word_error_rate(" ".join(ANSWER), heard[0]) <= 0.35, heard

@@ -8,7 +8,9 @@ from pydantic import BaseModel, Field
 class VoiceConfig(BaseModel):
     input_device: str = ""
     output_device: str = ""
-    sample_rate: int = 16000
+    # The rate the sound card runs at; the pipeline hears and speaks 16 kHz, and a card at
+    # another rate is resampled as it goes. A card that refuses it runs at its own rate.
+    sample_rate: int = Field(default=16000, ge=8000, le=384000)
     asr_model: str = ""
     asr_device: str = "cpu"
     asr_compute_type: str = "int8"

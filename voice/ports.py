@@ -8,6 +8,7 @@ whatever is already queued. That is what makes --record-output sample-aligned wi
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -275,12 +276,79 @@ class FileAudioPort:
 
 
 PLAYED_HISTORY_BLOCKS = 1024  # ~33 s of what the speaker played
+# Rates a card that refuses 16 kHz is tried at, after its own default rate.
+COMMON_CARD_RATES = (48000, 44100)
+
+
+def choose_card_rate(sd: Any, devices: tuple[str | None, str | None], wanted: int) -> int:
+    """The rate to open the card at: the wanted one where both devices take it, else the
+    output's default rate, the input's, or a common one (many USB and Windows WASAPI devices
+    run only at 44.1 or 48 kHz). sd: the sounddevice module."""
+    mic, speaker = devices
+
+    def takes(rate: float) -> bool:
+        try:
+            sd.check_input_settings(device=mic, samplerate=rate, channels=1, dtype="float32")
+            sd.check_output_settings(device=speaker, samplerate=rate, channels=1, dtype="float32")
+        except Exception:  # PortAudioError, or ValueError for a device that is not there
+            return False
+        return True
+
+    candidates = [wanted]
+    for device, kind in ((speaker, "output"), (mic, "input")):
+        try:
+            candidates.append(int(sd.query_devices(device, kind)["default_samplerate"]))
+        except Exception as exc:
+            name = f" {device}" if device else ""
+            raise AudioDeviceUnavailable(f"no {kind} device{name} ({exc})") from exc
+    candidates.extend(COMMON_CARD_RATES)
+    for rate in dict.fromkeys(candidates):  # in order, once each
+        if takes(rate):
+            return rate
+    raise AudioDeviceUnavailable(
+        f"the sound card takes none of {', '.join(str(r) for r in dict.fromkeys(candidates))} Hz"
+    )
+
+
+class RateBridge:
+    """A card running at another rate than the pipeline's 16 kHz: what the mic hears is
+    resampled down and what the speaker plays is resampled up, block by block. soxr's streams
+    keep their filters' state across blocks, so the joins are seamless; its low-latency quality
+    delays each way by about a millisecond."""
+
+    def __init__(self, card_rate: int) -> None:
+        import soxr
+
+        self._down = soxr.ResampleStream(card_rate, PIPELINE_RATE, 1, dtype="float32", quality="LQ")
+        self._up = soxr.ResampleStream(PIPELINE_RATE, card_rate, 1, dtype="float32", quality="LQ")
+        self._heard = np.zeros(0, dtype=np.float32)  # 16 kHz, short of a whole frame
+        self._to_play = np.zeros(0, dtype=np.float32)  # card rate, rendered but not yet played
+
+    def mic_frames(self, block: np.ndarray) -> list[np.ndarray]:
+        """The whole 16 kHz frames the mic's block completes."""
+        heard = np.concatenate([self._heard, self._down.resample_chunk(block.astype(np.float32))])
+        n = heard.size // FRAME_SAMPLES
+        self._heard = heard[n * FRAME_SAMPLES :]
+        return [heard[i * FRAME_SAMPLES : (i + 1) * FRAME_SAMPLES] for i in range(n)]
+
+    def speaker_block(self, n: int, render: Callable[[], np.ndarray]) -> np.ndarray:
+        """n samples at the card's rate; render() gives the next 16 kHz frame to play."""
+        out = self._to_play
+        while out.size < n:
+            out = np.concatenate([out, self._up.resample_chunk(render())])
+        self._to_play = out[n:]
+        return out[:n]
 
 
 class SoundDevicePort:
     """The default (or a named) microphone and speaker through PortAudio, one duplex stream."""
 
-    def __init__(self, input_device: str = "", output_device: str = "") -> None:
+    def __init__(
+        self, input_device: str = "", output_device: str = "", card_rate: int = PIPELINE_RATE
+    ) -> None:
+        """card_rate: the rate to run the card at; a card that refuses it runs at its own
+        default rate (card_rate is then where that was chosen). Either way the pipeline hears
+        and plays 16 kHz."""
         try:
             import sounddevice as sd
         except OSError as exc:  # PortAudio library not found
@@ -293,6 +361,10 @@ class SoundDevicePort:
         if len(devices) == 0:
             raise AudioDeviceUnavailable("no sound card found")
         self._device = (input_device or None, output_device or None)
+        self.card_rate = choose_card_rate(sd, self._device, card_rate)
+        # A card at another rate: its blocks are resampled to and from 16 kHz as they pass.
+        self._bridge = RateBridge(self.card_rate) if self.card_rate != PIPELINE_RATE else None
+        self._rendered = 0  # 16 kHz frames rendered for the speaker (the bridge's timeline)
         self.sample_rate = PIPELINE_RATE
         self._schedule = PlaybackSchedule()
         self._schedule.keep_history = False
@@ -314,8 +386,8 @@ class SoundDevicePort:
             return
         try:
             self._stream = self._sd.Stream(
-                samplerate=PIPELINE_RATE,
-                blocksize=FRAME_SAMPLES,
+                samplerate=self.card_rate,
+                blocksize=round(FRAME_SAMPLES * self.card_rate / PIPELINE_RATE),
                 channels=1,
                 dtype="float32",
                 device=self._device,
@@ -327,17 +399,38 @@ class SoundDevicePort:
             raise AudioDeviceUnavailable(f"cannot open the sound card ({exc})") from exc
 
     def _callback(self, indata, outdata, frames, time_info, status) -> None:  # noqa: ANN001
-        start = self._t_frames * FRAME_SAMPLES
-        block = self._schedule.render(start, frames)
-        outdata[:, 0] = block
-        at = start % self._played.size
-        self._played[at : at + frames] = block  # the ring's size is a multiple of the block
+        if self._bridge is not None:
+            self._bridged_callback(indata[:, 0], outdata, frames)
+            return
+        outdata[:, 0] = self._render_frame()  # the stream's blocks are frames
         if self.keep_audio:
             self._kept_mic.append(indata[:, 0].copy())
-            self._kept_out.append(block)
         with self._cond:
             self._mic.append(indata[:, 0].copy())
             self._t_frames += 1
+            self._cond.notify_all()
+
+    def _render_frame(self) -> np.ndarray:
+        """The speaker's next 32 ms at 16 kHz, noted for the echo gate."""
+        start = self._rendered * FRAME_SAMPLES
+        block = self._schedule.render(start, FRAME_SAMPLES)
+        at = start % self._played.size
+        self._played[at : at + FRAME_SAMPLES] = block  # the ring is a whole number of frames
+        if self.keep_audio:
+            self._kept_out.append(block)
+        self._rendered += 1
+        return block
+
+    def _bridged_callback(self, mic: np.ndarray, outdata: np.ndarray, frames: int) -> None:
+        outdata[:, 0] = self._bridge.speaker_block(frames, self._render_frame)
+        heard = self._bridge.mic_frames(mic)
+        if self.keep_audio:
+            self._kept_mic.extend(heard)
+        with self._cond:
+            self._mic.extend(heard)
+            # The device timeline is what the speaker has rendered: a sound handed to play()
+            # starts after it, never inside what the resampler already holds.
+            self._t_frames = self._rendered
             self._cond.notify_all()
 
     def read_frame(self) -> np.ndarray | None:

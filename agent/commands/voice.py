@@ -222,8 +222,14 @@ def _open_port(args: argparse.Namespace):  # -> (AudioPort | None, why not)
             raise CliError(str(exc)) from exc
     settings = settings_from(args)
     try:
-        port = SoundDevicePort(settings.voice.input_device, settings.voice.output_device)
+        voice = settings.voice
+        port = SoundDevicePort(voice.input_device, voice.output_device, voice.sample_rate)
         port.start()
+        if port.card_rate != voice.sample_rate:
+            notice(
+                f"the sound card runs at {port.card_rate} Hz (it does not take "
+                f"{voice.sample_rate}): resampling"
+            )
         return port, ""
     except AudioDeviceUnavailable as exc:
         notice(f"falling back to the text exam: {exc}")
