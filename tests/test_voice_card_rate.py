@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from voice.audio import FRAME_SAMPLES, PIPELINE_RATE
-from voice.ports import AudioDeviceUnavailable, RateBridge, choose_card_rate
+from voice.ports import AudioDeviceUnavailable, RateBridge, choose_card_rate, device_id
 
 
 class Card:
@@ -84,3 +84,19 @@ def test_a_card_at_another_rate_plays_and_hears_the_pipelines_audio_seamlessly(c
     back = np.concatenate(heard)
     assert _off_the_sine(back[PIPELINE_RATE // 5 : -PIPELINE_RATE // 10], PIPELINE_RATE) < 0.01
     assert abs(np.abs(back[PIPELINE_RATE // 5 :]).max() - 0.5) < 0.02  # at the level it was played
+
+
+@pytest.mark.parametrize(
+    ("setting", "device"),
+    [
+        ("", None),
+        ("  ", None),
+        ("3", 3),
+        (" 12 ", 12),
+        ("USB Audio", "USB Audio"),
+        ("hw:1,0", "hw:1,0"),
+    ],
+)
+def test_a_device_is_named_by_its_listed_index_or_a_part_of_its_name(setting, device):
+    """`python -m sounddevice` lists devices by index: "3" is device 3, not a name with a 3."""
+    assert device_id(setting) == device

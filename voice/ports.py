@@ -280,7 +280,18 @@ PLAYED_HISTORY_BLOCKS = 1024  # ~33 s of what the speaker played
 COMMON_CARD_RATES = (48000, 44100)
 
 
-def choose_card_rate(sd: Any, devices: tuple[str | None, str | None], wanted: int) -> int:
+def device_id(setting: str) -> int | str | None:
+    """A device setting as sounddevice takes it: None for the default, the index that
+    `python -m sounddevice` lists for a number, else a part of the device's name."""
+    setting = setting.strip()
+    if not setting:
+        return None
+    return int(setting) if setting.isdigit() else setting
+
+
+def choose_card_rate(
+    sd: Any, devices: tuple[int | str | None, int | str | None], wanted: int
+) -> int:
     """The rate to open the card at: the wanted one where both devices take it, else the
     output's default rate, the input's, or a common one (many USB and Windows WASAPI devices
     run only at 44.1 or 48 kHz). sd: the sounddevice module."""
@@ -360,7 +371,7 @@ class SoundDevicePort:
             raise AudioDeviceUnavailable(f"cannot list sound devices ({exc})") from exc
         if len(devices) == 0:
             raise AudioDeviceUnavailable("no sound card found")
-        self._device = (input_device or None, output_device or None)
+        self._device = (device_id(input_device), device_id(output_device))
         self.card_rate = choose_card_rate(sd, self._device, card_rate)
         # A card at another rate: its blocks are resampled to and from 16 kHz as they pass.
         self._bridge = RateBridge(self.card_rate) if self.card_rate != PIPELINE_RATE else None
