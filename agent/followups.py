@@ -15,7 +15,15 @@ from collections.abc import Callable
 from typing import Any
 
 from question_bank import Criterion, Prompt
-from voice.words import CLAUSE_BREAK, asks_a_question, asks_to_repeat, normalise, only_thinking
+from voice.words import (
+    CLAUSE_BREAK,
+    FOLLOWED,
+    asks_a_question,
+    asks_to_repeat,
+    normalise,
+    only_thinking,
+    split_follow_check,
+)
 
 # A draft sharing this many consecutive words with the strong answer gives it away.
 LEAK_NGRAM = 6
@@ -362,8 +370,14 @@ def acknowledge(
         return "I didn't get an answer to that one."
     if adds_nothing(answer):  # "I don't know.": nothing to read back or thank them for
         return "That's fine." if follow_up else "Okay, no problem."
+    # "...Does that make sense?" at the end is answered first, and only that it was followed;
+    # what is read back is from the answer before it.
+    check = split_follow_check(answer)
+    followed = check is not None
+    if check is not None:
+        answer = check[0]
     if not quote:
-        return _SHORT_ACKS[len(words(answer)) % len(_SHORT_ACKS)]
+        return FOLLOWED if followed else _SHORT_ACKS[len(words(answer)) % len(_SHORT_ACKS)]
     evidence = ""
     for crit in (scorecard or {}).get("criteria", []):
         # Only evidence from what was just said: earlier turns were acknowledged already.
@@ -373,10 +387,14 @@ def acknowledge(
             break
     phrase = _quotes(evidence, 14)[0][1] if _trim(evidence) else candidate_phrase(answer)
     if not phrase:
-        return "Thanks." if follow_up else "Okay, thanks."
+        return FOLLOWED if followed else "Thanks." if follow_up else "Okay, thanks."
     if follow_up:
-        return f'Thanks, that helps: "{phrase}".'
-    return f'Thanks. I heard "{phrase}".'
+        return (
+            f'{FOLLOWED} That helps: "{phrase}".'
+            if followed
+            else f'Thanks, that helps: "{phrase}".'
+        )
+    return f'{FOLLOWED if followed else "Thanks."} I heard "{phrase}".'
 
 
 def bank_follow_up(

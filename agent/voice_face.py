@@ -30,6 +30,7 @@ from typing import Any, Protocol, TextIO
 
 from voice.conversation import Conversation, HeardTurn
 from voice.words import (
+    FOLLOWED,
     asks_if_heard,
     asks_to_repeat,
     asks_to_slow_down,
@@ -161,6 +162,14 @@ class VoiceExamResult:
     stopped: bool = False  # the candidate asked to stop for now
 
 
+def _left_to_say(ack: str, said: str) -> str:
+    """The reply's acknowledgement after what was said the moment the answer ended: not
+    "Okay. Okay.", nor "Yes, I follow." twice; "" when nothing is left."""
+    if said == FOLLOWED and ack.startswith(FOLLOWED):
+        return ack.removeprefix(FOLLOWED).strip()
+    return "" if word_count(ack) <= 2 else ack
+
+
 class VoiceFace:
     def __init__(
         self,
@@ -270,7 +279,7 @@ class VoiceFace:
                 self._before_submit = None
             reply, more, score_ms = self._submit_listening(answer, timing, heard.input_ended)
             submitted += 1
-            acked = heard.acknowledged
+            acked = heard.ack_text
             if more is not None:
                 # The candidate went on before the reply was ready: their answer was already
                 # scored, so what they added goes in front of their next answer (nothing lost),
@@ -286,7 +295,7 @@ class VoiceFace:
                     stopped = True
                     break
                 self._carry_forward(more.text)
-                acked = more.acknowledged
+                acked = more.ack_text
                 heard = more
             self._speak(reply, score_ms=score_ms, acked=acked)
             if heard.input_ended:
@@ -456,7 +465,8 @@ class VoiceFace:
     def _done(reply: Any) -> bool:
         return bool(reply.finished) or reply.pending is None
 
-    def _speak(self, reply: Any, *, score_ms: float, acked: bool = False) -> None:
+    def _speak(self, reply: Any, *, score_ms: float, acked: str = "") -> None:
+        """acked: what was said the moment the answer ended ("Okay."), not said again."""
         self._nudged = self._checked_in = self._offered_again = False
         self._asked = [u.text for u in reply.utterances if _is_question(u)]
         said_back = [(u.text, u.kind) for u in reply.utterances if u.kind in _SAID_BACK and u.speak]
@@ -466,12 +476,13 @@ class VoiceFace:
         self.conv.begin_reply()
         for i, utt in enumerate(reply.utterances):
             self._caption("interviewer", utt.text)
-            if acked and i == 0 and utt.kind == "ack" and word_count(utt.text) <= 2:
-                continue  # "Okay." was said the moment the answer ended: not "Okay. Okay."
-            if utt.speak and utt.text.strip():
+            text = (utt.data or {}).get("spoken") or utt.text
+            if acked and i == 0 and utt.kind == "ack":
+                text = _left_to_say(text, acked)
+            if utt.speak and text.strip():
                 # The screen shows it all; aloud, a shorter form where there is one (the
                 # welcome, without the list of parts).
-                self.conv.say((utt.data or {}).get("spoken") or utt.text, utt.kind)
+                self.conv.say(text, utt.kind)
         self._question_timing = {"score": round(score_ms, 1)}
 
     def _clarifying(self, heard: HeardTurn) -> bool:

@@ -524,3 +524,43 @@ def test_a_killed_session_is_listed_as_paused_not_active(settings, clock):
     )
     listed = {s.session_id: s.status for s in TranscriptStore().list_sessions()}
     assert listed[sid] == "paused"
+
+
+@pytest.mark.parametrize(
+    ("answer", "follow_up", "quote", "thanks"),
+    [
+        (
+            "I would roll back the model first. Does that make sense?",
+            False,
+            True,
+            'Yes, I follow. I heard "I would roll back the model first".',
+        ),
+        (
+            "Then I page the owner. Is that clear so far?",
+            True,
+            True,
+            'Yes, I follow. That helps: "I page the owner".',
+        ),
+        ("I would roll back the model first. Make sense?", True, False, "Yes, I follow."),
+        # Heard joined to the answer: what is read back stops before it.
+        (
+            "I would roll back the model first, doesn't that make sense?",
+            False,
+            True,
+            'Yes, I follow. I heard "I would roll back the model first".',
+        ),
+        # Not a check that it was followed: whether it was right is the score's to say.
+        (
+            "I would roll back the model first. Does that sound right?",
+            False,
+            True,
+            'Thanks. I heard "I would roll back the model first".',
+        ),
+    ],
+)
+def test_an_answer_that_asks_if_it_was_followed_is_told_so_first(answer, follow_up, quote, thanks):
+    """ "...Does that make sense?" ending an answer is a question: it is answered, and only
+    that the interviewer followed (not "Thanks." as if nothing was asked)."""
+    from agent.followups import acknowledge
+
+    assert acknowledge(answer, None, follow_up=follow_up, quote=quote) == thanks

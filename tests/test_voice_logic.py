@@ -36,6 +36,7 @@ from voice.words import (
     asks_to_speak_softer,
     asks_to_speak_up,
     asks_to_stop,
+    checks_understanding,
     ends_unfinished,
     find_end_phrase,
     only_thinking,
@@ -498,6 +499,50 @@ def test_a_request_or_a_question_to_the_interviewer_is_told_from_an_answer(text,
     """A request to hear the question again is checked first, so it may read as a question too."""
     assert asks_to_repeat(text) is repeat
     assert asks_a_question(text) is question
+
+
+@pytest.mark.parametrize(
+    ("text", "checks"),
+    [
+        ("I would start with latency. Does that make sense?", True),
+        ("I roll back, then page the owner. Is that clear?", True),
+        ("First the latency. So, does that all make sense so far?", True),
+        ("I would roll back first. Make sense?", True),
+        ("Then a canary on one percent. You know what I mean?", True),
+        ("Then a canary on one percent. Are you with me?", True),
+        # tiny.en may join it to the answer with a comma.
+        ("I would roll back the model first, doesn't that make sense?", True),
+        # Alone it is a question of its own; after thinking words too.
+        ("Does that make sense?", False),
+        ("Okay, let me think. Does that make sense?", False),
+        # A statement that it makes sense, and a question of whether the answer is right.
+        ("A canary makes sense here. That makes sense.", False),
+        ("I would roll back first. Does that sound right?", False),
+        ("I would roll back first. Does that answer it?", False),
+        ("If it makes sense?", False),
+        # Not at the end: the answer went on after it.
+        ("I would roll back. Does that make sense? Then I page the owner.", False),
+    ],
+)
+def test_an_answer_that_asks_if_it_was_followed_is_told_from_others(text, checks):
+    assert checks_understanding(text) is checks
+
+
+@pytest.mark.parametrize(
+    ("ack", "said", "left"),
+    [
+        ("Okay.", "Got it.", ""),  # not "Got it. Okay."
+        ('Thanks. I heard "a canary".', "Okay.", 'Thanks. I heard "a canary".'),
+        ('Yes, I follow. I heard "a canary".', "Yes, I follow.", 'I heard "a canary".'),
+        ("Yes, I follow.", "Yes, I follow.", ""),
+        # The check was heard only in the final transcript: the reply answers it.
+        ('Yes, I follow. I heard "a canary".', "Okay.", 'Yes, I follow. I heard "a canary".'),
+    ],
+)
+def test_what_was_said_as_the_answer_ended_is_not_said_again(ack, said, left):
+    from agent.voice_face import _left_to_say
+
+    assert _left_to_say(ack, said) == left
 
 
 @pytest.mark.parametrize(

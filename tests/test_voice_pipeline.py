@@ -2204,3 +2204,50 @@ def test_the_whole_turn_is_transcribed_once_a_pause_outlasts_those_inside_an_ans
     # All of it is stored (espeak's women's voice is hard for tiny.en: WER about 0.3).
     words = text.lower()
     assert words.startswith("first") and "latency" in words and "cost ceiling" in words, text
+
+
+class _FollowingSession(_ScriptedSession):
+    """The scripted exam, with each answer acknowledged as the exam does."""
+
+    def submit(self, answer, code=None, timing=None) -> _Reply:  # noqa: ANN001
+        from agent.followups import acknowledge
+
+        reply = super().submit(answer, code, timing)
+        if reply.utterances:
+            reply.utterances[0] = _Utterance(acknowledge(answer, None, follow_up=False), "ack")
+        return reply
+
+
+def test_an_answer_that_asks_if_it_was_followed_is_told_so_at_once(models, voice_bank, tmp_path):
+    """ "...Does that make sense?" ending an answer got the usual "Okay." and the next question,
+    as if nothing had been asked. It is answered the moment the turn ends, once."""
+    from agent.voice_face import VoiceFace
+    from voice.words import FOLLOWED
+
+    rec = make_recording(
+        tmp_path / "followed.wav",
+        "espeak-us-f",
+        [
+            Answer(5.0, ["I would roll back the model first.", "Does that make sense?"], [0.35]),
+            Answer(17.0, ["A canary."]),
+        ],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav", session=_FollowingSession())
+    spoken = _note_said(conv)
+    face = VoiceFace(session, conv)
+    face.run()
+    conv.close()
+    assert len(session.answers) == 2 and "roll back" in session.answers[0].lower()
+    # Said once: the moment the turn ended where its words were in by then (else "Okay." and
+    # then the reply that starts with it), then what was heard, and the next question.
+    followed = [k for k, text in enumerate(spoken) if text.startswith(FOLLOWED)]
+    assert len(followed) == 1, spoken
+    rest = " ".join(spoken[followed[0] :])
+    assert 'I heard "I would roll back' in rest and rest.endswith("before launch?"), spoken
+    # Heard as the answer ended (tiny.en hears Piper's "follow" as "fall").
+    answer_end = rec.regions[0][1]
+    out = read_wav_at(tmp_path / "out.wav")
+    first = out[int(answer_end * PIPELINE_RATE) : int((answer_end + 2.5) * PIPELINE_RATE)]
+    assert "yes, i" in models.transcriber.transcribe(first).lower()

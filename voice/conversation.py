@@ -35,7 +35,7 @@ from .speaker import Speaker, SpeechSynth
 from .tts import speech_pieces
 from .turn import TranscriptView, TurnPolicy, TurnTaker
 from .vad import SileroVad, SpeechGate
-from .words import ends_unfinished, spoken_form
+from .words import FOLLOWED, checks_understanding, ends_unfinished, spoken_form
 
 _FRAME_MS = FRAME_SAMPLES * 1000 // PIPELINE_RATE  # 32
 # The interviewer's first words wait until the mic has been heard this long: a candidate who is
@@ -55,6 +55,7 @@ class HeardTurn:
     unspoken: list[SpeechTag] = field(default_factory=list)  # what the interruption cut off
     input_ended: bool = False
     acknowledged: bool = False  # an "Okay." went out the moment the turn ended
+    ack_text: str = ""  # which words it was ("Yes, I follow." to "Does that make sense?")
     speech_start: float = 0.0
     speech_end: float = 0.0
     # The candidate may still go on (the floor is open): text is the words so far, and the ASR
@@ -211,16 +212,21 @@ class Conversation:
         """ "You're too loud." (False: it already plays as quietly as it goes)."""
         return self.speaker.softer()
 
-    def acknowledge(self) -> bool:
-        """Say a short pre-synthesized "Okay." now (False when there is none to say)."""
+    def acknowledge(self, heard: str = "") -> str:
+        """Say a short pre-synthesized "Okay." now; what was said ("" when there is none to
+        say). heard: the turn's words, which may end by asking "Does that make sense?": that is
+        answered instead (synthesized now, as it is rare: ~0.1 s later than an "Okay.")."""
+        if checks_understanding(heard):
+            self.say(FOLLOWED, "ack")
+            return FOLLOWED
         if not self._acks:
-            return False
+            return ""
         text, audio = self._acks[self._utterance % len(self._acks)]
         tag = SpeechTag(utterance=self._utterance, piece=self._piece, text=text, kind="ack")
         self._utterance += 1
         self._piece += 1
         self.speaker.play_now(tag, audio)
-        return True
+        return text
 
     def set_context(self, text: str) -> None:
         """What the interviewer just asked: the ASR's prompt, so its terms are spelled right."""
@@ -448,9 +454,11 @@ class Conversation:
             if self.key_pressed is not None and self.key_pressed() and self.turns.in_turn:
                 eot = self.turns.force_end(t, "key")
                 if eot is not None:
-                    acked = acknowledge and self.acknowledge()
+                    acked = (
+                        self.acknowledge(self.stt.full_text or self.stt.text) if acknowledge else ""
+                    )
                     heard = self._finish(eot, barge_stop_ms, unspoken, heard_all)
-                    heard.acknowledged = acked
+                    heard.acknowledged, heard.ack_text = bool(acked), acked
                     return heard
             view = TranscriptView(self.stt.text, self.stt.up_to_date, self.stt.full_text)
             # sound: standing clear of the room though the VAD doubts it (a barge-in goes on).
@@ -482,14 +490,10 @@ class Conversation:
                     if learn_from is not None:
                         self.turns.note_pause((f.t - learn_from) * 1000)
                 elif isinstance(f, EndOfTurnFrame):
-                    acked = (
-                        acknowledge
-                        and f.reason not in _NO_ACK
-                        and bool(self.stt.text.strip())
-                        and self.acknowledge()
-                    )
+                    acks = acknowledge and f.reason not in _NO_ACK and bool(self.stt.text.strip())
+                    acked = self.acknowledge(self.stt.full_text or self.stt.text) if acks else ""
                     heard = self._finish(f, barge_stop_ms, unspoken, heard_all)
-                    heard.acknowledged = acked
+                    heard.acknowledged, heard.ack_text = bool(acked), acked
                     if heard.text or heard.barged_in:
                         return heard
                     # Noise, not words: keep listening.

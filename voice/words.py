@@ -469,6 +469,50 @@ def _leads_a_statement(opening: list[str]) -> bool:
     return len(opening) == 2 and opening[0] in _WH_WORDS and opening[1] in _STATEMENT_SUBJECTS
 
 
+# "...then I roll back. Does that make sense?": a check that the interviewer follows, ending
+# an answer. Answered before anything else, and only that it was followed: not whether the
+# answer was right ("Does that sound right?" is not one).
+FOLLOWED = "Yes, I follow."
+_FOLLOW_CHECK = re.compile(
+    r"^(?:(?:so|and|okay|ok|right|um|uh|hopefully)\s)*"
+    r"(?:(?:does|did|doesn't|didn't|does not) (?:that|this|it|all that|all of that|everything)"
+    r" (?:all )?make sense"
+    r"|(?:that |it )?makes? sense"
+    r"|(?:is|was) (?:that|this|it|everything) clear(?: enough)?"
+    r"|are you (?:following|still following|following me|with me)"
+    r"|(?:do|can) you follow(?: me| that)?"
+    r"|you know what i mean)"
+    r"(?:\s(?:so far|to you|at all|then|right))*$"
+)
+
+
+def split_follow_check(text: str) -> tuple[str, str] | None:
+    """(the answer, the check) for an answer that ends by asking whether it was followed
+    ("...so I would roll back. Does that make sense?"; tiny.en may join it with a comma:
+    "..., doesn't that make sense?"), else None. The check alone, or after only thinking
+    words, is a question of its own to the interviewer: None."""
+    text = text.strip()
+    if not text.endswith("?"):
+        return None
+    sentences = _SENTENCE_END.split(text)
+    clauses = CLAUSE_BREAK.split(sentences[-1])
+    for k in range(len(clauses)):  # the longest run of last clauses that is one
+        check = " ".join(clauses[k:])
+        before = " ".join([*sentences[:-1], *clauses[:k]]).strip()
+        if (
+            _FOLLOW_CHECK.match(normalise(check))
+            and normalise(before)
+            and not only_thinking(before)
+        ):
+            return before.rstrip(",;:-–— "), check
+    return None
+
+
+def checks_understanding(text: str) -> bool:
+    """True for an answer that ends by asking whether it was followed (split_follow_check)."""
+    return split_follow_check(text) is not None
+
+
 MAX_QUESTION_WORDS = 15
 _QUESTION_WORD_BY = 4
 
