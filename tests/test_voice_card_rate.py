@@ -23,8 +23,14 @@ class Card:
 
     check_input_settings = check_output_settings = _check
 
+    apis = {"input": 0, "output": 0}
+
     def query_devices(self, device=None, kind=None) -> dict:  # noqa: ANN001
-        return {"name": "card", "default_samplerate": float(self.defaults[kind])}
+        rate = float(self.defaults[kind])
+        return {"name": f"card {kind}", "hostapi": self.apis[kind], "default_samplerate": rate}
+
+    def query_hostapis(self, index: int) -> dict:
+        return {"name": ("MME", "Windows WASAPI")[index]}
 
 
 @pytest.mark.parametrize(
@@ -100,3 +106,13 @@ def test_a_card_at_another_rate_plays_and_hears_the_pipelines_audio_seamlessly(c
 def test_a_device_is_named_by_its_listed_index_or_a_part_of_its_name(setting, device):
     """`python -m sounddevice` lists devices by index: "3" is device 3, not a name with a 3."""
     assert device_id(setting) == device
+
+
+def test_a_microphone_and_speaker_on_different_host_apis_say_so():
+    """Windows lists each device under MME, DirectSound and WASAPI; one stream cannot take a
+    microphone from one and a speaker from another."""
+    card = Card({16000})
+    card.apis = {"input": 1, "output": 0}
+    with pytest.raises(AudioDeviceUnavailable, match="different host APIs") as err:
+        choose_card_rate(card, (None, None), 16000)
+    assert "card input, Windows WASAPI" in str(err.value) and "card output, MME" in str(err.value)

@@ -305,13 +305,24 @@ def choose_card_rate(
             return False
         return True
 
-    candidates = [wanted]
+    candidates, apis = [wanted], {}
     for device, kind in ((speaker, "output"), (mic, "input")):
         try:
-            candidates.append(int(sd.query_devices(device, kind)["default_samplerate"]))
+            info = sd.query_devices(device, kind)
         except Exception as exc:
-            name = f" {device}" if device else ""
+            name = f" {device}" if device is not None else ""
             raise AudioDeviceUnavailable(f"no {kind} device{name} ({exc})") from exc
+        candidates.append(int(info["default_samplerate"]))
+        apis[kind] = (info.get("name", ""), info.get("hostapi", 0))
+    if apis["input"][1] != apis["output"][1]:
+        # One duplex stream cannot span two host APIs (Windows lists each device under MME,
+        # DirectSound and WASAPI); PortAudio would say only "Illegal combination of I/O devices".
+        names = {k: sd.query_hostapis(api)["name"] for k, (_, api) in apis.items()}
+        raise AudioDeviceUnavailable(
+            f"the microphone ({apis['input'][0]}, {names['input']}) and the speaker "
+            f"({apis['output'][0]}, {names['output']}) are on different host APIs: name both "
+            "from one in `python -m sounddevice`"
+        )
     candidates.extend(COMMON_CARD_RATES)
     for rate in dict.fromkeys(candidates):  # in order, once each
         if takes(rate):
