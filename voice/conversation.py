@@ -86,6 +86,9 @@ class Models:
     transcriber: Transcriber
     synth: SpeechSynth
     acks: dict[str, np.ndarray] = field(default_factory=dict)  # pre-synthesized, ready to play
+    # "Yes, I follow.", for an answer that ends "Does that make sense?" (pre-synthesized too:
+    # made at the turn's end it came 0.5 s late while the answer's whole window was decoded).
+    followed: np.ndarray | None = None
 
     @classmethod
     def load(cls, config: VoiceConfig, *, warm: bool = True) -> Models:
@@ -93,6 +96,7 @@ class Models:
 
         models = cls(SileroVad(), Transcriber(config), Synthesizer(config))
         models.acks = {text: models.synth.synthesize(text) for text in ACK_PHRASES}
+        models.followed = models.synth.synthesize(FOLLOWED)
         if warm:
             # The first call of each ONNX / CTranslate2 model is several times slower.
             silence = np.zeros(PIPELINE_RATE, dtype=np.float32)
@@ -154,6 +158,7 @@ class Conversation:
         self._echo = echo_gate
         self.speaker = Speaker(models.synth, port)
         self._acks = list(models.acks.items())
+        self._followed = models.followed
         self.stt = StreamingTranscriber(
             models.transcriber, min_speech_ms=config.min_barge_in_ms, denoise=config.asr_denoise
         )
@@ -215,13 +220,13 @@ class Conversation:
     def acknowledge(self, heard: str = "") -> str:
         """Say a short pre-synthesized "Okay." now; what was said ("" when there is none to
         say). heard: the turn's words, which may end by asking "Does that make sense?": that is
-        answered instead (synthesized now, as it is rare: ~0.1 s later than an "Okay.")."""
-        if checks_understanding(heard):
-            self.say(FOLLOWED, "ack")
-            return FOLLOWED
-        if not self._acks:
+        answered instead ("Yes, I follow.")."""
+        if checks_understanding(heard) and self._followed is not None:
+            text, audio = FOLLOWED, self._followed
+        elif self._acks:
+            text, audio = self._acks[self._utterance % len(self._acks)]
+        else:
             return ""
-        text, audio = self._acks[self._utterance % len(self._acks)]
         tag = SpeechTag(utterance=self._utterance, piece=self._piece, text=text, kind="ack")
         self._utterance += 1
         self._piece += 1
