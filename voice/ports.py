@@ -368,9 +368,9 @@ class SoundDevicePort:
     def __init__(
         self, input_device: str = "", output_device: str = "", card_rate: int = PIPELINE_RATE
     ) -> None:
-        """card_rate: the rate to run the card at; a card that refuses it runs at its own
-        default rate (card_rate is then where that was chosen). Either way the pipeline hears
-        and plays 16 kHz."""
+        """card_rate: the rate to run the card at. A card that refuses it runs at its own
+        default rate or a common one (self.card_rate says which); the pipeline hears and plays
+        16 kHz either way."""
         try:
             import sounddevice as sd
         except OSError as exc:  # PortAudio library not found
