@@ -1984,3 +1984,54 @@ def test_words_the_whole_window_heard_differently_are_not_said_twice():
 def test_a_bare_yes_is_told_from_an_answer_that_starts_with_one(text, yes):
     """After "If you'd like the question again, just ask.", a yes alone asks for it."""
     assert says_yes(text) is yes
+
+
+RUNAWAY = "And the end of the end of the end, and roll back on the lathe and see your error."
+
+
+@pytest.mark.parametrize(
+    ("greedy", "no_repeat", "text", "tries"),
+    [
+        ("And roll back on the lathe.", "-", "And roll back on the lathe.", [0]),
+        # 19 words in 2.8 s: more than anyone says. Heard again with no three words repeated.
+        (
+            RUNAWAY,
+            "And the end, and roll back on the lathe.",
+            "And the end, and roll back on the lathe.",
+            [0, 3],
+        ),
+        # Still a runaway: the full window decides (None).
+        (RUNAWAY, RUNAWAY, None, [0, 3]),
+        # A sentence said again with words changed, white noise at 10 dB SNR (P1): the first.
+        (
+            "And roll a bank on the lake, and see your error, love. And roll a little bank on "
+            "the lake, and see your error, love him.",
+            "-",
+            "And roll a bank on the lake, and see your error, love.",
+            [0],
+        ),
+        (
+            RUNAWAY,
+            "And roll a bank on the lake, and see your error, love. And roll the bank on a lake, "
+            "until you ever love him. And throw a",
+            "And roll a bank on the lake, and see your error, love.",
+            [0, 3],
+        ),
+    ],
+)
+def test_a_short_windows_loop_is_heard_again_on_the_short_window_first(
+    greedy, no_repeat, text, tries
+):
+    """The full window, the fallback for a short stretch's loop, took 1.3 s on two busy cores,
+    and the turn it ended waited for it past the 2 s silence: a second try on the short window
+    (no three words repeated) comes first."""
+    from voice.asr import short_window_text
+
+    asked: list[int] = []
+
+    def decode(no_repeat_ngram_size: int) -> str:
+        asked.append(no_repeat_ngram_size)
+        return greedy if no_repeat_ngram_size == 0 else no_repeat
+
+    assert short_window_text(decode, 2.8) == text
+    assert asked == tries

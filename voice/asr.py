@@ -22,6 +22,7 @@ import threading
 import time
 import zlib
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -102,6 +103,37 @@ def _loops(text: str, seconds: float) -> bool:
     words compress well.)"""
     cut = len(text.split()) - len(_drop_repeats(text).split())
     return cut >= 3 or _more_than_said(text, seconds)
+
+
+def short_window_text(decode: Callable[[int], str], seconds: float) -> str | None:
+    """A short stretch's words from decode(no_repeat_ngram_size), or None where they stay a
+    loop or a runaway: cut before a sentence said again with words changed, then decoded once
+    more with no three words repeated. Over white noise at 10 dB SNR a 2.8 s stretch came back
+    as its sentence twice; the full window it then fell back to took 1.3 s on two busy cores,
+    and the turn waited for it past the 2 s silence."""
+    for no_repeat in (0, 3):
+        text = decode(no_repeat)
+        for heard in (text, _before_a_near_copy(text)):
+            if heard and not _looks_hallucinated(heard, seconds):
+                return heard
+    return None
+
+
+_SENTENCE = re.compile(r"(?<=[.?!])\s+")
+
+
+def _before_a_near_copy(text: str) -> str:
+    """The text up to where a sentence is said again with a word or two changed ("And roll a
+    bank on the lake, and see your error, love. And roll a little bank on the lake, and see
+    your error, love him."): the short window's other loop, which no rule against repeating
+    three words stops. "" where no sentence comes back."""
+    sentences = _SENTENCE.split(text.strip())
+    for k in range(1, len(sentences)):
+        earlier = set(re.findall(r"[a-z']+", " ".join(sentences[:k]).lower()))
+        again = re.findall(r"[a-z']+", sentences[k].lower())
+        if len(again) >= 4 and sum(w in earlier for w in again) >= 0.6 * len(again):
+            return " ".join(sentences[:k])
+    return ""
 
 
 def _fast_words(parts: list[str]) -> str:
@@ -213,7 +245,8 @@ class Transcriber:
         """A short stretch with the encoder cut to its length plus 1 s of silence.
 
         Whisper pads to 30 s; the encoder is most of the cost, so a 3 s stretch costs a sixth.
-        A loop or a runaway length (the short window's failure mode) falls back to transcribe().
+        A loop or a runaway length (the short window's failure mode) is decoded again with no
+        three words repeated, then falls back to transcribe() (short_window_text).
         """
         import ctranslate2
 
@@ -233,16 +266,21 @@ class Transcriber:
             tokens = [tok.sot_prev] + tok.encode(" " + prompt.strip()[-_PROMPT_CHARS:])[-150:]
         tokens += list(tok.sot_sequence) + [tok.no_timestamps]
         cap = int(12 + 7 * seconds)
-        result = self._model.model.generate(
-            features,
-            [tokens],
-            beam_size=self.beam_size,
-            max_length=len(tokens) + cap,  # the prompt counts towards the length
-            suppress_blank=True,
-        )[0]
-        ids = [t for t in result.sequences_ids[0] if t < tok.eot]
-        text = _one_copy(_drop_repeats(tok.decode(ids).strip()))
-        if _looks_hallucinated(text, seconds):
+
+        def decode(no_repeat: int) -> str:
+            result = self._model.model.generate(
+                features,
+                [tokens],
+                beam_size=self.beam_size,
+                max_length=len(tokens) + cap,  # the prompt counts towards the length
+                suppress_blank=True,
+                no_repeat_ngram_size=no_repeat,
+            )[0]
+            ids = [t for t in result.sequences_ids[0] if t < tok.eot]
+            return _one_copy(_drop_repeats(tok.decode(ids).strip()))
+
+        text = short_window_text(decode, seconds)
+        if text is None:
             self.fallbacks += 1
             return self.transcribe(audio, prompt)
         return text
