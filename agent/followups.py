@@ -374,7 +374,7 @@ def acknowledge(
     # what is read back is from the answer before it.
     check = split_follow_check(answer)
     followed = check is not None
-    if check is not None:
+    if followed:
         answer = check[0]
     if not quote:
         return FOLLOWED if followed else _SHORT_ACKS[len(words(answer)) % len(_SHORT_ACKS)]

@@ -32,7 +32,7 @@ from .config import VoiceConfig
 from .coverage import restore_dropped
 from .denoise import lower_steady_noise
 from .whisper_load import load_whisper
-from .words import ends_unfinished, normalise
+from .words import SENTENCE_END, ends_unfinished, normalise
 
 # Words of this exam that tiny.en gets wrong without a hint (Whisper's prompt is "earlier text").
 DOMAIN_TERMS = (
@@ -119,17 +119,15 @@ def short_window_text(decode: Callable[[int], str], seconds: float) -> str | Non
     return None
 
 
-_SENTENCE = re.compile(r"(?<=[.?!])\s+")
-
-
 def _before_a_near_copy(text: str) -> str:
     """The text up to where a sentence is said again with a word or two changed ("And roll a
     bank on the lake, and see your error, love. And roll a little bank on the lake, and see
     your error, love him."): the short window's other loop, which no rule against repeating
     three words stops. "" where no sentence comes back."""
-    sentences = _SENTENCE.split(text.strip())
+    sentences = SENTENCE_END.split(text.strip())
+    earlier: set[str] = set()
     for k in range(1, len(sentences)):
-        earlier = set(re.findall(r"[a-z']+", " ".join(sentences[:k]).lower()))
+        earlier.update(re.findall(r"[a-z']+", sentences[k - 1].lower()))
         again = re.findall(r"[a-z']+", sentences[k].lower())
         if len(again) >= 4 and sum(w in earlier for w in again) >= 0.6 * len(again):
             return " ".join(sentences[:k])

@@ -421,15 +421,19 @@ class SoundDevicePort:
             raise AudioDeviceUnavailable(f"cannot open the sound card ({exc})") from exc
 
     def _callback(self, indata, outdata, frames, time_info, status) -> None:  # noqa: ANN001
-        if self._bridge is not None:
-            self._bridged_callback(indata[:, 0], outdata, frames)
-            return
-        outdata[:, 0] = self._render_frame()  # the stream's blocks are frames
+        if self._bridge is None:
+            outdata[:, 0] = self._render_frame()  # the stream's blocks are frames
+            heard = [indata[:, 0].copy()]
+        else:
+            outdata[:, 0] = self._bridge.speaker_block(frames, self._render_frame)
+            heard = self._bridge.mic_frames(indata[:, 0])
         if self.keep_audio:
-            self._kept_mic.append(indata[:, 0].copy())
+            self._kept_mic.extend(heard)
         with self._cond:
-            self._mic.append(indata[:, 0].copy())
-            self._t_frames += 1
+            self._mic.extend(heard)
+            # The device timeline is what the speaker has rendered: a sound handed to play()
+            # starts after it, never inside what a resampler already holds.
+            self._t_frames = self._rendered
             self._cond.notify_all()
 
     def _render_frame(self) -> np.ndarray:
@@ -442,18 +446,6 @@ class SoundDevicePort:
             self._kept_out.append(block)
         self._rendered += 1
         return block
-
-    def _bridged_callback(self, mic: np.ndarray, outdata: np.ndarray, frames: int) -> None:
-        outdata[:, 0] = self._bridge.speaker_block(frames, self._render_frame)
-        heard = self._bridge.mic_frames(mic)
-        if self.keep_audio:
-            self._kept_mic.extend(heard)
-        with self._cond:
-            self._mic.extend(heard)
-            # The device timeline is what the speaker has rendered: a sound handed to play()
-            # starts after it, never inside what the resampler already holds.
-            self._t_frames = self._rendered
-            self._cond.notify_all()
 
     def read_frame(self) -> np.ndarray | None:
         self.start()

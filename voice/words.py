@@ -443,7 +443,7 @@ _QUESTION_WORDS = frozenset(
         "any",
     ]
 )
-_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 # Words a question's clause may open with before its verb or question word: "And is it...",
 # "Okay, so what...".
 _LEAD_INS = frozenset(
@@ -494,7 +494,7 @@ def split_follow_check(text: str) -> tuple[str, str] | None:
     text = text.strip()
     if not text.endswith("?"):
         return None
-    sentences = _SENTENCE_END.split(text)
+    sentences = SENTENCE_END.split(text)
     clauses = CLAUSE_BREAK.split(sentences[-1])
     for k in range(len(clauses)):  # the longest run of last clauses that is one
         check = " ".join(clauses[k:])
@@ -522,7 +522,7 @@ def asks_a_question(text: str) -> bool:
     thinking words before them ("Okay. Do we have a GPU?")."""
     if not text.strip() or word_count(text) > MAX_QUESTION_WORDS:
         return False
-    sentences = [s for s in _SENTENCE_END.split(text.strip()) if not only_thinking(s)]
+    sentences = [s for s in SENTENCE_END.split(text.strip()) if not only_thinking(s)]
     if not sentences or not all(s.rstrip().endswith("?") for s in sentences):
         return False
     return _opens_a_question(sentences[0])
