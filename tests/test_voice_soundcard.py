@@ -11,6 +11,7 @@ loudspeaker, so the interviewer must not take its own voice for the candidate's.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -19,6 +20,7 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -268,8 +270,10 @@ def card_48k(tmp_path):
     room.stop()
 
 
-def _start_exam(env: dict[str, str]) -> tuple[subprocess.Popen, list[str], threading.Thread]:
-    """`interviewer voice` on the warm-up question, with its captions read as they come."""
+@contextlib.contextmanager
+def _exam(env: dict[str, str]) -> Iterator[tuple[subprocess.Popen, list[str]]]:
+    """`interviewer voice` on the warm-up question, with its captions read as they come; killed
+    if it is still running when the test is done with it."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "agent", "voice", "--prompts", "warmup.constraints"],
         env=env,
@@ -283,7 +287,18 @@ def _start_exam(env: dict[str, str]) -> tuple[subprocess.Popen, list[str], threa
         target=lambda: captions.extend(iter(proc.stdout.readline, "")), daemon=True
     )
     reader.start()
-    return proc, captions, reader
+    try:
+        yield proc, captions
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        reader.join(timeout=5)
+
+
+def _pause(proc: subprocess.Popen) -> str:
+    """Ctrl+C, as the candidate would: the session is stored and paused. Its stderr."""
+    proc.send_signal(signal.SIGINT)
+    return proc.communicate(timeout=60)[1]
 
 
 def test_the_exam_runs_on_a_sound_card_with_a_loudspeaker_in_the_room(card, tmp_path):
@@ -291,8 +306,7 @@ def test_the_exam_runs_on_a_sound_card_with_a_loudspeaker_in_the_room(card, tmp_
     voices = VoiceBank()
     answer = _trim(voices.speak("espeak-us-f", " ".join(ANSWER)))
     cut_in = _trim(voices.speak("espeak-us-f", CUT_IN))
-    proc, captions, reader = _start_exam(env)
-    try:
+    with _exam(env) as (proc, captions):
         # The interviewer asks through the speaker; the candidate answers once it is quiet.
         _wait(lambda: _speech_then_quiet(room.speaker_audio(), 1.0), 90, "the question")
         room.say(answer)
@@ -309,12 +323,7 @@ def test_the_exam_runs_on_a_sound_card_with_a_loudspeaker_in_the_room(card, tmp_
         _wait(LongReply(captions, room).under_way, 60, "a long reply")
         onset = room.say(cut_in)
         _wait(lambda: sum(c.startswith("you:") for c in captions) >= 2, 60, "the cut-in's words")
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    reader.join(timeout=5)
+        err = _pause(proc)
     assert proc.returncode == 3, err
     assert "falling back" not in err and "headphones recommended" in err
     session_id = err.strip().splitlines()[-1].removeprefix("paused: ")
@@ -353,8 +362,7 @@ def test_the_exam_runs_on_a_card_at_48_khz(card_48k):
     env, room = card_48k
     rate = room.rate
     answer = _trim(VoiceBank().speak("espeak-us-f", " ".join(ANSWER)))
-    proc, captions, reader = _start_exam(env)
-    try:
+    with _exam(env) as (proc, captions):
         _wait(lambda: _speech_then_quiet(room.speaker_audio(), 1.0, rate), 90, "the question")
         question = room.speaker_audio()
         room.say(resample(answer, PIPELINE_RATE, rate))
@@ -366,16 +374,11 @@ def test_the_exam_runs_on_a_card_at_48_khz(card_48k):
             60,
             "the interviewer's reply",
         )
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    reader.join(timeout=5)
+        err = _pause(proc)
     assert proc.returncode == 3, err
     assert "falling back" not in err and "resampling" not in err, err
     # Spoken at a talker's pace: played at the wrong rate it would be three times too fast or
-    # too slow (and a fifth of an octave is not what a pitch error would show either).
+    # too slow.
     first_answer = next(i for i, c in enumerate(captions) if c.startswith("you:"))
     asked = [
         c.split(maxsplit=1)[1] for c in captions[:first_answer] if c.startswith("interviewer:")
