@@ -4,11 +4,19 @@ which rates it takes, the one thing that cannot exist on these machines)."""
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
 from voice.audio import FRAME_SAMPLES, PIPELINE_RATE
-from voice.ports import AudioDeviceUnavailable, RateBridge, choose_card_rate, device_id
+from voice.ports import (
+    AudioDeviceUnavailable,
+    RateBridge,
+    SoundDevicePort,
+    choose_card_rate,
+    device_id,
+)
 
 
 class Card:
@@ -16,6 +24,9 @@ class Card:
 
     def __init__(self, rates: set[int], default_out: int = 48000, default_in: int = 48000):
         self.rates, self.defaults = rates, {"output": default_out, "input": default_in}
+        self.fails_to_open: set[int] = set()  # rates it takes, yet will not start a stream at
+        self.opened_at: int | None = None
+        self.closed: list[int] = []
 
     def _check(self, device=None, samplerate=None, **_) -> None:  # noqa: ANN001
         if samplerate not in self.rates:
@@ -25,12 +36,28 @@ class Card:
 
     apis = {"input": 0, "output": 0}
 
-    def query_devices(self, device=None, kind=None) -> dict:  # noqa: ANN001
+    def query_devices(self, device=None, kind=None) -> dict | list:  # noqa: ANN001
+        if kind is None:
+            return [self.query_devices(kind="input"), self.query_devices(kind="output")]
         rate = float(self.defaults[kind])
         return {"name": f"card {kind}", "hostapi": self.apis[kind], "default_samplerate": rate}
 
     def query_hostapis(self, index: int) -> dict:
         return {"name": ("MME", "Windows WASAPI")[index]}
+
+    def Stream(self, samplerate, **_):  # noqa: ANN001, ANN201, N802 (sounddevice's name)
+        card = self
+
+        class Stream:
+            def start(self) -> None:
+                if samplerate in card.fails_to_open:
+                    raise RuntimeError("Device unavailable [PaErrorCode -9985]")
+                card.opened_at = samplerate
+
+            def close(self) -> None:
+                card.closed.append(samplerate)
+
+        return Stream()
 
 
 @pytest.mark.parametrize(
@@ -116,3 +143,27 @@ def test_a_microphone_and_speaker_on_different_host_apis_say_so():
     with pytest.raises(AudioDeviceUnavailable, match="different host APIs") as err:
         choose_card_rate(card, (None, None), 16000)
     assert "card input, Windows WASAPI" in str(err.value) and "card output, MME" in str(err.value)
+
+
+def test_a_rate_that_will_not_open_is_passed_over_for_the_next(monkeypatch):
+    """A card can pass the rate check yet refuse to start a stream at that rate (a driver that
+    checks only on start, a device held in exclusive mode): the next rate it takes is tried, so
+    the exam is spoken rather than falling back to text."""
+    card = Card({16000, 48000})
+    card.fails_to_open = {16000}
+    monkeypatch.setitem(sys.modules, "sounddevice", card)
+    port = SoundDevicePort(card_rate=16000)
+    port.start()
+    assert (card.opened_at, port.card_rate, card.closed) == (48000, 48000, [16000])
+    assert port._bridge is not None  # its blocks are resampled to the pipeline's 16 kHz
+
+
+def test_a_card_that_opens_at_no_rate_says_why_for_each(monkeypatch):
+    card = Card({16000, 48000})
+    card.fails_to_open = {16000, 48000}
+    monkeypatch.setitem(sys.modules, "sounddevice", card)
+    with pytest.raises(AudioDeviceUnavailable) as err:
+        SoundDevicePort(card_rate=16000).start()
+    message = str(err.value)
+    assert message.startswith("cannot open the sound card (16000 Hz: Device unavailable")
+    assert "; 48000 Hz: Device unavailable" in message and "\n" not in message

@@ -7,6 +7,7 @@ whatever is already queued. That is what makes --record-output sample-aligned wi
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -289,12 +290,12 @@ def device_id(setting: str) -> int | str | None:
     return int(setting) if setting.isdigit() else setting
 
 
-def choose_card_rate(
+def card_rates(
     sd: Any, devices: tuple[int | str | None, int | str | None], wanted: int
-) -> int:
-    """The rate to open the card at: the wanted one where both devices take it, else the
-    output's default rate, the input's, or a common one (many USB and Windows WASAPI devices
-    run only at 44.1 or 48 kHz). sd: the sounddevice module."""
+) -> list[int]:
+    """The rates to try opening the card at, best first: the wanted one where both devices take
+    it, then the output's default rate, the input's, and common ones (many USB and Windows
+    WASAPI devices run only at 44.1 or 48 kHz). sd: the sounddevice module."""
     mic, speaker = devices
 
     def takes(rate: float) -> bool:
@@ -323,13 +324,20 @@ def choose_card_rate(
             f"({apis['output'][0]}, {names['output']}) are on different host APIs: name both "
             "from one in `python -m sounddevice`"
         )
-    candidates.extend(COMMON_CARD_RATES)
-    for rate in dict.fromkeys(candidates):  # in order, once each
-        if takes(rate):
-            return rate
-    raise AudioDeviceUnavailable(
-        f"the sound card takes none of {', '.join(str(r) for r in dict.fromkeys(candidates))} Hz"
-    )
+    candidates = list(dict.fromkeys([*candidates, *COMMON_CARD_RATES]))  # in order, once each
+    taken = [rate for rate in candidates if takes(rate)]
+    if not taken:
+        raise AudioDeviceUnavailable(
+            f"the sound card takes none of {', '.join(str(r) for r in candidates)} Hz"
+        )
+    return taken
+
+
+def choose_card_rate(
+    sd: Any, devices: tuple[int | str | None, int | str | None], wanted: int
+) -> int:
+    """The rate to open the card at first (see card_rates)."""
+    return card_rates(sd, devices, wanted)[0]
 
 
 class RateBridge:
@@ -383,9 +391,10 @@ class SoundDevicePort:
         if len(devices) == 0:
             raise AudioDeviceUnavailable("no sound card found")
         self._device = (device_id(input_device), device_id(output_device))
-        self.card_rate = choose_card_rate(sd, self._device, card_rate)
+        self._rates = card_rates(sd, self._device, card_rate)
+        self.card_rate = self._rates[0]
         # A card at another rate: its blocks are resampled to and from 16 kHz as they pass.
-        self._bridge = RateBridge(self.card_rate) if self.card_rate != PIPELINE_RATE else None
+        self._bridge: RateBridge | None = None
         self._rendered = 0  # 16 kHz frames rendered for the speaker (the bridge's timeline)
         self.sample_rate = PIPELINE_RATE
         self._schedule = PlaybackSchedule()
@@ -406,19 +415,34 @@ class SoundDevicePort:
     def start(self) -> None:
         if self._stream is not None:
             return
-        try:
-            self._stream = self._sd.Stream(
-                samplerate=self.card_rate,
-                blocksize=round(FRAME_SAMPLES * self.card_rate / PIPELINE_RATE),
-                channels=1,
-                dtype="float32",
-                device=self._device,
-                callback=self._callback,
-                latency="low",
-            )
-            self._stream.start()
-        except Exception as exc:
-            raise AudioDeviceUnavailable(f"cannot open the sound card ({exc})") from exc
+        # A rate both devices said they take can still fail to open (a driver that checks only
+        # when the stream starts, a device held by another program in exclusive mode): the next
+        # rate is tried before giving up.
+        failures = []
+        for rate in self._rates:
+            self.card_rate = rate
+            self._bridge = RateBridge(rate) if rate != PIPELINE_RATE else None
+            stream = None
+            try:
+                stream = self._sd.Stream(
+                    samplerate=rate,
+                    blocksize=round(FRAME_SAMPLES * rate / PIPELINE_RATE),
+                    channels=1,
+                    dtype="float32",
+                    device=self._device,
+                    callback=self._callback,
+                    latency="low",
+                )
+                stream.start()
+            except Exception as exc:
+                failures.append(f"{rate} Hz: {exc}")
+                if stream is not None:
+                    with contextlib.suppress(Exception):
+                        stream.close()
+                continue
+            self._stream = stream
+            return
+        raise AudioDeviceUnavailable(f"cannot open the sound card ({'; '.join(failures)})")
 
     def _callback(self, indata, outdata, frames, time_info, status) -> None:  # noqa: ANN001
         if self._bridge is None:

@@ -227,7 +227,7 @@ def _open_port(args: argparse.Namespace):  # -> (AudioPort | None, why not)
         port.start()
         if port.card_rate != voice.sample_rate:
             notice(
-                f"the sound card runs at {port.card_rate} Hz (it does not take "
+                f"the sound card runs at {port.card_rate} Hz (it would not open at "
                 f"{voice.sample_rate}): resampling"
             )
         return port, ""
