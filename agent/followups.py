@@ -20,6 +20,7 @@ from voice.words import (
     FOLLOWED,
     asks_a_question,
     asks_to_repeat,
+    ends_unfinished,
     normalise,
     only_thinking,
     split_follow_check,
@@ -277,7 +278,8 @@ def _quotes(
 
     A run is as long as fits, except from a clause on_point: then it goes on only through the
     clauses that are on the point too (or while it is a word or two: "privacy, and the cost
-    ceiling"), so the quote is what the probe is about."""
+    ceiling", or ends on a word that leads on: "the first thing I'd ask is, who is calling
+    in"), so the quote is what the probe is about."""
     text = _trim(sentence)
     if len(text.split()) <= max(max_words, _SENTENCE_WORDS):
         return [(text, _tidy(text))] if text else []
@@ -295,6 +297,7 @@ def _quotes(
             if (
                 pointed
                 and len(text[a:end].split()) >= _MIN_QUOTE_WORDS
+                and not ends_unfinished(_trim(text[a:end]))  # "the first thing I'd ask is,"
                 and not on_point(text[a2:b2])
             ):
                 break

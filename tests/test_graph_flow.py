@@ -98,6 +98,11 @@ UNPUNCTUATED = (
     "trying to do with it because that drives everything else like whether we need streaming "
     "and what latency is acceptable and then I'd ask about accents and noise conditions"
 )
+# Commas where the speaker paused, one after a clause that leads on (tiny.en, festival's kal).
+COMMA_PAUSED = (
+    "Right, the first thing I'd ask is, who is calling in, and from where, I want the peak load, "
+    "the languages, and how long a call lasts."
+)
 
 
 @pytest.mark.parametrize(
@@ -116,6 +121,8 @@ UNPUNCTUATED = (
             "product_constraints",
             "the first thing I'd want to know is who the users are",
         ),
+        (COMMA_PAUSED, "product_constraints", "the first thing I'd ask is, who is calling in"),
+        (COMMA_PAUSED, "traffic_shape", "I want the peak load"),
     ],
 )
 def test_a_probe_on_a_run_on_answer_reads_back_the_clause_on_the_point(answer, criterion, quote):
@@ -123,7 +130,8 @@ def test_a_probe_on_a_run_on_answer_reads_back_the_clause_on_the_point(answer, c
     about ('You mentioned "Before drawing any boxes, I pin down the constraints, who are the...".
     What would you ask about budget...'). It now opens on the clause that touches the point and
     ends where a clause does (at "and", "because" where the ASR wrote no comma), without a
-    leading "So um"."""
+    leading "So um", and not on a word that leads on ('You mentioned "the first thing I'd ask
+    is".')."""
     from agent.followups import bank_follow_up
 
     crit = load_bank().prompt("warmup.constraints").criterion(criterion)
