@@ -254,7 +254,10 @@ def _tidy(text: str) -> str:
     tokens = text.split()
     while len(tokens) > 1 and _bare(tokens[0]) in _LEADING:
         tokens.pop(0)
-    while len(tokens) > 1 and _bare(tokens[-1]) in _TRAILING:
+    # Nor on a word that leads into what was cut off: "calling in and from" is "calling in".
+    while len(tokens) > 1 and (
+        _bare(tokens[-1]) in _TRAILING or ends_unfinished(_trim(" ".join(tokens)) + ".")
+    ):
         tokens.pop()
     return _trim(" ".join(tokens))
 

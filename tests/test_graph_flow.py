@@ -103,6 +103,11 @@ COMMA_PAUSED = (
     "Right, the first thing I'd ask is, who is calling in, and from where, I want the peak load, "
     "the languages, and how long a call lasts."
 )
+# The same over an 8 kHz phone line: words lost, and a long clause cut before its "where".
+OVER_THE_PHONE = (
+    "Right, the first thing I'd ask you is calling in and from where I want the peak load, the "
+    "languages, and how long it called last."
+)
 
 
 @pytest.mark.parametrize(
@@ -123,6 +128,7 @@ COMMA_PAUSED = (
         ),
         (COMMA_PAUSED, "product_constraints", "the first thing I'd ask is, who is calling in"),
         (COMMA_PAUSED, "traffic_shape", "I want the peak load"),
+        (OVER_THE_PHONE, "product_constraints", "the first thing I'd ask you is calling in"),
     ],
 )
 def test_a_probe_on_a_run_on_answer_reads_back_the_clause_on_the_point(answer, criterion, quote):
@@ -131,7 +137,7 @@ def test_a_probe_on_a_run_on_answer_reads_back_the_clause_on_the_point(answer, c
     What would you ask about budget...'). It now opens on the clause that touches the point and
     ends where a clause does (at "and", "because" where the ASR wrote no comma), without a
     leading "So um", and not on a word that leads on ('You mentioned "the first thing I'd ask
-    is".')."""
+    is".', "...calling in and from")."""
     from agent.followups import bank_follow_up
 
     crit = load_bank().prompt("warmup.constraints").criterion(criterion)
