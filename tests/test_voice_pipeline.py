@@ -2251,3 +2251,28 @@ def test_an_answer_that_asks_if_it_was_followed_is_told_so_at_once(models, voice
     out = read_wav_at(tmp_path / "out.wav")
     first = out[int(answer_end * PIPELINE_RATE) : int((answer_end + 2.5) * PIPELINE_RATE)]
     assert "yes, i" in models.transcriber.transcribe(first).lower()
+
+
+@pytest.mark.parametrize("voice", ["espeak-us", "espeak-gb-m"])
+def test_a_candidate_cutting_in_over_music_stops_the_interviewer_for_good(models, tmp_path, voice):
+    """Music playing in the room (plucked notes and a bass line at -30 dBFS, never silent): it
+    neither cuts in on the question nor hides the candidate. They stop the interviewer within
+    150 ms and it stays stopped, and the answer is heard whole. (flite's voice, not installed
+    here, once resumed it over its softer syllables after "If": a stop 290 ms after the onset,
+    40 ms of it over them; see Conversation._sound.)"""
+    rec = make_recording(
+        tmp_path / "music.wav",
+        voice,
+        [Answer(3.0, ANSWER, [0.45])],
+        tail_s=4.0,
+        noise_db=-60.0,
+        music_db=-30.0,
+        bank=VoiceBank(),
+    )
+    heard, out = run_one_turn(models, rec, tmp_path)
+    figs = measure(read_wav_at(rec.path), out, rec.regions)
+    assert heard is not None and heard.barged_in
+    assert figs.barge_in_ms and max(figs.barge_in_ms) <= 150
+    assert figs.overlap_ms == 0 and figs.response_ms
+    words = heard.text.lower()
+    assert "constraints" in words and "latency" in words

@@ -297,7 +297,7 @@ class Conversation:
             return False
         speech, _, _ = self._hear(frame, t)
         for f in self.turns.on_frame(
-            t, speech, self.speaker.busy, TranscriptView(), sound=self._gate.clear
+            t, speech, self.speaker.busy, TranscriptView(), sound=self._sound(speech)
         ):
             if isinstance(f, PausePlaybackFrame | ResumePlaybackFrame | InterruptionFrame):
                 self.speaker.queue_frame(f)
@@ -352,6 +352,14 @@ class Conversation:
         if speech or self.speaker.busy:
             self._last_sound_t = t
         return speech, speech and self._gate.sure, echoed
+
+    def _sound(self, speech: bool) -> bool:
+        """Not the quiet after a cough, though not speech either: a frame standing clear of the
+        room that the VAD doubts, or one Silero hears a voice in that stood too near the room's
+        level to be taken for the candidate's (a soft consonant under music). A paused
+        interviewer waits through these (up to TurnPolicy.backchannel_hold_ms) for the word
+        after, rather than resuming over it."""
+        return self._gate.clear or (self._gate.speaking and not speech)
 
     def listen(
         self,
@@ -466,8 +474,7 @@ class Conversation:
                     heard.acknowledged, heard.ack_text = bool(acked), acked
                     return heard
             view = TranscriptView(self.stt.text, self.stt.up_to_date, self.stt.full_text)
-            # sound: standing clear of the room though the VAD doubts it (a barge-in goes on).
-            sound = self._gate.clear
+            sound = self._sound(speech)
             for f in self.turns.on_frame(t, speech, self.speaker.busy, view, sound=sound):
                 if isinstance(f, PausePlaybackFrame):
                     self.speaker.queue_frame(f)

@@ -199,6 +199,27 @@ def room_talk(n: int, level_db: float = -36.0) -> np.ndarray:
     return (talk / (np.sqrt(np.mean(talk**2)) + 1e-9) * 10 ** (level_db / 20)).astype(np.float32)
 
 
+def music(n: int, level_db: float = -32.0, seed: int = 4) -> np.ndarray:
+    """Music playing in the room: plucked notes of a major scale on every beat, a bass note every
+    bar, at level_db dBFS. Tonal and never silent, it keeps the room's level up between words,
+    where noise the VAD scores low does not."""
+    rng = np.random.default_rng(seed)
+    out = np.zeros(n + PIPELINE_RATE, dtype=np.float64)
+    beat, t = PIPELINE_RATE // 4, np.arange(int(0.6 * PIPELINE_RATE)) / PIPELINE_RATE
+    tb = np.arange(int(0.9 * PIPELINE_RATE)) / PIPELINE_RATE
+    scale = (0, 2, 4, 5, 7, 9, 11, 12)
+    for i in range(0, n, beat):
+        for _ in range(rng.integers(1, 3)):
+            f = 220 * 2 ** (rng.choice(scale) / 12) * rng.choice((1, 2))
+            harmonics = sum(np.sin(2 * np.pi * f * k * t) / k**1.5 for k in range(1, 6))
+            out[i : i + t.size] += harmonics * np.exp(-t * 6)
+        if (i // beat) % 4 == 0:
+            f = 55 * 2 ** (rng.choice(scale[:5]) / 12)
+            out[i : i + tb.size] += 1.5 * np.sin(2 * np.pi * f * tb) * np.exp(-tb * 3)
+    out = out[:n]
+    return (out / (np.sqrt(np.mean(out**2)) + 1e-12) * 10 ** (level_db / 20)).astype(np.float32)
+
+
 def make_recording(
     path: str | Path,
     voice: str,
@@ -209,6 +230,7 @@ def make_recording(
     noise_color: str = "pink",
     room_talk_db: float | None = None,
     room_talk_from_s: float = 0.0,
+    music_db: float | None = None,
     bank: VoiceBank | None = None,
 ) -> Recording:
     """room_talk_from_s: people start talking across the room then (a café filling up)."""
@@ -232,6 +254,8 @@ def make_recording(
         start = int(room_talk_from_s * PIPELINE_RATE)
         fade_in = np.clip(np.arange(total - start) / (0.3 * PIPELINE_RATE), 0.0, 1.0)
         mix[start:] += room_talk(total, room_talk_db)[start:] * fade_in.astype(np.float32)
+    if music_db is not None:
+        mix += music(total, music_db)
     for p, a in pieces:
         mix[p : p + a.size] += a
     write_wav(path, mix, PIPELINE_RATE)
