@@ -355,10 +355,10 @@ class Conversation:
 
     def _sound(self, speech: bool) -> bool:
         """Not the quiet after a cough, though not speech either: a frame standing clear of the
-        room that the VAD doubts, or one Silero hears a voice in that stood too near the room's
-        level to be taken for the candidate's (a soft consonant under music). A paused
-        interviewer waits through these (up to TurnPolicy.backchannel_hold_ms) for the word
-        after, rather than resuming over it."""
+        room that the VAD doubts, or one Silero hears a voice in that the near-talker gate set
+        aside (far under the candidate's level, or too near the room's: a soft syllable under
+        music). A paused interviewer waits through these (up to
+        TurnPolicy.backchannel_hold_ms) for the word after, rather than resuming over it."""
         return self._gate.clear or (self._gate.speaking and not speech)
 
     def listen(
