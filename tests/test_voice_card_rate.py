@@ -14,7 +14,7 @@ from voice.ports import (
     AudioDeviceUnavailable,
     RateBridge,
     SoundDevicePort,
-    choose_card_rate,
+    card_rates,
     device_id,
 )
 
@@ -71,12 +71,12 @@ class Card:
     ],
 )
 def test_a_card_is_opened_at_a_rate_it_takes(card, wanted, chosen):
-    assert choose_card_rate(card, (None, None), wanted) == chosen
+    assert card_rates(card, (None, None), wanted)[0] == chosen
 
 
 def test_a_card_that_takes_no_rate_says_which_were_tried():
     with pytest.raises(AudioDeviceUnavailable, match="takes none of 16000, 22050, 48000, 44100 Hz"):
-        choose_card_rate(Card(set(), default_out=22050, default_in=22050), (None, None), 16000)
+        card_rates(Card(set(), default_out=22050, default_in=22050), (None, None), 16000)
 
 
 def _tone(seconds: float, rate: int, hz: float = 440.0) -> np.ndarray:
@@ -141,7 +141,7 @@ def test_a_microphone_and_speaker_on_different_host_apis_say_so():
     card = Card({16000})
     card.apis = {"input": 1, "output": 0}
     with pytest.raises(AudioDeviceUnavailable, match="different host APIs") as err:
-        choose_card_rate(card, (None, None), 16000)
+        card_rates(card, (None, None), 16000)
     assert "card input, Windows WASAPI" in str(err.value) and "card output, MME" in str(err.value)
 
 

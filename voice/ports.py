@@ -333,13 +333,6 @@ def card_rates(
     return taken
 
 
-def choose_card_rate(
-    sd: Any, devices: tuple[int | str | None, int | str | None], wanted: int
-) -> int:
-    """The rate to open the card at first (see card_rates)."""
-    return card_rates(sd, devices, wanted)[0]
-
-
 class RateBridge:
     """A card running at another rate than the pipeline's 16 kHz: what the mic hears is
     resampled down and what the speaker plays is resampled up, block by block. soxr's streams
