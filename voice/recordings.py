@@ -148,9 +148,14 @@ def _trim(audio: np.ndarray, level: float = 0.01) -> np.ndarray:
     return audio[idx[0] : idx[-1] + 1]
 
 
+def _at_level(audio: np.ndarray, level_db: float) -> np.ndarray:
+    """audio scaled to an RMS of level_db dBFS, as float32."""
+    rms = np.sqrt(np.mean(audio**2))
+    return (audio / (rms + 1e-9) * 10 ** (level_db / 20)).astype(np.float32)
+
+
 def noise(n: int, level_db: float = -45.0, seed: int = 7, color: str = "pink") -> np.ndarray:
     """Background noise: sox's pink (or brown) noise when sox is there, else white noise."""
-    amp = 10 ** (level_db / 20)
     if shutil.which("sox"):
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "n.wav"
@@ -161,11 +166,9 @@ def noise(n: int, level_db: float = -45.0, seed: int = 7, color: str = "pink") -
                 check=True,
                 capture_output=True,
             )
-            pink = read_wav_at(out)[:n]
-        pink = pink / (np.sqrt(np.mean(pink**2)) + 1e-9)
-        return (pink * amp).astype(np.float32)
+            return _at_level(read_wav_at(out)[:n], level_db)
     rng = np.random.default_rng(seed)
-    return (rng.standard_normal(n) * amp).astype(np.float32)
+    return (rng.standard_normal(n) * 10 ** (level_db / 20)).astype(np.float32)
 
 
 _ROOM_TALK = (
@@ -196,7 +199,7 @@ def room_talk(n: int, level_db: float = -36.0) -> np.ndarray:
         offset = k * 7000  # staggered, so their pauses do not line up
         talk += np.tile(said, (n + offset) // said.size + 1)[offset : offset + n]
     talk = _sox(talk / (np.abs(talk).max() + 1e-9) * 0.5, ["reverb", "60"])[:n]
-    return (talk / (np.sqrt(np.mean(talk**2)) + 1e-9) * 10 ** (level_db / 20)).astype(np.float32)
+    return _at_level(talk, level_db)
 
 
 def music(n: int, level_db: float = -32.0, seed: int = 4) -> np.ndarray:
@@ -216,8 +219,7 @@ def music(n: int, level_db: float = -32.0, seed: int = 4) -> np.ndarray:
         if (i // beat) % 4 == 0:
             f = 55 * 2 ** (rng.choice(scale[:5]) / 12)
             out[i : i + tb.size] += 1.5 * np.sin(2 * np.pi * f * tb) * np.exp(-tb * 3)
-    out = out[:n]
-    return (out / (np.sqrt(np.mean(out**2)) + 1e-12) * 10 ** (level_db / 20)).astype(np.float32)
+    return _at_level(out[:n], level_db)
 
 
 def make_recording(
