@@ -2035,3 +2035,58 @@ def test_a_short_windows_loop_is_heard_again_on_the_short_window_first(
 
     assert short_window_text(decode, 2.8) == text
     assert asked == tries
+
+
+def _judged(judge, taker, frames, *, in_turn=False, bot=False, t0=0.0):
+    """(level dBFS, Silero's probability) frames through the gates and the turn taker: each
+    frame's time, speech, and the turn taker's frame names."""
+    out = []
+    for k, (level, prob) in enumerate(frames):
+        t = round(t0 + k * FRAME_S, 3)
+        heard = judge.judge(prob, level, in_turn=in_turn)
+        names = [
+            type(f).__name__
+            for f in taker.on_frame(t, heard.speech, bot, TranscriptView(), sound=heard.sound)
+        ]
+        out.append((t, heard.speech, names))
+    return out
+
+
+def _music(n):
+    return [(-32.0 + 2.0 * np.sin(0.7 * k), 0.03) for k in range(n)]
+
+
+def _at_the_mic(n):
+    return [(-13.0 + 3.0 * np.sin(k), 0.95) for k in range(n)]
+
+
+@pytest.mark.parametrize("softer_prob, resumes", [(0.9, False), (0.03, True)])
+def test_under_music_a_paused_interviewer_waits_through_syllables_silero_hears(
+    softer_prob, resumes
+):
+    """M1 (flite, music at -32 dBFS): "If" paused the interviewer in one frame; the next six
+    ("complaints" beginning, -24 to -29 dBFS) Silero scored ~0.9, but they stood over 10 dB
+    under the candidate's known level, so the near-talker gate set them aside. Counted as quiet,
+    they resumed the interviewer over the candidate (barge-in 290 ms, 40 ms overlap). They are
+    sound: the pause holds and the barge-in counts from "If". Frames Silero does not hear a
+    voice in (a cough under the music) still resume it."""
+    from voice.config import VoiceConfig
+    from voice.conversation import policy_from
+    from voice.hearing import FrameJudge
+
+    config = VoiceConfig()
+    judge = FrameJudge.for_config(config)
+    taker = TurnTaker(policy_from(config))
+    _judged(judge, taker, _music(100))
+    _judged(judge, taker, _at_the_mic(150), in_turn=True)  # an earlier answer: their level
+    taker.reset()
+    _judged(judge, taker, _music(80), bot=True)
+    softer = [(-24.0 - k, softer_prob) for k in range(6)]
+    heard = _judged(judge, taker, [(-14.0, 0.9), *softer, *_at_the_mic(6)], bot=True, t0=10.0)
+    assert heard[0][2] == ["PausePlaybackFrame"]
+    assert not any(speech for _, speech, _ in heard[1:7])  # set aside: not the candidate's
+    names = [name for _, _, frame_names in heard for name in frame_names]
+    if resumes:
+        assert "ResumePlaybackFrame" in names
+    else:
+        assert names == ["PausePlaybackFrame", "InterruptionFrame", "TurnStartedFrame"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .asr import StreamingTranscriber, Transcriber
-from .audio import FRAME_SAMPLES, PIPELINE_RATE
+from .audio import PIPELINE_RATE
 from .config import VoiceConfig
 from .echo import EchoGate
 from .frames import (
@@ -28,16 +28,15 @@ from .frames import (
     SpeechTag,
     TurnStartedFrame,
 )
+from .hearing import FrameJudge, FrameVerdict
 from .levels import frame_level_db
-from .near_talker import NearTalkerGate, RoomRules
 from .ports import AudioPort
 from .speaker import Speaker, SpeechSynth
 from .tts import speech_pieces
 from .turn import TranscriptView, TurnPolicy, TurnTaker
-from .vad import SileroVad, SpeechGate
+from .vad import SileroVad
 from .words import FOLLOWED, checks_understanding, ends_unfinished, spoken_form
 
-_FRAME_MS = FRAME_SAMPLES * 1000 // PIPELINE_RATE  # 32
 # The interviewer's first words wait until the mic has been heard this long: a candidate who is
 # already talking (a recording that starts with the answer) is heard before it talks over them.
 # The near-talker gate first judges a voice from its eighth frame.
@@ -143,18 +142,8 @@ class Conversation:
         self.config = config
         self._vad = models.vad
         self._vad.reset()
-        self._gate = SpeechGate(config.vad_threshold)
-        self._near = (
-            NearTalkerGate(
-                RoomRules(
-                    margin_db=config.background_talk_margin_db,
-                    # Fewer frames than a barge-in needs: a far voice's onset cannot cut in.
-                    onset_grace_frames=max(0, (config.min_barge_in_ms - 1) // _FRAME_MS),
-                )
-            )
-            if config.ignore_background_talk
-            else None
-        )
+        self._judge = FrameJudge.for_config(config)
+        self._near = self._judge.near
         self._echo = echo_gate
         self.speaker = Speaker(models.synth, port)
         self._acks = list(models.acks.items())
@@ -264,7 +253,7 @@ class Conversation:
     @property
     def hears_other_voices(self) -> bool:
         """The room holds voices besides the candidate's: only speech louder than theirs counts."""
-        return self._near is not None and self._near.busy
+        return self._judge.hears_other_voices
 
     @property
     def other_voices_came_later(self) -> bool:
@@ -295,9 +284,9 @@ class Conversation:
         if frame is None:
             self._input_ended = True
             return False
-        speech, _, _ = self._hear(frame, t)
+        heard, _ = self._hear(frame, t)
         for f in self.turns.on_frame(
-            t, speech, self.speaker.busy, TranscriptView(), sound=self._sound(speech)
+            t, heard.speech, self.speaker.busy, TranscriptView(), sound=heard.sound
         ):
             if isinstance(f, PausePlaybackFrame | ResumePlaybackFrame | InterruptionFrame):
                 self.speaker.queue_frame(f)
@@ -313,9 +302,9 @@ class Conversation:
             if self.turns.awaiting_full_text:
                 self.stt.wait_full()
 
-    def _hear(self, frame, t: float) -> tuple[bool, bool, bool]:  # noqa: ANN001
-        """(the candidate is speaking, Silero is sure of it (what the ASR hears by), the frame is
-        only the interviewer's own voice)."""
+    def _hear(self, frame, t: float) -> tuple[FrameVerdict, bool]:  # noqa: ANN001
+        """(what the frame says of the candidate, the frame is only the interviewer's own
+        voice)."""
         self._frames_heard += 1
         if self._opening_hold and self._frames_heard >= _OPENING_LISTEN_FRAMES:
             self._opening_hold = False
@@ -334,32 +323,18 @@ class Conversation:
                 if echoed:
                     prob = 0.0
         level = frame_level_db(frame)
-        # A quiet voice's onset is eased only for the start of a turn (it is what stops the
-        # interviewer; inside a turn it would change nothing heard) and only where nothing else
-        # stands over the room's quiet moments: no other voices in it, no loudspeaker echo (an
-        # echo frame says nothing of them).
-        speech = self._gate.update(
+        heard = self._judge.judge(
             prob,
-            None if echoed else level,
-            lenient=not (self.turns.in_turn or playing or self.hears_other_voices),
-        )
-        if self._near is not None:
+            level,
+            in_turn=self.turns.in_turn,
+            playing=playing,
+            echoed=echoed,
             # A frame too quiet to hold anyone talking tells the room's level, echo or not.
-            loud_echo = echoed and echo is not None and level >= echo.quiet_dbfs
-            speech = self._near.update(
-                level, speech, in_turn=self.turns.in_turn, echo=loud_echo, may_echo=playing
-            )
-        if speech or self.speaker.busy:
+            loud_echo=echoed and echo is not None and level >= echo.quiet_dbfs,
+        )
+        if heard.voice or self.speaker.busy:
             self._last_sound_t = t
-        return speech, speech and self._gate.sure, echoed
-
-    def _sound(self, speech: bool) -> bool:
-        """Not the quiet after a cough, though not speech either: a frame standing clear of the
-        room that the VAD doubts, or one Silero hears a voice in that the near-talker gate set
-        aside (far under the candidate's level, or too near the room's: a soft syllable under
-        music). A paused interviewer waits through these (up to
-        TurnPolicy.backchannel_hold_ms) for the word after, rather than resuming over it."""
-        return self._gate.clear or (self._gate.speaking and not speech)
+        return heard, echoed
 
     def listen(
         self,
@@ -454,16 +429,14 @@ class Conversation:
                 if eot is None:
                     return None
                 return self._finish(eot, barge_stop_ms, unspoken, heard_all, input_ended=True)
-            speech, sure, echoed = self._hear(frame, t)
-            # Inside a turn, a frame no louder than the room is silence, though Silero's memory
-            # still calls it speech: the pause that ends a turn (and closes the ASR's stretch)
-            # counts from the last word, not ~100 ms after it.
-            if self.turns.in_turn and self._gate.at_room:
-                speech = sure = False
+            heard_frame, echoed = self._hear(frame, t)
+            speech = heard_frame.speech
             # On a loudspeaker, a frame that is only the interviewer's own voice goes to Whisper
             # as silence: it would write the "Okay." into the answer (the candidate's onset over
             # it is not an echo, and is kept).
-            self.stt.push(np.zeros_like(frame) if echoed and not speech else frame, sure)
+            self.stt.push(
+                np.zeros_like(frame) if echoed and not speech else frame, heard_frame.sure
+            )
             if self.key_pressed is not None and self.key_pressed() and self.turns.in_turn:
                 eot = self.turns.force_end(t, "key")
                 if eot is not None:
@@ -474,7 +447,7 @@ class Conversation:
                     heard.acknowledged, heard.ack_text = bool(acked), acked
                     return heard
             view = TranscriptView(self.stt.text, self.stt.up_to_date, self.stt.full_text)
-            sound = self._sound(speech)
+            sound = heard_frame.sound
             for f in self.turns.on_frame(t, speech, self.speaker.busy, view, sound=sound):
                 if isinstance(f, PausePlaybackFrame):
                     self.speaker.queue_frame(f)
