@@ -368,6 +368,55 @@ def test_a_short_cut_in_over_a_question_ends_sooner_than_an_answer(
 
 
 @pytest.mark.parametrize(
+    ("fast", "full", "cut_off_question", "reason"),
+    [
+        # A cough over the question: the fast pass made a word of it, the full window none.
+        ("I'm.", "", True, "no_words"),
+        # Over the feedback, with no question after it.
+        ("I'm.", "", False, "no_words"),
+        ("So", "Uh.", True, "no_words"),
+        ("Uh Uh", "Hmm...", False, "no_words"),
+        # The fast pass heard nothing either: not the long silence of an unfinished turn.
+        ("", "", False, "no_words"),
+        # Words, however few, are words.
+        ("Yeah.", "Yeah.", True, "interjection"),
+        ("Okay.", "Okay.", False, "finished_sentence"),
+        ("I'm.", "I'm.", False, "finished_sentence"),
+    ],
+)
+def test_a_cough_over_the_interviewer_ends_at_once_as_no_words(
+    fast, full, cut_off_question, reason
+):
+    """Coughs over the welcome: the fast words ("I'm.") ended each as a finished sentence, so
+    the interviewer said "Okay," and started its sentence again, and "Uh." went in front of
+    the answer. A cut-in whose full-window words are none, or only hesitation sounds, ends
+    after an interjection's silence as no words (no "Okay.", nothing kept: the interviewer
+    goes on)."""
+    taker = TurnTaker(POLICY)
+    ends = end_frames(_cut_in(taker, full, cut_off_question=cut_off_question, fast=fast))
+    assert ends and ends[0].reason == reason
+    if reason == "no_words":
+        assert ends[0].t_decided - ends[0].t_speech_end == pytest.approx(0.55, abs=0.04)
+
+
+@pytest.mark.parametrize(
+    ("fast", "full", "reason"),
+    [
+        ("I'm.", "", "no_words"),  # a cough after the question
+        ("I'm.", "I'm.", "finished_sentence"),
+        # A hesitation of their own is thinking aloud: the turn waits for the answer.
+        ("Uh.", "Uh.", None),
+    ],
+)
+def test_a_cough_in_a_turn_of_the_candidates_own_gets_no_okay(fast, full, reason):
+    """Coughing while thinking after the question drew "Okay." (the fast words, "I'm.", end
+    a sentence)."""
+    taker = TurnTaker(POLICY)
+    ends = end_frames(drive(taker, "s" * 10 + "." * 40, text=fast, full=lambda k: full))
+    assert (ends[0].reason if ends else None) == reason
+
+
+@pytest.mark.parametrize(
     ("said", "after_s"),
     [
         ("Yeah.", 0.55),

@@ -2276,3 +2276,35 @@ def test_a_candidate_cutting_in_over_music_stops_the_interviewer_for_good(models
     assert figs.overlap_ms == 0 and figs.response_ms
     words = heard.text.lower()
     assert "constraints" in words and "latency" in words
+
+
+def test_a_cough_over_the_question_is_not_answered_nor_kept(models, voice_bank, tmp_path):
+    """A cough at the microphone over the question stops the interviewer (it may be a word),
+    but it is none: no "Okay." for it, the rest of the question is said as soon as a word
+    over it would be, and nothing of it goes in front of the answer. (It waited out the 2 s
+    an unfinished turn gets; where Whisper's fast pass made a word of a cough, "I'm.", the
+    interviewer said "Okay," and "Uh." opened the answer.)"""
+    from agent.voice_face import VoiceFace
+
+    rec = make_recording(
+        tmp_path / "cough.wav",
+        "piper-fast",
+        [Answer(9.0, ["I would roll back first."]), Answer(16.0, ["A canary."])],
+        tail_s=3.0,
+        coughs_at_s=(1.6, 6.0),
+        bank=voice_bank,
+    )
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    face = VoiceFace(session, conv)
+    face.run()
+    conv.close()
+    coughs = [h for h in face.heard if h.speech_start < 8.0]
+    assert coughs and coughs[0].barged_in
+    assert all(h.reason == "no_words" and not h.acknowledged and not h.text for h in coughs)
+    # The question goes on after an interjection's silence (0.55 s), not the 2 s one.
+    out = activity(read_wav_at(tmp_path / "out.wav"))
+    end = coughs[0].speech_end
+    resumed = end + np.argmax(out[int(end / WIN_S) :]) * WIN_S
+    assert 0 < resumed - end < 1.0
+    assert len(session.answers) == 2
+    assert session.answers[0].lower().startswith("i would roll back")

@@ -519,12 +519,13 @@ class StreamingTranscriber:
 
     @property
     def full_text(self) -> str | None:
-        """The full-window text of the turn, once it covers every stretch heard (else None)."""
+        """The full-window text of the turn, once it covers every stretch heard (else None).
+        "" once stretches were heard too short to transcribe, and only those (a cough)."""
         if self._open is not None and self._open.speech_frames >= self._min_speech_frames:
             return None
         with self._lock:
             if self._submitted == 0:
-                return None
+                return "" if self._open is None else None
             if self._whole_covers >= self._submitted:
                 text = self._whole_text
             elif self._draft_covers >= self._submitted:

@@ -65,9 +65,9 @@ class HeardTurn:
 # Turn ends after which the floor stays open a little (continuation_grace_ms).
 _MAY_GO_ON = ("finished_sentence", "finished_on_review")
 # Turns judged on the full-window words, which are in when they end: "Yeah." over a question,
-# "Could you repeat the question?", "Is it on the device?". No "Okay." for them, and no wait
-# for a final transcript.
-_SHORT_REQUESTS = ("interjection", "repeat_request", "question")
+# "Could you repeat the question?", "Is it on the device?", a cough over the interviewer. No
+# "Okay." for them, and no wait for a final transcript.
+_SHORT_REQUESTS = ("interjection", "repeat_request", "question", "no_words")
 # Turn ends with no "Okay.": those (the interviewer goes on, says it again or answers), and
 # "Let me think." with a long silence (nothing was answered).
 _NO_ACK = ("thinking", *_SHORT_REQUESTS)
@@ -498,7 +498,9 @@ class Conversation:
         # must keep hearing a candidate who goes on over the "Okay."), and the ASR turn stays open.
         provisional = eot.reason in _MAY_GO_ON and not input_ended
         t0 = time.perf_counter()
-        if provisional or eot.reason in _SHORT_REQUESTS:
+        if eot.reason == "no_words":
+            text = ""  # not words: nothing to answer, nor to put in front of the answer
+        elif provisional or eot.reason in _SHORT_REQUESTS:
             # A short request was judged on the full-window words, which are in: no waiting
             # for a final transcript before the interviewer answers it.
             full = self.stt.full_text

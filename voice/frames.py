@@ -95,6 +95,7 @@ EndReason = Literal[
     "interjection",
     "repeat_request",
     "question",
+    "no_words",
 ]
 
 

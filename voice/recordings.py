@@ -222,6 +222,42 @@ def music(n: int, level_db: float = -32.0, seed: int = 4) -> np.ndarray:
     return _at_level(out[:n], level_db)
 
 
+def coughs(n: int, at_s: tuple[float, ...], level_db: float = -20.0, seed: int = 3) -> np.ndarray:
+    """Someone at the microphone coughing at these times: a burst of breath through a
+    whispered vowel's formants, falling away over ~0.1 s; every second one with a rough voiced
+    tail, every third followed by another. level_db is their first 0.1 s, in dBFS."""
+    from scipy.signal import lfilter
+
+    rng = np.random.default_rng(seed)
+
+    def resonance(x: np.ndarray, hz: float, bandwidth: float) -> np.ndarray:
+        r = np.exp(-np.pi * bandwidth / PIPELINE_RATE)
+        theta = 2 * np.pi * hz / PIPELINE_RATE
+        return lfilter([1 - r], [1, -2 * r * np.cos(theta), r * r], x)
+
+    def one(voiced: bool) -> np.ndarray:
+        t = np.arange(int(PIPELINE_RATE * rng.uniform(0.22, 0.38))) / PIPELINE_RATE
+        breath = rng.standard_normal(t.size)
+        if voiced:
+            f0 = rng.uniform(110, 220)
+            breath += 3 * np.sign(np.sin(2 * np.pi * f0 * t)) * (t > 0.05)
+        formants = ((1.0, rng.uniform(550, 800), 150), (0.7, rng.uniform(1100, 1500), 200))
+        formants += ((0.4, rng.uniform(2300, 2800), 300),)
+        y = sum(g * resonance(breath, hz, bw) for g, hz, bw in formants)
+        y = y * np.minimum(1, t / 0.008) * np.exp(-t / rng.uniform(0.06, 0.12))
+        return y / np.sqrt(np.mean(y[: PIPELINE_RATE // 10] ** 2))
+
+    out = np.zeros(n, dtype=np.float64)
+    for k, start in enumerate(at_s):
+        parts = [one(voiced=k % 2 == 1)]
+        if k % 3 == 2:
+            parts += [np.zeros(int(0.12 * PIPELINE_RATE)), one(voiced=True)]
+        burst = np.concatenate(parts)
+        i = int(start * PIPELINE_RATE)
+        out[i : i + burst.size] += burst[: max(0, n - i)]
+    return (out * 10 ** (level_db / 20)).astype(np.float32)
+
+
 def make_recording(
     path: str | Path,
     voice: str,
@@ -233,9 +269,11 @@ def make_recording(
     room_talk_db: float | None = None,
     room_talk_from_s: float = 0.0,
     music_db: float | None = None,
+    coughs_at_s: tuple[float, ...] = (),
     bank: VoiceBank | None = None,
 ) -> Recording:
-    """room_talk_from_s: people start talking across the room then (a café filling up)."""
+    """room_talk_from_s: people start talking across the room then (a café filling up).
+    coughs_at_s: the candidate coughs then (not speech: not in the regions)."""
     bank = bank or VoiceBank()
     pieces: list[tuple[int, np.ndarray]] = []
     regions: list[tuple[float, float]] = []
@@ -258,6 +296,8 @@ def make_recording(
         mix[start:] += room_talk(total, room_talk_db)[start:] * fade_in.astype(np.float32)
     if music_db is not None:
         mix += music(total, music_db)
+    if coughs_at_s:
+        mix += coughs(total, coughs_at_s)
     for p, a in pieces:
         mix[p : p + a.size] += a
     write_wav(path, mix, PIPELINE_RATE)

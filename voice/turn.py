@@ -33,6 +33,7 @@ from .words import (
     ends_sentence,
     find_end_phrase,
     may_be_thinking,
+    no_words,
     normalise,
     only_thinking,
     word_count,
@@ -86,6 +87,8 @@ class TranscriptView:
     full_text: str | None = None
 
 
+# A cut-in's fast words this short may be a cough's: the full-window words say (TurnTaker).
+_FEW_WORDS = 2
 # Pauses shorter than this are gaps between words, not a thinking pause worth learning from.
 _MIN_PAUSE_MS = 200
 _PAUSES_KEPT = 8
@@ -240,8 +243,8 @@ class TurnTaker:
             return [
                 EndOfTurnFrame(t_speech_end=self.last_speech_end, t_decided=now, reason="thinking")
             ]
-        reason: EndReason | None = None
-        if transcript.up_to_date and transcript.text.strip():
+        reason: EndReason | None = self._no_words_over(transcript, silence_ms)
+        if reason is None and transcript.up_to_date and transcript.text.strip():
             if said_done:
                 reason = "end_phrase"
             elif request := self._request_over(transcript, silence_ms, own_turn):
@@ -267,6 +270,24 @@ class TurnTaker:
         if reason is None:
             return []
         return [EndOfTurnFrame(t_speech_end=self.last_speech_end, t_decided=now, reason=reason)]
+
+    def _no_words_over(self, transcript: TranscriptView, silence_ms: float) -> EndReason | None:
+        """A turn with no words in it: a cough, a knock, a sneeze. The fast pass makes a word of
+        a cough ("I'm.", "So", "up"); the whole window, beam-searched, hears none. It ends at an
+        interjection's silence with no "Okay.", and the interviewer goes on (it said "Okay,"
+        and, cut off, started its sentence again after each cough). Over the interviewer a
+        lone hesitation sound ("Uh.") is none either; in a turn of the candidate's own it is
+        thinking aloud. Short fast words wait for the full-window ones (live they are nearly
+        always in by then; a run on a file holds for them)."""
+        if silence_ms < self.policy.interjection_silence_ms:
+            return None
+        full = transcript.full_text
+        if full is None:
+            if transcript.up_to_date and word_count(transcript.text) <= _FEW_WORDS:
+                self.awaiting_full_text = True
+            return None
+        cut_in = self.barged_in_at is not None
+        return "no_words" if (no_words(full) if cut_in else not normalise(full)) else None
 
     def _request_over(
         self, transcript: TranscriptView, silence_ms: float, own_turn: bool

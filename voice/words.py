@@ -237,6 +237,17 @@ def only_thinking(text: str) -> bool:
     return bool(words) and not _THINKING.sub(" ", words).split()
 
 
+# Sounds, not words: what Whisper writes for a hesitation (or a cough it made a word of).
+_HESITATIONS = frozenset(
+    ("uh", "uhm", "um", "umm", "er", "erm", "ah", "eh", "hm", "hmm", "mm", "mmm", "oh")
+)
+
+
+def no_words(text: str) -> bool:
+    """Nothing said but hesitation sounds ("Uh.", "Hmm...", "Oh."), or nothing at all."""
+    return all(word in _HESITATIONS for word in normalise(text).split())
+
+
 # "Sorry, could you repeat the question?", "I didn't catch that.", "Pardon?": the candidate asks
 # to hear the question again. Whole requests only: an answer may well "repeat the test".
 _REPEAT_REQUEST = re.compile(
