@@ -35,7 +35,7 @@ from .speaker import Speaker, SpeechSynth
 from .tts import speech_pieces
 from .turn import TranscriptView, TurnPolicy, TurnTaker
 from .vad import SileroVad
-from .words import FOLLOWED, checks_understanding, ends_unfinished, spoken_form
+from .words import FOLLOWED, checks_understanding, ends_unfinished, no_words, spoken_form
 
 # The interviewer's first words wait until the mic has been heard this long: a candidate who is
 # already talking (a recording that starts with the answer) is heard before it talks over them.
@@ -385,6 +385,10 @@ class Conversation:
         """The floor is closed: the whole turn's final transcript."""
         t0 = time.perf_counter()
         text = spoken_form(self.stt.final())
+        if heard.barged_in and no_words(text):
+            # Live, a cough over the interviewer can end on the fast words ("I'm.") before
+            # the full window says it held none, or only "Uh.": nothing to keep (TurnTaker).
+            text = ""
         self.stt.reset()
         timing = {**heard.timing, "asr_final": round((time.perf_counter() - t0) * 1000, 1)}
         return replace(heard, text=text, timing=timing, provisional=False)
