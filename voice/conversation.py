@@ -143,7 +143,6 @@ class Conversation:
         self._vad = models.vad
         self._vad.reset()
         self._judge = FrameJudge.for_config(config)
-        self._near = self._judge.near
         self._echo = echo_gate
         self.speaker = Speaker(models.synth, port)
         self._acks = list(models.acks.items())
@@ -259,13 +258,14 @@ class Conversation:
     def other_voices_came_later(self) -> bool:
         """The voices were heard only after the candidate's first answer: perhaps the candidate,
         farther from the microphone than then."""
-        return self._near is not None and self._near.voices_came_after_theirs
+        near = self._judge.near
+        return near is not None and near.voices_came_after_theirs
 
     @property
     def voice_over_noise_db(self) -> float | None:
         """How far the candidate's voice stands over the room's steady noise, once both are
         known (None in a room with other voices: that is hears_other_voices)."""
-        near = self._near
+        near = self._judge.near
         if near is None or near.busy or near.voice_db is None or near.room_db is None:
             return None
         return near.voice_db - near.room_db

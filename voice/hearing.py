@@ -76,7 +76,6 @@ class FrameJudge:
             voice = self.near.update(
                 level_db, voice, in_turn=in_turn, echo=loud_echo, may_echo=playing
             )
-        sure = voice and gate.sure
         # Inside a turn, a frame no louder than the room is silence, though Silero's memory
         # still calls it speech: the pause that ends a turn (and closes the ASR's stretch)
         # counts from the last word, not ~100 ms after it.
@@ -87,4 +86,6 @@ class FrameJudge:
         # interviewer waits through it (up to TurnPolicy.backchannel_hold_ms) rather than
         # resuming over the word after.
         sound = gate.clear or (gate.speaking and not speech)
-        return FrameVerdict(bool(voice), bool(speech), bool(sure and speech), bool(sound))
+        # What Silero is sure of at its threshold, of the speech (what the ASR cuts windows by).
+        sure = speech and gate.sure
+        return FrameVerdict(bool(voice), bool(speech), bool(sure), bool(sound))

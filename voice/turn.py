@@ -287,7 +287,7 @@ class TurnTaker:
                 self.awaiting_full_text = True
             return None
         cut_in = self.barged_in_at is not None
-        return "no_words" if (no_words(full) if cut_in else not normalise(full)) else None
+        return "no_words" if no_words(full, hesitations=cut_in) else None
 
     def _request_over(
         self, transcript: TranscriptView, silence_ms: float, own_turn: bool

@@ -243,9 +243,11 @@ _HESITATIONS = frozenset(
 )
 
 
-def no_words(text: str) -> bool:
-    """Nothing said but hesitation sounds ("Uh.", "Hmm...", "Oh."), or nothing at all."""
-    return all(word in _HESITATIONS for word in normalise(text).split())
+def no_words(text: str, *, hesitations: bool = True) -> bool:
+    """Nothing said at all, or (hesitations) nothing but hesitation sounds ("Uh.", "Hmm...",
+    "Oh.")."""
+    sounds = _HESITATIONS if hesitations else frozenset()
+    return all(word in sounds for word in normalise(text).split())
 
 
 # "Sorry, could you repeat the question?", "I didn't catch that.", "Pardon?": the candidate asks
