@@ -628,7 +628,9 @@ class VoiceFace:
         self, heard: HeardTurn, preface: str = "", *, from_question: bool = False
     ) -> None:
         """What the barge-in cut off; from_question: only from the next question on (the
-        section's introduction included), not the rest of the feedback or strong answer."""
+        section's introduction included), not the rest of the feedback or strong answer. With
+        nothing to say first (after a cough or an "Mm-hmm."), it goes on from the phrase it was
+        cut in; after a preface, the cut sentence is said whole."""
         rest = heard.unspoken
         if from_question:
             first = next((i for i, tag in enumerate(rest) if tag.kind in QUESTION_KINDS), 0)
@@ -638,7 +640,7 @@ class VoiceFace:
         self.conv.begin_reply()
         if preface:
             self._say(preface, "preface")  # on screen too ("Sure, I'll slow down.")
-        self.conv.say_again(rest)
+        self.conv.say_again(rest, go_on=not preface and not from_question)
 
     def _tell_about_the_room(self) -> None:
         """Once: a candidate in a café should know why soft speech may not be heard, and one

@@ -2139,3 +2139,35 @@ def test_under_music_a_paused_interviewer_waits_through_syllables_silero_hears(
         assert "ResumePlaybackFrame" in names
     else:
         assert names == ["PausePlaybackFrame", "InterruptionFrame", "TurnStartedFrame"]
+
+
+def _phrases(*spans: tuple[float, float]) -> np.ndarray:
+    """A stand-in piece of speech: a tone over each (start_s, end_s), silence between."""
+    t = np.arange(int(spans[-1][1] * PIPELINE_RATE) + PIPELINE_RATE // 10) / PIPELINE_RATE
+    audio = np.zeros(t.size, dtype=np.float32)
+    for a, b in spans:
+        on = (t >= a) & (t < b)
+        audio[on] = 0.3 * np.sin(2 * np.pi * 180 * t[on])
+    return audio
+
+
+@pytest.mark.parametrize(
+    ("cut_s", "from_s"),
+    [
+        (0.8, 0.0),  # in the first phrase: the piece is said whole
+        (1.35, 0.0),  # over a stop inside a word (80 ms): still the first phrase
+        (1.95, 0.0),  # just into the comma's pause: its last word may have been covered
+        (2.15, 2.17),  # well into the pause: from the next phrase
+        (3.0, 2.17),  # in the second phrase: from its start, with 80 ms of the pause before it
+        (4.4, 3.97),  # in the third
+    ],
+)
+def test_a_piece_said_again_after_a_cough_goes_on_from_the_phrase_it_was_cut_in(cut_s, from_s):
+    """Piper pauses 200-420 ms at a comma; phrase_start finds where the cut phrase began."""
+    from voice.speaker import phrase_start
+
+    # Leading silence, a stop inside the first phrase, then two commas' pauses.
+    audio = _phrases((0.2, 1.3), (1.38, 1.9), (2.25, 3.7), (4.05, 5.0))
+    assert phrase_start(audio, int(cut_s * PIPELINE_RATE)) / PIPELINE_RATE == pytest.approx(
+        from_s, abs=0.011
+    )

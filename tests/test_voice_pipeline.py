@@ -888,9 +888,9 @@ def _note_said_again(conv):  # noqa: ANN001, ANN202
     kinds: list[str] = []
     say_again = conv.say_again
 
-    def say_and_note(tags):  # noqa: ANN001, ANN202
+    def say_and_note(tags, **kw):  # noqa: ANN001, ANN003, ANN202
         kinds.extend(tag.kind for tag in tags)
-        return say_again(tags)
+        return say_again(tags, **kw)
 
     conv.say_again = say_and_note
     return kinds
@@ -1436,6 +1436,55 @@ def test_the_speaker_tells_a_cut_on_the_last_word_from_one_that_lost_more(
         assert speaker.unsaid_s is not None and 0.1 < speaker.unsaid_s < 0.6
 
 
+_LONG_SENTENCE = (
+    "It handles spoken questions, retrieves policy documents, answers by voice, "
+    "lets users interrupt, and hands off to a person."
+)
+
+
+def test_a_cut_sentence_said_again_to_go_on_starts_at_the_phrase_it_was_cut_in(models, tmp_path):
+    """Paused (a possible barge-in), resumed, then cut for good in its fourth phrase: what is
+    said again to go on starts at "lets users", not "It handles" (how much was heard adds up
+    over the pause); said again whole, it starts at the start."""
+    from voice.frames import PausePlaybackFrame, ResumePlaybackFrame, SpeakFrame, SpeechTag
+    from voice.speaker import Speaker
+
+    write_wav(tmp_path / "quiet.wav", np.zeros(20 * PIPELINE_RATE, np.float32), PIPELINE_RATE)
+    port = FileAudioPort(tmp_path / "quiet.wav")
+    speaker = Speaker(models.synth, port)
+    speaker.queue_frame(SpeakFrame(SpeechTag(0, 0, _LONG_SENTENCE, "prompt")))
+    speaker.wait_synthesized()
+
+    def read_to(t: float) -> None:
+        while port.frame_time() < t:
+            port.read_frame()
+
+    read_to(2.0)  # 2 s of it heard, then a pause of 1 s
+    speaker.queue_frame(PausePlaybackFrame(port.frame_time()))
+    read_to(3.0)
+    speaker.queue_frame(ResumePlaybackFrame(port.frame_time()))
+    read_to(6.2)  # 3.2 s more: 5.2 s heard, in "lets users interrupt"
+    speaker.interrupt()
+    (cut,) = speaker.unspoken
+    assert cut.heard / PIPELINE_RATE == pytest.approx(5.2, abs=0.07)
+
+    def said_again(tag: SpeechTag) -> str:
+        start = port.playing_until()
+        speaker.queue_frame(SpeakFrame(tag))
+        speaker.wait_synthesized()
+        played = port.output_audio()[int(start * PIPELINE_RATE) :]
+        return models.transcriber.transcribe(played).lower()
+
+    read_to(7.0)
+    going_on = said_again(cut)
+    assert going_on.startswith("let") and going_on.endswith("to a person.")
+    assert "handles" not in going_on and "answers by voice" not in going_on
+    read_to(port.playing_until() + 0.5)
+    whole = said_again(dataclasses.replace(cut, heard=0))
+    speaker.close()
+    assert whole.startswith("it handles")
+
+
 def test_an_answer_begun_over_the_question_keeps_the_floor_through_its_first_pause(
     models, voice_bank, tmp_path
 ):
@@ -1954,8 +2003,13 @@ def test_a_resumed_session_speaks_as_slowly_and_loudly_as_the_candidate_asked(
     ]
     out = read_wav_at(again)
     usual = np.concatenate([models.synth.synthesize(text) for text in said])
-    assert _speech_db(out) - _speech_db(usual) > 3.0
     assert activity(out).sum() > 1.1 * activity(usual).sum()
+    # Louder: against the same words at the same pace (a slower rendering's level differs by
+    # up to 1 dB from one to the next, with Piper's sampled variation).
+    slow = np.concatenate(
+        [models.synth.synthesize(text, pace=versions["tts_pace"]) for text in said]
+    )
+    assert _speech_db(out) - _speech_db(slow) > 3.0
 
 
 def test_asking_to_skip_the_question_is_the_answer_the_exam_moves_on_from(
@@ -2307,4 +2361,43 @@ def test_a_cough_over_the_question_is_not_answered_nor_kept(models, voice_bank, 
     resumed = end + np.argmax(out[int(end / WIN_S) :]) * WIN_S
     assert 0 < resumed - end < 1.0
     assert len(session.answers) == 2
+    assert session.answers[0].lower().startswith("i would roll back")
+
+
+class _LongQuestionSession(_ScriptedSession):
+    def opening(self) -> _Reply:
+        return _Reply(f"Picture a help desk assistant. {_LONG_SENTENCE} What do you do first?")
+
+
+def test_after_a_cough_the_interviewer_goes_on_from_the_phrase_it_was_cut_in(
+    models, voice_bank, tmp_path
+):
+    """A cough in "retrieves policy documents", the second phrase of a long sentence: the
+    interviewer goes on from that phrase, as a person would, not from "It handles" (the
+    whole 8 s sentence again)."""
+    from agent.voice_face import VoiceFace
+
+    rec = make_recording(
+        tmp_path / "cough.wav",
+        "piper-fast",
+        [Answer(19.0, ["I would roll back first."]), Answer(26.0, ["A canary."])],
+        tail_s=3.0,
+        coughs_at_s=(5.6,),
+        bank=voice_bank,
+    )
+    session, conv = _scripted_exam(
+        models, rec, tmp_path / "out.wav", session=_LongQuestionSession()
+    )
+    face = VoiceFace(session, conv)
+    face.run()
+    conv.close()
+    cough = face.heard[0]
+    assert cough.reason == "no_words" and cough.barged_in
+    out = read_wav_at(tmp_path / "out.wav")
+    said = models.transcriber.transcribe(
+        out[int(cough.speech_end * PIPELINE_RATE) : 19 * PIPELINE_RATE]
+    )
+    said = said.lower()
+    assert "handles" not in said and "policy" in said
+    assert said.rstrip(".?").endswith("what do you do first")
     assert session.answers[0].lower().startswith("i would roll back")

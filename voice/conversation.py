@@ -185,12 +185,13 @@ class Conversation:
         self._utterance += 1
         return tags
 
-    def say_again(self, tags: list[SpeechTag]) -> None:
+    def say_again(self, tags: list[SpeechTag], *, go_on: bool = False) -> None:
         """Pieces cut off by a barge-in, said again in order: not a cut-off "Okay.", nor the
-        "As I was saying:" of an earlier going-back (the new one has its own)."""
+        "As I was saying:" of an earlier going-back (the new one has its own). go_on: the
+        cut piece from the phrase it was cut in (after a cough), not from its start."""
         for tag in tags:
             if tag.kind not in ("ack", "preface"):
-                self.speaker.queue_frame(SpeakFrame(tag))
+                self.speaker.queue_frame(SpeakFrame(tag if go_on else replace(tag, heard=0)))
 
     def slow_down(self) -> bool:
         """The candidate asked the interviewer to speak more slowly (False: it already does

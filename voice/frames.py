@@ -58,6 +58,10 @@ class SpeechTag:
     piece: int
     text: str
     kind: str = ""
+    # How far into the piece's audio these samples begin: after a barge-in, how much of it
+    # the candidate heard. Said again to go on (after a cough), it starts at the phrase that
+    # point falls in; 0 says it whole.
+    heard: int = 0
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Protocol
+from dataclasses import replace
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -56,6 +57,43 @@ def audible_s(samples: np.ndarray) -> float:
     return float(loud[-1] + 1) / PIPELINE_RATE if loud.size else 0.0
 
 
+# A pause this long inside a piece is Piper's at a comma, colon or dash: a phrase boundary.
+# (Stops inside words are 80-100 ms; the exam's commas give 200-420 ms.)
+PHRASE_PAUSE_S = 0.18
+LEAD_IN_S = 0.08  # of that pause kept before the phrase said again
+_QUIET_DB = 40.0  # under the piece's loudest 10 ms, by this much: a pause
+# The stop comes up to this long after the cough began, so a cut this early in a pause may
+# have covered the last word before it.
+MASKED_S = 0.1
+
+
+def phrase_start(audio: np.ndarray, heard: int) -> int:
+    """Where to go on from in a piece cut after `heard` samples: the start of the phrase the
+    cut fell in (the end of the last pause before it, with a short lead-in), 0 in the first.
+    A cut well into a pause goes on from the phrase after it."""
+    hop = PIPELINE_RATE // 100
+    heard -= round(MASKED_S * PIPELINE_RATE)
+    frames = audio[: audio.size // hop * hop].reshape(-1, hop)
+    if not frames.size:
+        return 0
+    db = 10.0 * np.log10(np.mean(np.square(frames, dtype=np.float64), axis=1) + 1e-12)
+    quiet = db < db.max() - _QUIET_DB
+    loud = np.flatnonzero(~quiet)
+    start, need = 0, round(PHRASE_PAUSE_S * 100)
+    i = int(loud[0]) if loud.size else quiet.size  # leading silence is no boundary
+    while i < quiet.size and i * hop < heard:
+        if not quiet[i]:
+            i += 1
+            continue
+        j = i
+        while j < quiet.size and quiet[j]:
+            j += 1
+        if j - i >= need and j < quiet.size:
+            start = max(i, j - round(LEAD_IN_S * 100)) * hop
+        i = j
+    return start
+
+
 def at_gain(audio: np.ndarray, gain: float) -> np.ndarray:
     """audio times gain; over 1, peaks past the knee bent smoothly (tanh) under the ceiling."""
     if gain == 1.0:
@@ -68,6 +106,14 @@ def at_gain(audio: np.ndarray, gain: float) -> np.ndarray:
             LIMIT_KNEE + span * np.tanh((np.abs(out[over]) - LIMIT_KNEE) / span)
         )
     return out
+
+
+def _further(cut: Unplayed) -> Any:
+    """The tag of what is left of a cut piece: how far into the piece's audio it begins."""
+    tag = cut.tag
+    if cut.played and isinstance(tag, SpeechTag):
+        return replace(tag, heard=tag.heard + cut.played)
+    return tag
 
 
 _SPEAK, _WARM = 0, 1
@@ -123,7 +169,7 @@ class Speaker(FrameProcessor):
                 self._paused = False
                 held, self._held = self._held, []
                 for piece in held:
-                    self._port.play(piece.samples, piece.tag)
+                    self._port.play(piece.samples, _further(piece))
         elif isinstance(frame, InterruptionFrame):
             self.interrupt()
 
@@ -134,7 +180,7 @@ class Speaker(FrameProcessor):
             cut = self._held + self._port.stop_playback()
             self._held = []
             self._paused = False
-            unspoken = [u.tag for u in cut if isinstance(u.tag, SpeechTag)]
+            unspoken = [_further(u) for u in cut if isinstance(u.tag, SpeechTag)]
             self.unsaid_s = None
             if not (self._queued or self._inflight is not None or len(cut) > 1):
                 unsaid = audible_s(cut[0].samples) if cut else 0.0
@@ -274,14 +320,18 @@ class Speaker(FrameProcessor):
                 self._queued.pop(0)
                 self._inflight = item
             audio = self._audio_for(item.text)
+            tag = item
+            if item.heard:  # going on after a cough: from the phrase it was cut in
+                tag = replace(item, heard=phrase_start(audio, item.heard))
+                audio = audio[tag.heard :]
             with self._lock:
                 if epoch != self._epoch or self._inflight != item:
                     continue
                 self._inflight = None
                 audio = self._played(audio)
                 if self._paused:
-                    self._held.append(Unplayed(item, audio))
+                    self._held.append(Unplayed(tag, audio))
                 else:
-                    self._port.play(audio, item)
+                    self._port.play(audio, tag)
                     if self.first_audio_ms is None and self._batch_started is not None:
                         self.first_audio_ms = (time.perf_counter() - self._batch_started) * 1000
