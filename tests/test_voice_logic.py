@@ -2171,3 +2171,48 @@ def test_a_piece_said_again_after_a_cough_goes_on_from_the_phrase_it_was_cut_in(
     assert phrase_start(audio, int(cut_s * PIPELINE_RATE)) / PIPELINE_RATE == pytest.approx(
         from_s, abs=0.011
     )
+
+
+def _hum(n):
+    return [(-33.7 + 0.3 * np.sin(1.3 * k), 0.02) for k in range(n)]
+
+
+# B1 (flite, mains hum at -34 dBFS): the answer's last word, 9 frames of pause, then the
+# candidate breathing out close to the microphone, 13-15 dB under their voice.
+_LAST_WORD = [(-15.5, 1.0), (-17.3, 1.0), (-25.5, 1.0), (-29.9, 0.99), (-33.4, 0.98)]
+_BREATH_OUT = [(-29.0, 0.46), (-28.7, 0.57), (-29.4, 0.62), (-30.1, 0.54), (-31.5, 0.36)]
+
+
+@pytest.mark.parametrize(
+    ("talked_s", "after_pause", "then", "speech_end_s"),
+    [
+        # A breath after a pause: not words, the end of speech stays at the last word.
+        (2.0, 9, _BREATH_OUT, 10.048),
+        # A first answer too short for the candidate's level to be known: as before.
+        (1.0, 9, _BREATH_OUT, 9.504),
+        # Straight after the last word (no pause to speak of): a soft syllable of it.
+        (2.0, 4, _BREATH_OUT, 10.304),
+        # A soft onset after a pause that rises to the voice: words.
+        (2.0, 9, [(-30.0, 0.6), (-26.0, 0.9), (-16.0, 1.0), (-14.0, 1.0)], 10.464),
+    ],
+)
+def test_a_breath_after_the_last_word_does_not_move_the_end_of_speech(
+    talked_s, after_pause, then, speech_end_s
+):
+    """Close to the microphone, the breath out after an answer is speech to Silero (0.6) for a
+    few frames: the end of speech moved 0.4 s on, and the "Okay." came 1240-1270 ms after the
+    answer. After a pause in the turn, speech far under the candidate's own level waits for a
+    frame near it before it counts."""
+    from voice.config import VoiceConfig
+    from voice.conversation import policy_from
+    from voice.hearing import FrameJudge
+
+    config = VoiceConfig()
+    judge = FrameJudge.for_config(config)
+    taker = TurnTaker(policy_from(config))
+    _judged(judge, taker, _hum(100))
+    answer = [*_at_the_mic(round(talked_s / FRAME_S) - 2), *_LAST_WORD]
+    frames = [*answer, *_hum(after_pause - 1), *then, *_hum(20)]
+    _judged(judge, taker, frames[:1], t0=8.0)  # the turn starts
+    _judged(judge, taker, frames[1:], in_turn=True, t0=8.0 + FRAME_S)
+    assert taker.last_speech_end == pytest.approx(speech_end_s, abs=0.001)

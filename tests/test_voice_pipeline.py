@@ -178,6 +178,32 @@ def test_a_quiet_candidate_stops_the_interviewer_about_as_soon_as_a_close_one(
     assert "constraints" in heard.text.lower() and "latency" in heard.text.lower()
 
 
+@pytest.mark.parametrize("room_db", [-45.0, -60.0])
+def test_breathing_out_after_the_answer_does_not_delay_the_okay(
+    models, voice_bank, tmp_path, room_db
+):
+    """Close to the microphone, the breath out 0.3 s after an answer is speech to Silero for a
+    few frames, 10-15 dB under the voice: the end of speech moved 0.45-0.6 s on, and the
+    "Okay." came 1260-1290 ms after the answer. It is the pause it falls in."""
+    rec = make_recording(
+        tmp_path / "breath.wav",
+        "flite-rms",
+        [Answer(1.0, ANSWER)],
+        noise_db=room_db,
+        breath_out_db=-28.0,
+        bank=voice_bank,
+    )
+    port = FileAudioPort(rec.path, tmp_path / "out.wav")
+    conv = Conversation(port, models, VoiceConfig())
+    heard = conv.listen(acknowledge=True)
+    conv.drain()
+    conv.close()
+    assert heard is not None and heard.acknowledged
+    assert heard.speech_end - rec.regions[0][1] < 0.1
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
+    assert figs.response_ms and max(figs.response_ms) < 1000
+
+
 @pytest.mark.parametrize(("voice", "acknowledge"), [("piper-slow", False), ("espeak-us", True)])
 def test_a_trailing_and_keeps_the_floor_for_the_candidate(
     models, voice_bank, tmp_path, voice, acknowledge

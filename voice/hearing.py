@@ -28,10 +28,16 @@ class FrameVerdict:
     sound: bool
 
 
+# In a turn, a pause this long (or more) before speech far under the candidate's own level
+# makes that speech a breath, a sigh or a lip noise until a frame near their level comes.
+BREATH_AFTER_FRAMES = 7  # 224 ms: longer than the gaps between words
+
+
 class FrameJudge:
     def __init__(self, gate: SpeechGate, near: NearTalkerGate | None = None) -> None:
         self.gate = gate
         self.near = near
+        self._quiet_in_turn = 0  # frames since the turn's last speech
 
     @classmethod
     def for_config(cls, config: VoiceConfig) -> FrameJudge:
@@ -80,12 +86,27 @@ class FrameJudge:
         # still calls it speech: the pause that ends a turn (and closes the ASR's stretch)
         # counts from the last word, not ~100 ms after it.
         speech = voice and not (in_turn and gate.at_room)
+        # What Silero is sure of at its threshold, of the speech (what the ASR cuts windows by).
+        sure = speech and gate.sure
+        speech = self._not_a_breath(speech, in_turn)
         # A frame standing clear of the room that the VAD doubts, or one Silero hears a voice in
         # that the near-talker gate set aside (far under the candidate's level, or too near the
         # room's: a soft syllable under music), is not the quiet after a cough: a paused
         # interviewer waits through it (up to TurnPolicy.backchannel_hold_ms) rather than
         # resuming over the word after.
         sound = gate.clear or (gate.speaking and not speech)
-        # What Silero is sure of at its threshold, of the speech (what the ASR cuts windows by).
-        sure = speech and gate.sure
         return FrameVerdict(bool(voice), bool(speech), bool(sure), bool(sound))
+
+    def _not_a_breath(self, speech: bool, in_turn: bool) -> bool:
+        """speech, less a breath after a pause in the turn. Close to the microphone, the breath
+        out after the answer's last word is speech to Silero (0.6) for a few frames, 10-15 dB
+        under the voice: the end of speech, and the "Okay.", moved 0.4 s later. Held until a
+        frame near the candidate's level comes, it is the pause it falls in. (The ASR still
+        hears it: its windows are cut as before.)"""
+        if not in_turn or self.near is None:
+            self._quiet_in_turn = 0
+            return speech
+        if speech and self.near.far and self._quiet_in_turn >= BREATH_AFTER_FRAMES:
+            speech = False
+        self._quiet_in_turn = 0 if speech else self._quiet_in_turn + 1
+        return speech

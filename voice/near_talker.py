@@ -145,6 +145,8 @@ class NearTalkerGate:
         self._room_run = 0  # speech frames in a row last heard as the room's
         self._forgotten_over = np.inf  # the lowest bar the room's frames were checked at
         self._near_hangover = _Hangover(r.hangover_frames)  # a near talker's, before their level
+        # The last frame was speech far under the candidate's known level (a breath, a sigh).
+        self.far = False
 
     @property
     def busy(self) -> bool:
@@ -205,8 +207,10 @@ class NearTalkerGate:
             self._hangover.reset()
             self._run = 0
             self._near_run = 0
+            self.far = False
             return False
         self._run += 1
+        self.far = False
         if self._voice.db is not None:
             near = level_db >= self._near_reference(in_turn) - self.rules.far_db
             if (
@@ -223,6 +227,7 @@ class NearTalkerGate:
             if near:
                 self._frames_since_near = 0
             self._near_run = self._near_run + 1 if near else 0
+            self.far = not near
         mine = at_mic or self._judge(level_db, in_turn=in_turn)
         if in_turn and mine and not echo:
             self._turn.hear(level_db)

@@ -258,6 +258,25 @@ def coughs(n: int, at_s: tuple[float, ...], level_db: float = -20.0, seed: int =
     return (out * 10 ** (level_db / 20)).astype(np.float32)
 
 
+def breaths_out(
+    n: int, at_s: tuple[float, ...], level_db: float = -28.0, seed: int = 5
+) -> np.ndarray:
+    """The candidate breathing out close to the microphone at these times: 0.4 s of air
+    (noise through 300-2500 Hz) swelling and fading. level_db is its RMS, in dBFS."""
+    from scipy.signal import butter, sosfilt
+
+    rng = np.random.default_rng(seed)
+    band = butter(2, [300, 2500], btype="band", fs=PIPELINE_RATE, output="sos")
+    out = np.zeros(n, dtype=np.float64)
+    for start in at_s:
+        air = sosfilt(band, rng.standard_normal(int(0.4 * PIPELINE_RATE)))
+        air *= np.hanning(air.size) ** 0.7
+        air *= 10 ** (level_db / 20) / np.sqrt(np.mean(air**2))
+        i = int(start * PIPELINE_RATE)
+        out[i : i + air.size] += air[: max(0, n - i)]
+    return out.astype(np.float32)
+
+
 def make_recording(
     path: str | Path,
     voice: str,
@@ -270,10 +289,12 @@ def make_recording(
     room_talk_from_s: float = 0.0,
     music_db: float | None = None,
     coughs_at_s: tuple[float, ...] = (),
+    breath_out_db: float | None = None,
     bank: VoiceBank | None = None,
 ) -> Recording:
     """room_talk_from_s: people start talking across the room then (a café filling up).
-    coughs_at_s: the candidate coughs then (not speech: not in the regions)."""
+    coughs_at_s: the candidate coughs then (not speech: not in the regions). breath_out_db:
+    they breathe out 0.3 s after each answer, this loud (not in the regions either)."""
     bank = bank or VoiceBank()
     pieces: list[tuple[int, np.ndarray]] = []
     regions: list[tuple[float, float]] = []
@@ -298,6 +319,8 @@ def make_recording(
         mix += music(total, music_db)
     if coughs_at_s:
         mix += coughs(total, coughs_at_s)
+    if breath_out_db is not None:
+        mix += breaths_out(total, tuple(end + 0.3 for _, end in regions), breath_out_db)
     for p, a in pieces:
         mix[p : p + a.size] += a
     write_wav(path, mix, PIPELINE_RATE)
