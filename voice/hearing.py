@@ -85,10 +85,9 @@ class FrameJudge:
         # Inside a turn, a frame no louder than the room is silence, though Silero's memory
         # still calls it speech: the pause that ends a turn (and closes the ASR's stretch)
         # counts from the last word, not ~100 ms after it.
-        speech = voice and not (in_turn and gate.at_room)
+        speech = self._not_a_breath(voice and not (in_turn and gate.at_room), in_turn)
         # What Silero is sure of at its threshold, of the speech (what the ASR cuts windows by).
         sure = speech and gate.sure
-        speech = self._not_a_breath(speech, in_turn)
         # A frame standing clear of the room that the VAD doubts, or one Silero hears a voice in
         # that the near-talker gate set aside (far under the candidate's level, or too near the
         # room's: a soft syllable under music), is not the quiet after a cough: a paused
@@ -101,8 +100,9 @@ class FrameJudge:
         """speech, less a breath after a pause in the turn. Close to the microphone, the breath
         out after the answer's last word is speech to Silero (0.6) for a few frames, 10-15 dB
         under the voice: the end of speech, and the "Okay.", moved 0.4 s later. Held until a
-        frame near the candidate's level comes, it is the pause it falls in. (The ASR still
-        hears it: its windows are cut as before.)"""
+        frame near the candidate's level comes, it is the pause it falls in, for the ASR too
+        (live, the end of the turn waited for a breath's words; a word's soft onset is in
+        the preroll of the stretch its first near frame opens)."""
         if not in_turn or self.near is None:
             self._quiet_in_turn = 0
             return speech
