@@ -203,14 +203,13 @@ class NearTalkerGate:
         if not in_turn and not echo and not at_mic:
             self._hear_room(level_db, speech)
             self._room_run += speech
+        self.far = False
         if not speech:
             self._hangover.reset()
             self._run = 0
             self._near_run = 0
-            self.far = False
             return False
         self._run += 1
-        self.far = False
         if self._voice.db is not None:
             near = level_db >= self._near_reference(in_turn) - self.rules.far_db
             if (

@@ -222,6 +222,12 @@ def music(n: int, level_db: float = -32.0, seed: int = 4) -> np.ndarray:
     return _at_level(out[:n], level_db)
 
 
+def _add_at(out: np.ndarray, start_s: float, burst: np.ndarray) -> None:
+    """burst added into out from start_s on (cut at its end)."""
+    i = int(start_s * PIPELINE_RATE)
+    out[i : i + burst.size] += burst[: max(0, out.size - i)]
+
+
 def coughs(n: int, at_s: tuple[float, ...], level_db: float = -20.0, seed: int = 3) -> np.ndarray:
     """Someone at the microphone coughing at these times: a burst of breath through a
     whispered vowel's formants, falling away over ~0.1 s; every second one with a rough voiced
@@ -253,8 +259,7 @@ def coughs(n: int, at_s: tuple[float, ...], level_db: float = -20.0, seed: int =
         if k % 3 == 2:
             parts += [np.zeros(int(0.12 * PIPELINE_RATE)), one(voiced=True)]
         burst = np.concatenate(parts)
-        i = int(start * PIPELINE_RATE)
-        out[i : i + burst.size] += burst[: max(0, n - i)]
+        _add_at(out, start, burst)
     return (out * 10 ** (level_db / 20)).astype(np.float32)
 
 
@@ -272,8 +277,7 @@ def breaths_out(
         air = sosfilt(band, rng.standard_normal(int(0.4 * PIPELINE_RATE)))
         air *= np.hanning(air.size) ** 0.7
         air *= 10 ** (level_db / 20) / np.sqrt(np.mean(air**2))
-        i = int(start * PIPELINE_RATE)
-        out[i : i + air.size] += air[: max(0, n - i)]
+        _add_at(out, start, air)
     return out.astype(np.float32)
 
 

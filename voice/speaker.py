@@ -78,20 +78,21 @@ def phrase_start(audio: np.ndarray, heard: int) -> int:
         return 0
     db = 10.0 * np.log10(np.mean(np.square(frames, dtype=np.float64), axis=1) + 1e-12)
     quiet = db < db.max() - _QUIET_DB
-    loud = np.flatnonzero(~quiet)
-    start, need = 0, round(PHRASE_PAUSE_S * 100)
-    i = int(loud[0]) if loud.size else quiet.size  # leading silence is no boundary
-    while i < quiet.size and i * hop < heard:
-        if not quiet[i]:
-            i += 1
-            continue
-        j = i
-        while j < quiet.size and quiet[j]:
-            j += 1
-        if j - i >= need and j < quiet.size:
-            start = max(i, j - round(LEAD_IN_S * 100)) * hop
-        i = j
-    return start
+    # Runs of quiet 10 ms frames: [starts, ends), ends short of the piece's end (a pause
+    # between phrases, not the silence after the last), after its first sound.
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], quiet.astype(np.int8), [0]])))
+    starts, ends = edges[::2], edges[1::2]
+    first_sound = int(np.argmax(~quiet))
+    pauses = (
+        (ends - starts >= round(PHRASE_PAUSE_S * 100))
+        & (starts >= first_sound)
+        & (ends < quiet.size)
+        & (starts * hop < heard)
+    )
+    if not pauses.any():
+        return 0
+    k = np.flatnonzero(pauses)[-1]
+    return int(max(starts[k], ends[k] - round(LEAD_IN_S * 100)) * hop)
 
 
 def at_gain(audio: np.ndarray, gain: float) -> np.ndarray:
