@@ -198,10 +198,15 @@ _ADDS_NOTHING = re.compile(
 )
 
 
+def _declines(sentence: str) -> bool:
+    """ "I don't know.", "Not sure, sorry.", "Pass.": a sentence that only declines."""
+    return bool(_ADDS_NOTHING.match(normalise(sentence)))
+
+
 def adds_nothing(answer: str) -> bool:
     """True for no answer, or one that only declines: "I don't know. Let's move on." """
     said = [s for s in _sentences(answer) if not only_thinking(s)]
-    return all(_ADDS_NOTHING.match(normalise(s)) for s in said)
+    return all(_declines(s) for s in said)
 
 
 _SKIP = re.compile(r"\b(?:move on|skip|next(?: question| one)?|pass)\b")
@@ -327,8 +332,13 @@ def _related_phrase(
 
     def says_something(sentence: str) -> tuple[bool, int]:
         # Not "Mm-hmm.", "Okay, let me think.", "Could you repeat the question?" or "Is it on
-        # the device?" said before the answer and kept in front of it.
-        aside = only_thinking(sentence) or asks_to_repeat(sentence) or asks_a_question(sentence)
+        # the device?" said before the answer and kept in front of it, nor "I'm not sure."
+        aside = (
+            only_thinking(sentence)
+            or asks_to_repeat(sentence)
+            or asks_a_question(sentence)
+            or _declines(sentence)
+        )
         return not aside, min(len(content(sentence)), _SAYS_SOMETHING)
 
     def touching(clause: str) -> bool:
@@ -349,8 +359,10 @@ def _related_phrase(
         return "", False
     fresh = [c for c in candidates if not any(c[1] in quoted for quoted in avoid or [])]
     _, best, overlap = max(fresh or candidates, key=lambda c: c[0])
-    if not content(best) or only_thinking(best):
-        return "", False  # "Yeah.", "Mm-hmm.": nothing to read back
+    if not content(best) or only_thinking(best) or _declines(best):
+        # "Yeah.", "Mm-hmm.": nothing to read back; nor "I don't know." (it drew 'You focused
+        # on "I don't know".' before the probe).
+        return "", False
     return best, overlap > 0
 
 

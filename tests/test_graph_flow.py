@@ -87,6 +87,29 @@ def test_a_probe_quotes_the_answer_not_the_words_said_over_the_question(said_fir
     assert thanks.startswith('Thanks. I heard "I would roll back'), thanks
 
 
+@pytest.mark.parametrize(
+    "answer", ["I don't know.", "Sorry, I'm not sure.", "No idea, honestly.", "Pass."]
+)
+def test_a_probe_after_i_dont_know_asks_plainly_without_reading_it_back(answer):
+    """ "I don't know." drew 'You focused on "I don't know". What latency target would you
+    set...?': a sentence that only declines is nothing to read back."""
+    from agent.followups import bank_follow_up
+
+    criterion = load_bank().prompt(SPOKEN).criterion("privacy_safe_aggregate_metrics")
+    assert bank_follow_up(criterion, answer) == criterion.probe
+
+
+def test_a_probe_reads_back_what_follows_i_am_not_sure():
+    from agent.followups import acknowledge, bank_follow_up
+
+    answer = "I'm not sure. I would roll back to the old model first and tell the on-call team."
+    criterion = load_bank().prompt(SPOKEN).criterion("privacy_safe_aggregate_metrics")
+    probe = bank_follow_up(criterion, answer)
+    assert probe.startswith('You focused on "I would roll back to the old model'), probe
+    thanks = acknowledge(answer, None, follow_up=False)
+    assert thanks.startswith('Thanks. I heard "I would roll back'), thanks
+
+
 # A spoken answer as the ASR writes it: one long sentence of commas.
 RUN_ON = (
     "Before drawing any boxes, I pin down the constraints, who are the users, which languages "
