@@ -1006,6 +1006,10 @@ def _kind_of_question(text: str) -> str | None:
         ("How much time do I have left?", "time left"),
         ("Sorry, how long do I have?", "time left"),
         ("Am I running out of time?", "time left"),
+        # tiny.en's "have", misheard in espeak's voice.
+        ("How much time do I can for this one?", "time left"),
+        ("How many minutes will I have for the coding one?", "time left"),
+        ("How much time do we need per clip?", "question"),
         ("How much time does the model take?", "question"),
         ("How long should the latency budget be?", "question"),
         ("Can I have a minute?", "time to think"),

@@ -567,6 +567,10 @@ def _opens_a_question(sentence: str) -> bool:
 # "How much time do I have left?": the interviewer knows, and says.
 _TIME_QUESTION = re.compile(
     r"\bhow (?:much time|long|many minutes)(?: do| have)? (?:i|we)(?: still)? (?:have|got|get)\b"
+    # Whatever the verb after it ("How much time do I can for this one?" was tiny.en's "have"),
+    # but not the problem's own time ("How much time do we need per clip?").
+    r"|\bhow (?:much time|many minutes)(?: do| did| can| will)? (?:i|we)\b"
+    r"(?! (?:need|spend|save|take|lose|want)\b)"
     r"|\b(?:time|minutes) (?:left|remaining)\b|\bhow much time is left\b"
     r"|\bam i (?:running )?out of time\b"
 )
