@@ -198,9 +198,22 @@ _ADDS_NOTHING = re.compile(
 )
 
 
+# "Wait, actually, let me start over.": how an answer begins again, not what it says.
+_STARTS_OVER = re.compile(
+    r"^(?:(?:wait|actually|sorry|no|okay|ok|oh|um|uh|hmm|so|hold on) )*"
+    r"(?:let me (?:start (?:over|again)|rephrase(?: that)?|try (?:that )?again|back up)"
+    r"|scratch that|start(?:ing)? over)$"
+)
+
+
 def _declines(sentence: str) -> bool:
     """ "I don't know.", "Not sure, sorry.", "Pass.": a sentence that only declines."""
     return bool(_ADDS_NOTHING.match(normalise(sentence)))
+
+
+def _nothing_to_quote(sentence: str) -> bool:
+    """A sentence that declines, or only says the answer starts again."""
+    return _declines(sentence) or bool(_STARTS_OVER.match(normalise(sentence)))
 
 
 def adds_nothing(answer: str) -> bool:
@@ -332,12 +345,13 @@ def _related_phrase(
 
     def says_something(sentence: str) -> tuple[bool, int]:
         # Not "Mm-hmm.", "Okay, let me think.", "Could you repeat the question?" or "Is it on
-        # the device?" said before the answer and kept in front of it, nor "I'm not sure."
+        # the device?" said before the answer and kept in front of it, nor "I'm not sure." or
+        # "Let me start over."
         aside = (
             only_thinking(sentence)
             or asks_to_repeat(sentence)
             or asks_a_question(sentence)
-            or _declines(sentence)
+            or _nothing_to_quote(sentence)
         )
         return not aside, min(len(content(sentence)), _SAYS_SOMETHING)
 
@@ -359,7 +373,7 @@ def _related_phrase(
         return "", False
     fresh = [c for c in candidates if not any(c[1] in quoted for quoted in avoid or [])]
     _, best, overlap = max(fresh or candidates, key=lambda c: c[0])
-    if not content(best) or only_thinking(best) or _declines(best):
+    if not content(best) or only_thinking(best) or _nothing_to_quote(best):
         # "Yeah.", "Mm-hmm.": nothing to read back; nor "I don't know." (it drew 'You focused
         # on "I don't know".' before the probe).
         return "", False

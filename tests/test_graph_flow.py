@@ -70,6 +70,9 @@ def test_weak_answer_is_acknowledged_then_probed_on_a_missed_point(settings, clo
         "And I'm up. Right.",
         "Sorry, could you repeat the question?",
         "Is this for the help desk's own staff or for customers?",
+        # Not said over the question, but no more to read back.
+        "Wait, actually, let me start over.",
+        "Sorry, let me rephrase that.",
     ],
 )
 def test_a_probe_quotes_the_answer_not_the_words_said_over_the_question(said_first):
