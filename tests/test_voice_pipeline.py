@@ -2281,9 +2281,11 @@ def test_the_whole_turn_is_transcribed_once_a_pause_outlasts_those_inside_an_ans
     text = stream_through(models, stt, read_wav_at(rec.path))
     start, end = rec.regions[0]
     assert windows and min(windows) >= end - start, windows
-    # All of it is stored (espeak's women's voice is hard for tiny.en: WER about 0.3).
+    # All of it is stored (espeak's women's voice is hard for tiny.en: WER about 0.3; on an
+    # AVX-512 machine it heard "...then relate and see what it for each stage...").
     words = text.lower()
-    assert words.startswith("first") and "latency" in words and "cost ceiling" in words, text
+    assert words.startswith("first") and "cost ceiling" in words, text
+    assert "latency" in words or "each stage" in words, text
 
 
 class _FollowingSession(_ScriptedSession):
@@ -2316,6 +2318,10 @@ def test_an_answer_that_asks_if_it_was_followed_is_told_so_at_once(models, voice
     )
     session, conv = _scripted_exam(models, rec, tmp_path / "out.wav", session=_FollowingSession())
     spoken = _note_said(conv)
+    # The answer at the turn's end is played as it is ("Okay.", or "Yes, I follow." where the
+    # fast words were in with the check), not through say.
+    acknowledge = conv.acknowledge
+    conv.acknowledge = lambda heard="": (said := acknowledge(heard)) and spoken.append(said) or said
     face = VoiceFace(session, conv)
     face.run()
     conv.close()
@@ -2325,7 +2331,8 @@ def test_an_answer_that_asks_if_it_was_followed_is_told_so_at_once(models, voice
     followed = [k for k, text in enumerate(spoken) if text.startswith(FOLLOWED)]
     assert len(followed) == 1, spoken
     rest = " ".join(spoken[followed[0] :])
-    assert 'I heard "I would roll back' in rest and rest.endswith("before launch?"), spoken
+    heard_back = rest.find('I heard "I would roll back')
+    assert 0 <= heard_back < rest.find("How would you catch it before launch?"), spoken
     # Heard as the answer ended (tiny.en hears Piper's "follow" as "fall").
     answer_end = rec.regions[0][1]
     out = read_wav_at(tmp_path / "out.wav")
