@@ -2321,7 +2321,14 @@ def test_an_answer_that_asks_if_it_was_followed_is_told_so_at_once(models, voice
     # The answer at the turn's end is played as it is ("Okay.", or "Yes, I follow." where the
     # fast words were in with the check), not through say.
     acknowledge = conv.acknowledge
-    conv.acknowledge = lambda heard="": (said := acknowledge(heard)) and spoken.append(said) or said
+
+    def acknowledge_and_note(heard: str = "") -> str:
+        said = acknowledge(heard)
+        if said:
+            spoken.append(said)
+        return said
+
+    conv.acknowledge = acknowledge_and_note
     face = VoiceFace(session, conv)
     face.run()
     conv.close()
