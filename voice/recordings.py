@@ -52,8 +52,9 @@ _PIPER = {
     "piper-high": (1.0, 0.8, 0.9, ["pitch", "400", "tempo", "0.9"]),
 }
 _ESPEAK = {"espeak-us-f": "en-us+f3", "espeak-gb-m": "en-gb+m3", "espeak-us": "en-us"}
-# Debian's flite and festival voices (optional: measurement, not the test suite): CMU's
-# diphone and statistical voices, a woman's (slt) among them, nearer human speech than espeak.
+# Debian's flite and festival voices: CMU's diphone and statistical voices, a woman's (slt)
+# among them, nearer human speech than espeak. flite is installed for the test suite (one test
+# breathes in its rms voice); festival is for measurement only.
 _FLITE = {"flite-slt": "slt", "flite-rms": "rms", "flite-awb": "awb", "flite-kal": "kal16"}
 _FESTIVAL = {"festival-slt": "voice_cmu_us_slt_arctic_hts", "festival-kal": "voice_kal_diphone"}
 VOICES = tuple(_PIPER) + tuple(_ESPEAK) + tuple(_FLITE) + tuple(_FESTIVAL)
