@@ -183,6 +183,29 @@ def test_a_real_trailing_off_still_waits_for_the_long_silence(text):
     assert ends and ends[0].reason == "silence"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The fast pass's words for "...the traffic and", "...by region and", "...completion
+        # and" before a thinking pause: the interviewer said "Okay." into it.
+        "Before drawing any boxes I'd ask about the traffic in.",
+        "We would charge the index by region n.",
+        "A month after launch, we'd look at task completion, end,",
+    ],
+)
+def test_a_trailing_and_the_fast_words_hear_as_in_waits_for_the_whole_window(text):
+    taker = TurnTaker(POLICY)
+    events = drive(taker, "s" * 20 + "." * 70, text=text)
+    ends = end_frames(events)
+    assert ends and ends[0].reason == "silence"
+    # A sentence that does end on "in" is over once the whole window says so.
+    taker = TurnTaker(POLICY)
+    full = "Then I would check which region the user is in."
+    events = drive(taker, "s" * 20 + "." * 70, text=text, full=full)
+    ends = end_frames(events)
+    assert ends and ends[0].reason == "finished_on_review"
+
+
 def test_the_review_agrees_with_a_trailing_and_so_the_turn_waits():
     taker = TurnTaker(POLICY)
     events = drive(

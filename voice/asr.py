@@ -32,7 +32,7 @@ from .config import VoiceConfig
 from .coverage import restore_dropped
 from .denoise import lower_steady_noise
 from .whisper_load import load_whisper
-from .words import SENTENCE_END, ends_unfinished, normalise
+from .words import SENTENCE_END, fast_words_unfinished, normalise
 
 # Words of this exam that tiny.en gets wrong without a hint (Whisper's prompt is "earlier text").
 DOMAIN_TERMS = (
@@ -690,7 +690,7 @@ class StreamingTranscriber:
         """The fast words trail off ("...more of that hex and..."), so the end of the turn will
         wait on the full window's punctuation: beam search there costs 2.5x (0.9 s for 17 s
         on two cores), and a draft with the fast beam says first."""
-        return self._asr.final_beam_size > self._asr.beam_size and ends_unfinished(
+        return self._asr.final_beam_size > self._asr.beam_size and fast_words_unfinished(
             _fast_words(parts)
         )
 

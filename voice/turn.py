@@ -31,6 +31,7 @@ from .words import (
     asks_to_stop,
     ends_on_stray_punctuation,
     ends_sentence,
+    fast_words_unfinished,
     find_end_phrase,
     may_be_thinking,
     no_words,
@@ -249,7 +250,9 @@ class TurnTaker:
                 reason = "end_phrase"
             elif request := self._request_over(transcript, silence_ms, own_turn):
                 reason = request
-            elif silence_ms >= self.finished_silence_ms and ends_sentence(transcript.text):
+            elif silence_ms >= self.finished_silence_ms and not fast_words_unfinished(
+                transcript.text
+            ):
                 reason = "finished_sentence"
         review_ms = max(self.policy.review_silence_ms, self.finished_silence_ms)
         if reason is None and silence_ms >= review_ms:
@@ -369,7 +372,7 @@ def _to_the_interviewer(text: str) -> bool:
 
 
 def _finished(transcript: TranscriptView) -> bool:
-    return transcript.up_to_date and ends_sentence(transcript.text)
+    return transcript.up_to_date and not fast_words_unfinished(transcript.text)
 
 
 def _thinking(transcript: TranscriptView) -> bool:

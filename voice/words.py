@@ -99,20 +99,35 @@ def _trails_off(words: list[str], *, full_stop: bool) -> bool:
     return last in UNFINISHED_ENDINGS
 
 
+# What the fast pass makes of an "and" before a thinking pause: "...ask about the traffic in.",
+# "...by region n.", "...task completion, end,". On its words these do not end the sentence
+# (the whole window, which hears "and", decides); a finished "...the user is in." waits for
+# that transcript too.
+_HEARD_FOR_AND = frozenset(["in", "end", "n"])
+
+
+def fast_words_unfinished(text: str) -> bool:
+    """ends_unfinished, on the fast pass's words, which hear a trailing "and" as "in." too."""
+    words = normalise(text).split()
+    return ends_unfinished(text) or words[-1] in _HEARD_FOR_AND
+
+
 def ends_on_stray_punctuation(text: str) -> bool:
     """Unfinished only by its punctuation ("...before launch,", "...people's calls..."): the
     words themselves are done.
 
     Whisper on a short window often ends a finished sentence with a comma, or with an ellipsis
     when the speech stops on a word it is unsure of; a real trailing off ends on a word like
-    "and" or "because", which this does not forgive.
+    "and" or "because" (or "end," as the fast pass hears "and"), which this does not forgive.
     """
     stripped = text.rstrip()
     # A colon or a dash announces more.
     if not stripped.endswith((",", ";", "...", "…")):
         return False
     words = normalise(stripped).split()
-    return bool(words) and not _trails_off(words, full_stop=False)
+    return (
+        bool(words) and not _trails_off(words, full_stop=False) and words[-1] not in _HEARD_FOR_AND
+    )
 
 
 def ends_sentence(text: str) -> bool:
