@@ -213,7 +213,8 @@ def _declines(sentence: str) -> bool:
 
 def _nothing_to_quote(sentence: str) -> bool:
     """A sentence that declines, or only says the answer starts again."""
-    return _declines(sentence) or bool(_STARTS_OVER.match(normalise(sentence)))
+    said = normalise(sentence)
+    return bool(_ADDS_NOTHING.match(said) or _STARTS_OVER.match(said))
 
 
 def adds_nothing(answer: str) -> bool:

@@ -108,8 +108,8 @@ _HEARD_FOR_AND = frozenset(["in", "end", "n"])
 
 def fast_words_unfinished(text: str) -> bool:
     """ends_unfinished, on the fast pass's words, which hear a trailing "and" as "in." too."""
-    words = normalise(text).split()
-    return ends_unfinished(text) or words[-1] in _HEARD_FOR_AND
+    # Past ends_unfinished there is a last word; normalised only then (this runs every frame).
+    return ends_unfinished(text) or normalise(text).split()[-1] in _HEARD_FOR_AND
 
 
 def ends_on_stray_punctuation(text: str) -> bool:
