@@ -1927,10 +1927,35 @@ def test_a_cafes_voices_a_second_after_the_answer_are_not_taken_for_its_soft_tai
     # soft last syllables, and ran the turn on by 1.5 s (2.2-3.6 s to reply).
     feed_gate(gate, [(-60.0, False)] * 38, in_turn=True)
     assert not any(feed_gate(gate, [(soft, True)] * 12, in_turn=True))
-    # A pause inside the answer is no such gap: soft words after it are still theirs.
+    # A pause inside the answer is no such gap: soft words after it are still theirs (from
+    # their second frame: a lone one may be a peak of the café's).
     feed_gate(gate, candidate(60) + [(gate.voice_db, True)], in_turn=True)
     feed_gate(gate, [(-60.0, False)] * 8, in_turn=True)
-    assert all(feed_gate(gate, [(soft, True)] * 4, in_turn=True))
+    assert all(feed_gate(gate, [(soft, True)] * 4, in_turn=True)[1:])
+
+
+def test_a_lone_peak_of_a_cafe_after_the_answer_does_not_run_it_on():
+    gate = NearTalkerGate()
+    feed_gate(gate, talkers(200, level=-31.0))  # a loud café, about 9 dB under the candidate
+    assert gate.busy
+    feed_gate(gate, candidate(1))
+    assert sum(feed_gate(gate, candidate(300), in_turn=True)) >= 290
+    feed_gate(gate, [(gate.voice_db, True)], in_turn=True)
+    room = gate.room_db
+    # One frame of the café within far_db of the candidate's voice and just over the room's
+    # level, 0.3 s after their last word (an espeak voice's "That's my answer." in a café).
+    # With its hangover it ran the turn on by 0.55 s, and the reply came 1.5-1.7 s after the
+    # answer.
+    peak = room + 3.5
+    assert gate.voice_db - gate.rules.far_db <= peak < room + gate.rules.margin_db
+    gap = [(room - 4.0, True)] * 3 + [(room - 6.0, False)] * 6
+    feed_gate(gate, gap, in_turn=True)
+    after = feed_gate(gate, [(peak, True)] + [(room - 4.0, True)] * 12, in_turn=True)
+    assert not any(after)
+    # The candidate going on after such a pause, as softly: theirs from the second frame.
+    feed_gate(gate, candidate(60) + [(gate.voice_db, True)], in_turn=True)
+    feed_gate(gate, gap, in_turn=True)
+    assert feed_gate(gate, [(peak, True)] * 4, in_turn=True) == [False, True, True, True]
 
 
 def test_a_cafe_heard_only_a_moment_before_the_answer_does_not_run_it_on():

@@ -1153,6 +1153,38 @@ def test_in_a_cafe_from_the_start_the_interviewer_replies_once_each_answer_ends(
     assert session.answers[1].lower().rstrip(". ").endswith("by region")
 
 
+def test_in_a_loud_cafe_a_peak_of_its_voices_after_the_answer_does_not_hold_the_reply(
+    models, voice_bank, tmp_path
+):
+    """Voices across the room about 9 dB under the candidate. A peak of theirs a moment after
+    the answer's last word came within 10 dB of the candidate's voice: taken for a word of
+    theirs, with its hangover, it ran the turn on (1.63 s to reply)."""
+    from agent.voice_face import VoiceFace
+
+    second = [
+        "For the streaming speech system I would start with a voice activity detector.",
+        "Then a streaming recognizer that commits text at pauses.",
+        "That's my answer.",
+    ]
+    rec = make_recording(
+        tmp_path / "loud_cafe.wav",
+        "espeak-gb-m",
+        [Answer(6.0, ANSWER, [0.45]), Answer(25.0, second, [0.4, 0.5])],
+        tail_s=5.0,
+        noise_db=-50.0,
+        room_talk_db=-31.0,
+        bank=voice_bank,
+    )
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    result = VoiceFace(session, conv, notices=lambda _: None).run()
+    conv.close()
+    assert result.finished and len(session.answers) == 2
+    assert "traffic shape" in session.answers[0].lower()
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
+    assert len(figs.response_ms) == 2 and figs.response_ms[0] <= 1200
+    assert figs.overlap_ms == 0
+
+
 def test_words_added_after_the_last_answer_are_kept_when_the_input_ends(
     models, voice_bank, tmp_path
 ):

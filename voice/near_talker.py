@@ -211,6 +211,7 @@ class NearTalkerGate:
             return False
         self._run += 1
         if self._voice.db is not None:
+            gap = self._frames_since_near
             near = level_db >= self._near_reference(in_turn) - self.rules.far_db
             if (
                 self._busy
@@ -222,10 +223,17 @@ class NearTalkerGate:
                 # peak let the next second of them run the turn on). Their soft words straight
                 # after loud ones (as soft as the voices' peaks) still are theirs.
                 near = near and level_db >= self._room_db + self.rules.margin_db
+            self._near_run = self._near_run + 1 if near else 0
+            if near and self._lone_peak(level_db, in_turn, gap):
+                # One frame of a café's voices within far_db of the candidate's, after their
+                # last word: only a second one in a row is them going on. It still keeps the
+                # moment open for their soft words, as near frames do.
+                self._frames_since_near = 0
+                self.far = True
+                return False
             self._since_near = 0 if near else self._since_near + 1
             if near:
                 self._frames_since_near = 0
-            self._near_run = self._near_run + 1 if near else 0
             self.far = not near
         mine = at_mic or self._judge(level_db, in_turn=in_turn)
         if in_turn and mine and not echo:
@@ -242,6 +250,20 @@ class NearTalkerGate:
                 # their soft syllables there are not its voices (it was then taken to hold some).
                 self._hear_room(level_db, speech)
         return mine
+
+    def _lone_peak(self, level_db: float, in_turn: bool, gap: int) -> bool:
+        """A first near frame after a break in the candidate's speech, in a room holding other
+        voices, and not over them by the margin: a peak of theirs as likely as the candidate's
+        next word."""
+        r = self.rules
+        return (
+            self._busy
+            and in_turn
+            and self._near_run == 1
+            and gap > r.hangover_frames
+            and self._room_db is not None
+            and level_db < self._room_db + r.margin_db
+        )
 
     def _at_the_microphone(self, level_db: float, speech: bool, *, echo: bool) -> bool:
         """Before the candidate's voice is known: speech standing near_contrast_db above the
