@@ -242,6 +242,11 @@ _TRAILING = {"and", "but", "so", "or", "then", "because", "plus", "um", "uh", "e
 _TRAILING |= {"yeah"}
 # At the start, also words that end phrases of their own ("it works well", "to the right").
 _LEADING = _TRAILING | {"also", "well", "okay", "ok", "right"}
+# A sentence's opening clause on these is only its setting ("In production,", "When the model
+# drifts,"): read back alone, it says nothing of what the candidate would do.
+_LEAD_INS = {"after", "although", "as", "at", "because", "before", "by", "during", "for", "from"}
+_LEAD_INS |= {"given", "if", "in", "on", "once", "since", "though", "under", "unless", "until"}
+_LEAD_INS |= {"when", "whenever", "while", "with", "within", "without"}
 _QUOTE_WORDS = 12
 _SENTENCE_WORDS = 14  # a sentence this short is read back whole
 _MIN_QUOTE_WORDS = 3
@@ -328,6 +333,11 @@ def _quotes(
     return quotes
 
 
+def _leads_in(clause: str) -> bool:
+    words_ = clause.split()
+    return bool(words_) and _bare(words_[0]) in _LEAD_INS
+
+
 def _related_phrase(
     answer: str, hint: str = "", avoid: list[str] | None = None, *, focus: str = ""
 ) -> tuple[str, bool]:
@@ -362,13 +372,16 @@ def _related_phrase(
     candidates = []
     for si, sentence in enumerate(_quotable_sentences(answer)):
         said = says_something(sentence)
-        for ci, (opening, quote) in enumerate(_quotes(sentence, on_point=touching)):
+        quotes = _quotes(sentence, on_point=touching)
+        for ci, (opening, quote) in enumerate(quotes):
             said_there = content(opening)
             touches = (len(said_there & focus_words), len(said_there & hint_words))
             overlap = len(content(quote) & hint_words)
+            # Not "In production" alone where the sentence goes on to what they would do.
+            lead_in_only = len(quotes) > 1 and quote == _tidy(_trim(opening)) and _leads_in(quote)
             # The clause that touches the point most, then the quote around it; else a sentence
             # that says something, the earliest, from its start.
-            key = (touches, overlap, said, -si, -ci)
+            key = (not lead_in_only, touches, overlap, said, -si, -ci)
             candidates.append((key, quote, overlap))
     if not candidates:
         return "", False

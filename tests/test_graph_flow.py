@@ -229,6 +229,35 @@ def test_a_quote_does_not_start_or_end_on_a_filler(said, phrase):
     assert candidate_phrase(said) == phrase
 
 
+@pytest.mark.parametrize(
+    ("said", "thanks"),
+    [
+        # A spoken answer's opening clause, too long to read back with the next one: its
+        # setting alone was read back ('Thanks, that helps: "In production".').
+        (
+            "In production, I would first check the dashboards for the error rate by region "
+            "and by device type. Then I would roll back.",
+            'Thanks, that helps: "I would first check the dashboards for the error rate by '
+            'region".',
+        ),
+        (
+            "For the streaming speech system, I would start with the voice activity detector "
+            "on short frames, then a streaming recognizer that commits text at pauses.",
+            'Thanks, that helps: "I would start with the voice activity detector on short frames".',
+        ),
+        # Short enough to go with the clause after it: read back together, as before.
+        (
+            "Before drawing any boxes, I would clarify the constraints.",
+            'Thanks, that helps: "Before drawing any boxes, I would clarify the constraints".',
+        ),
+    ],
+)
+def test_the_thanks_reads_back_what_they_would_do_not_only_where(said, thanks):
+    from agent.followups import acknowledge
+
+    assert acknowledge(said, None, follow_up=True) == thanks
+
+
 @pytest.mark.parametrize("said", ["Yeah.", "Mm-hmm. Okay."])
 def test_a_probe_after_only_a_backchannel_asks_without_quoting_it(said):
     """Nothing said to read back: the probe alone, not 'You focused on "Yeah".'"""
