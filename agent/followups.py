@@ -334,8 +334,8 @@ def _quotes(
 
 
 def _leads_in(clause: str) -> bool:
-    words_ = clause.split()
-    return bool(words_) and _bare(words_[0]) in _LEAD_INS
+    tokens = clause.split()
+    return bool(tokens) and _bare(tokens[0]) in _LEAD_INS
 
 
 def _related_phrase(
@@ -377,11 +377,11 @@ def _related_phrase(
             said_there = content(opening)
             touches = (len(said_there & focus_words), len(said_there & hint_words))
             overlap = len(content(quote) & hint_words)
-            # Not "In production" alone where the sentence goes on to what they would do.
-            lead_in_only = len(quotes) > 1 and quote == _tidy(_trim(opening)) and _leads_in(quote)
-            # The clause that touches the point most, then the quote around it; else a sentence
-            # that says something, the earliest, from its start.
-            key = (not lead_in_only, touches, overlap, said, -si, -ci)
+            # "In production" alone, where the sentence goes on to what they would do.
+            lead_in_only = len(quotes) > 1 and quote == _tidy(opening) and _leads_in(quote)
+            # The clause that touches the point most (not only a setting, among those), then the
+            # quote around it; else a sentence that says something, the earliest, from its start.
+            key = (touches, not lead_in_only, overlap, said, -si, -ci)
             candidates.append((key, quote, overlap))
     if not candidates:
         return "", False
