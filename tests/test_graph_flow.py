@@ -258,6 +258,19 @@ def test_the_thanks_reads_back_what_they_would_do_not_only_where(said, thanks):
     assert acknowledge(said, None, follow_up=True) == thanks
 
 
+def test_a_probe_still_quotes_the_setting_that_touches_its_point():
+    """The clause on the probe's point is read back, though it is only a setting: not the
+    clause after it, as if the point were missed ('You focused on "I would keep...".')."""
+    from agent.followups import bank_follow_up
+
+    crit = load_bank().prompt("warmup.constraints").criterion("privacy_limits")
+    said = (
+        "For privacy, I would keep the audio on the device for seven days and then delete it "
+        "for good. In production, I would first check the dashboards by region."
+    )
+    assert bank_follow_up(crit, said).startswith('You mentioned "For privacy".')
+
+
 @pytest.mark.parametrize("said", ["Yeah.", "Mm-hmm. Okay."])
 def test_a_probe_after_only_a_backchannel_asks_without_quoting_it(said):
     """Nothing said to read back: the probe alone, not 'You focused on "Yeah".'"""
