@@ -1944,7 +1944,7 @@ def test_a_lone_peak_of_a_cafe_after_the_answer_does_not_run_it_on():
     room = gate.room_db
     # One frame of the café within far_db of the candidate's voice and just over the room's
     # level, 0.3 s after their last word (an espeak voice's "That's my answer." in a café).
-    # With its hangover it ran the turn on by 0.55 s, and the reply came 1.5-1.7 s after the
+    # With its hangover it ran the turn on by 0.55 s, and the reply came 1.3-1.75 s after the
     # answer.
     peak = room + 3.5
     assert gate.voice_db - gate.rules.far_db <= peak < room + gate.rules.margin_db
