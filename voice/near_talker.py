@@ -211,7 +211,6 @@ class NearTalkerGate:
             return False
         self._run += 1
         if self._voice.db is not None:
-            gap = self._frames_since_near
             near = level_db >= self._near_reference(in_turn) - self.rules.far_db
             if (
                 self._busy
@@ -224,7 +223,7 @@ class NearTalkerGate:
                 # after loud ones (as soft as the voices' peaks) still are theirs.
                 near = near and level_db >= self._room_db + self.rules.margin_db
             self._near_run = self._near_run + 1 if near else 0
-            if near and self._lone_peak(level_db, in_turn, gap):
+            if near and self._lone_peak(level_db, in_turn):
                 # One frame of a café's voices within far_db of the candidate's, after their
                 # last word: only a second one in a row is them going on. It still keeps the
                 # moment open for their soft words, as near frames do.
@@ -251,7 +250,7 @@ class NearTalkerGate:
                 self._hear_room(level_db, speech)
         return mine
 
-    def _lone_peak(self, level_db: float, in_turn: bool, gap: int) -> bool:
+    def _lone_peak(self, level_db: float, in_turn: bool) -> bool:
         """A first near frame after a break in the candidate's speech, in a room holding other
         voices, and not over them by the margin: a peak of theirs as likely as the candidate's
         next word."""
@@ -260,7 +259,7 @@ class NearTalkerGate:
             self._busy
             and in_turn
             and self._near_run == 1
-            and gap > r.hangover_frames
+            and self._frames_since_near > r.hangover_frames
             and self._room_db is not None
             and level_db < self._room_db + r.margin_db
         )

@@ -250,9 +250,7 @@ class TurnTaker:
                 reason = "end_phrase"
             elif request := self._request_over(transcript, silence_ms, own_turn):
                 reason = request
-            elif silence_ms >= self.finished_silence_ms and not fast_words_unfinished(
-                transcript.text
-            ):
+            elif silence_ms >= self.finished_silence_ms and _finished(transcript):
                 reason = "finished_sentence"
         review_ms = max(self.policy.review_silence_ms, self.finished_silence_ms)
         if reason is None and silence_ms >= review_ms:
