@@ -214,6 +214,10 @@ def host_pids(uids: list[int], marker: str) -> list[int]:
     return found
 
 
+# How long the PID namespace may take to go down by itself before its strays are killed.
+_TEARDOWN_WAIT_S = 5.0
+
+
 @dataclass
 class Sandbox:
     """One sandbox session. Use as a context manager; `call` sends one task."""
@@ -332,8 +336,10 @@ class Sandbox:
                 pass
         self._sel.close()
         # The PID namespace dies with its init (the kernel kills the rest); wait for that, then
-        # kill by uid and marker whatever is still there: the belt to those braces.
-        deadline = time.monotonic() + 2.0
+        # kill by uid and marker whatever is still there: the belt to those braces. On a busy
+        # machine a flooding submission's last process once took over 2 s to be torn down;
+        # the wait ends as soon as none is left, so a longer one costs nothing otherwise.
+        deadline = time.monotonic() + _TEARDOWN_WAIT_S
         while host_pids(self.uids, self.marker) and time.monotonic() < deadline:
             time.sleep(0.005)
         for _ in range(10):
