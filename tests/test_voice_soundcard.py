@@ -326,6 +326,8 @@ def test_the_exam_runs_on_a_sound_card_with_a_loudspeaker_in_the_room(card, tmp_
         err = _pause(proc)
     assert proc.returncode == 3, err
     assert "falling back" not in err and "headphones recommended" in err
+    # How to end a turn and skip is said once; Enter only where the terminal can send it.
+    assert '"that\'s my answer" ends your turn' in err and "Enter" not in err
     session_id = err.strip().splitlines()[-1].removeprefix("paused: ")
 
     # Its own voice, echoed back by the room, was never taken for the candidate's.

@@ -80,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
     echo = None if args.mic_file else EchoGate(settings.voice.echo_max_delay_ms)
     if not args.mic_file:
         notice("headphones recommended: the interviewer ignores its own voice, but not perfectly")
+        notice(_controls(enter=sys.stdin is not None and sys.stdin.isatty()))
     try:
         if args.resume:
             session = ExamSession.resume(args.resume, settings)
@@ -286,6 +287,15 @@ def _likely_follow_ups(bank, limit: int = 3):  # noqa: ANN001, ANN202
         return [c.probe for c in ranked[:limit] if c.probe]
 
     return likely
+
+
+def _controls(*, enter: bool) -> str:
+    """How to steer the spoken exam, said once at the start (the README has the rest)."""
+    ends = 'Enter or "that\'s my answer"' if enter else '"that\'s my answer"'
+    return (
+        f'{ends} ends your turn at once; "next question" skips one; Ctrl+C pauses '
+        "(the session is saved)"
+    )
 
 
 def _enter_key_watcher():
