@@ -1419,33 +1419,33 @@ def test_word_error_rate():
 
 
 def test_a_short_window_loop_is_cut_to_one_finished_sentence():
-    from voice.asr import _drop_repeats
+    from voice.whisper_text import drop_repeats
 
     looped = "Then compare the slices, then compare the slices, then compare the slices, then"
-    assert _drop_repeats(looped) == "Then compare the slices."
-    assert _drop_repeats("Yes. Yes. Yes. Yes") == "Yes."
+    assert drop_repeats(looped) == "Then compare the slices."
+    assert drop_repeats("Yes. Yes. Yes. Yes") == "Yes."
     # Said three times, then the sentence's last words (tiny.en on festival's slt, N6): the
     # fall-back to the full window for it held the end of the turn 1.1 s.
     sentence = "Then I would compare task success with the old system before going wider."
-    assert _drop_repeats(f"{sentence} {sentence} {sentence} Before going wider.") == sentence
-    assert _drop_repeats(f"{sentence} {sentence} System before.") == sentence
+    assert drop_repeats(f"{sentence} {sentence} {sentence} Before going wider.") == sentence
+    assert drop_repeats(f"{sentence} {sentence} System before.") == sentence
     # Cut by the length cap inside a word (flite's slt, the end of a 41 s answer, N12).
     said = "Only after the slices match the old model do we resume the rollout, slowly."
-    assert _drop_repeats(f"{said} {said} Only after the slices match the old m") == said
+    assert drop_repeats(f"{said} {said} Only after the slices match the old m") == said
     # Ordinary speech, a doubled word included, is left alone.
-    assert _drop_repeats("I think we should, we should roll back.") == (
+    assert drop_repeats("I think we should, we should roll back.") == (
         "I think we should, we should roll back."
     )
-    assert _drop_repeats("no no") == "no no"
+    assert drop_repeats("no no") == "no no"
     said = "We roll back. We roll back. Then we page the owner."
-    assert _drop_repeats(said) == said
+    assert drop_repeats(said) == said
 
 
 def test_a_sentence_cut_between_two_windows_reads_as_one():
     """A long answer is stored in parts cut at pauses; Whisper ends a part with a full stop
     even inside a sentence ("...the blast radius. and rollback status" in the stored transcript,
     espeak's gb voice, S2). A next part in lower case went on with the sentence."""
-    from voice.asr import join_windows
+    from voice.whisper_text import join_windows
 
     assert join_windows("Then communicate the blast radius.", "and rollback status.") == (
         "Then communicate the blast radius, and rollback status."
@@ -1464,28 +1464,28 @@ def test_a_sentence_cut_between_two_windows_reads_as_one():
 def test_a_full_window_that_loops_on_digits_is_heard_again():
     """Few words, many characters: "...go back to article 1,2,3,2, 3,4,1,3,..." (espeak over a
     hiss, seed 7) was stored as the answer."""
-    from voice.asr import _loops
+    from voice.whisper_text import loops
 
     digits = "And I would go back to article 1,2,3,2, 3,4,1,3,4,3,5," + "4,3,3," * 40
-    assert _loops(digits, 8.0)
+    assert loops(digits, 8.0)
     said = (
         "The serving path is streaming ASR, retrieval over the policy documents, a language "
         "model, and streaming TTS. Barge-in cancels the TTS stream as soon as the user speaks."
     )
-    assert not _loops(said, 9.0)
+    assert not loops(said, 9.0)
 
 
 def test_a_short_window_that_says_its_sentence_twice_says_it_once():
     """Said twice, the short window's words looked like a loop and were heard again on the full
     window (1.1 s on two cores, while the end of the turn waited for them)."""
-    from voice.asr import _one_copy
+    from voice.whisper_text import one_copy
 
-    assert _one_copy("You have to say it again. You have to say it again.") == (
+    assert one_copy("You have to say it again. You have to say it again.") == (
         "You have to say it again."
     )
-    assert _one_copy("Roll back? Roll back?") == "Roll back?"
-    assert _one_copy("Roll back. Then page the owner.") == "Roll back. Then page the owner."
-    assert _one_copy("no no") == "no no"
+    assert one_copy("Roll back? Roll back?") == "Roll back?"
+    assert one_copy("Roll back. Then page the owner.") == "Roll back. Then page the owner."
+    assert one_copy("no no") == "no no"
 
 
 def test_the_asr_prompt_carries_the_exam_terms_and_the_question():
@@ -2126,7 +2126,7 @@ def test_a_short_windows_loop_is_heard_again_on_the_short_window_first(
     """The full window, the fallback for a short stretch's loop, took 1.3 s on two busy cores,
     and the turn it ended waited for it past the 2 s silence: a second try on the short window
     (no three words repeated) comes first."""
-    from voice.asr import short_window_text
+    from voice.whisper_text import short_window_text
 
     asked: list[int] = []
 
