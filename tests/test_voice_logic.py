@@ -2268,3 +2268,16 @@ def test_a_breath_after_the_last_word_does_not_move_the_end_of_speech(
     _judged(judge, taker, frames[:1], t0=8.0)  # the turn starts
     _judged(judge, taker, frames[1:], in_turn=True, t0=8.0 + FRAME_S)
     assert taker.last_speech_end == pytest.approx(speech_end_s, abs=0.001)
+
+
+def test_asr_final_is_the_time_the_stored_transcript_took_after_the_turn_ended():
+    from voice.conversation import asr_final_ms
+
+    # After a finished sentence the transcript is made while "Okay." plays; once the floor
+    # closes (1.5 s on) it is long in hand. The figure is the 0.8 s it took, not the wait left.
+    assert asr_final_ms(ended_at=10.0, final_at=10.8, now=11.5) == 800.0
+    # Waited for when the floor closed (an end phrase): counted to when it came.
+    assert asr_final_ms(ended_at=10.0, final_at=10.35, now=10.35) == 350.0
+    # In hand as the turn ended (decided on it), and never there (the fast words stand in).
+    assert asr_final_ms(ended_at=10.0, final_at=9.9, now=10.2) == 0.0
+    assert asr_final_ms(ended_at=10.0, final_at=None, now=10.25) == 250.0

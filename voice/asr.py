@@ -265,6 +265,9 @@ class StreamingTranscriber:
         self._done = threading.Condition(self._lock)
         self._results: dict[int, str] = {}
         self._submitted = 0
+        # perf_counter when the stored (whole-window) text last came to cover every stretch
+        # heard; None while a stretch is still to be covered. The turn's asr_final is counted to it.
+        self.final_at: float | None = None
         self._epoch = 0
         self._open: _Segment | None = None
         self._next_index = 0
@@ -330,6 +333,7 @@ class StreamingTranscriber:
             return  # a click or a cough: nothing to transcribe
         with self._lock:
             self._submitted += 1
+            self.final_at = None
             epoch = self._epoch
             covered = self._submitted
             start = self._committed_upto
@@ -451,6 +455,7 @@ class StreamingTranscriber:
             self._epoch += 1
             self._results = {}
             self._submitted = 0
+            self.final_at = None
             self._whole_req = None
             self._whole_held = False
             self._whole_text = ""
@@ -557,6 +562,8 @@ class StreamingTranscriber:
                     else:
                         self._whole_text = text
                     self._whole_covers = req.segments
+                    if self._whole_covers >= self._submitted:
+                        self.final_at = time.perf_counter()
                     if req is not whole_req and self._whole_req is None:
                         self._whole_req = whole_req  # the rest, after the part just kept
                 self._done.notify_all()

@@ -60,6 +60,7 @@ class HeardTurn:
     # The candidate may still go on (the floor is open): text is the words so far, and the ASR
     # turn stays open so that going on is transcribed as one answer.
     provisional: bool = False
+    ended_at: float = 0.0  # perf_counter when the turn was heard to end (asr_final counts from it)
 
 
 # Turn ends after which the floor stays open a little (continuation_grace_ms).
@@ -384,15 +385,18 @@ class Conversation:
 
     def _finalize(self, heard: HeardTurn) -> HeardTurn:
         """The floor is closed: the whole turn's final transcript."""
-        t0 = time.perf_counter()
         text = spoken_form(self.stt.final())
+        asr_final = self._asr_final_ms(heard.ended_at)
         if heard.barged_in and no_words(text):
             # Live, a cough over the interviewer can end on the fast words ("I'm.") before
             # the full window says it held none, or only "Uh.": nothing to keep (TurnTaker).
             text = ""
         self.stt.reset()
-        timing = {**heard.timing, "asr_final": round((time.perf_counter() - t0) * 1000, 1)}
+        timing = {**heard.timing, "asr_final": asr_final}
         return replace(heard, text=text, timing=timing, provisional=False)
+
+    def _asr_final_ms(self, ended_at: float) -> float:
+        return asr_final_ms(ended_at, self.stt.final_at, time.perf_counter())
 
     def _floor_open_until(self, heard: HeardTurn) -> float | None:
         """Until when the candidate may go on with this turn (None: it is over now)."""
@@ -514,7 +518,7 @@ class Conversation:
             text = spoken_form(self.stt.final())
         timing = {
             "vad_end_of_turn": round((eot.t_decided - eot.t_speech_end) * 1000, 1),
-            "asr_final": round((time.perf_counter() - t0) * 1000, 1),
+            "asr_final": self._asr_final_ms(t0),
         }
         if barge_stop_ms is not None:
             timing["barge_in_stop"] = round(barge_stop_ms, 1)
@@ -528,6 +532,7 @@ class Conversation:
             speech_start=self.turns.turn_start or 0.0,
             speech_end=eot.t_speech_end,
             provisional=provisional,
+            ended_at=t0,
         )
         self.turns.reset()
         if not provisional:
@@ -539,6 +544,15 @@ class Conversation:
         self.speaker.close()
         self.stt.close()
         self.port.close()
+
+
+def asr_final_ms(ended_at: float, final_at: float | None, now: float) -> float:
+    """From the end of the turn (ended_at) to its stored transcript in hand (final_at; None: it
+    was not, and the fast words were taken now). After a finished sentence the transcript is
+    made while "Okay." plays and the floor stays open: this is the time it took, not what was
+    left to wait for once the floor closed. 0 when it was in hand as the turn ended."""
+    in_hand = now if final_at is None else min(final_at, now)
+    return round(max(0.0, in_hand - ended_at) * 1000, 1)
 
 
 def _joined(first: HeardTurn, more: HeardTurn) -> HeardTurn:
