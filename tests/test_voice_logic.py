@@ -1618,9 +1618,11 @@ def test_learned_pauses_stop_at_the_ceiling_and_skip_pauses_after_an_unfinished_
     assert ceiling <= frame.t_decided - frame.t_speech_end < ceiling + 0.1
 
 
-def feed_gate(gate, frames, *, in_turn=False, echo=False):
+def feed_gate(gate, frames, *, in_turn=False, echo=False, floor_free=False):
     """frames: (level dB, VAD speech) per 32 ms frame; returns the gate's verdicts."""
-    return [gate.update(lv, sp, in_turn=in_turn, echo=echo) for lv, sp in frames]
+    return [
+        gate.update(lv, sp, in_turn=in_turn, echo=echo, floor_free=floor_free) for lv, sp in frames
+    ]
 
 
 def talkers(n, level=-36.0):
@@ -2014,6 +2016,35 @@ def test_a_lone_peak_of_far_voices_does_not_cut_in_on_the_interviewer():
         feed_gate(gate, [(gate.voice_db - 14, True), (gate.voice_db - 8, True)] + candidate(4))
         == [True] * 6
     )
+
+
+def test_far_voices_do_not_take_a_free_floor_between_the_pieces_of_a_reply():
+    gate = NearTalkerGate()
+    feed_gate(gate, [(-60.0, False)] * 100)
+    feed_gate(gate, candidate(1))
+    feed_gate(gate, candidate(200), in_turn=True)  # the candidate's level: about -16 dBFS
+    feed_gate(gate, [(-60.0, False)] * 30)
+    # The candidate sat back, 15 dB under their first answer, in a quiet room: heard from their
+    # first frame once the interviewer is silent.
+    sat_back = gate.voice_db - 15
+    assert feed_gate(gate, candidate(1, level=sat_back), floor_free=True) == [True]
+    assert all(feed_gate(gate, candidate(30, level=sat_back)[1:], in_turn=True))
+    feed_gate(gate, [(-60.0, False)] * 30)
+    # A café far across the room: the VAD calls one frame in ten of it speech, so the room is
+    # not known to hold voices; its level is theirs.
+    feed_gate(gate, [(-36.0 + 4.0 * np.sin(k), k % 10 == 0) for k in range(100)])
+    assert not gate.busy and gate.room_db is not None
+    # The interviewer has said "Thanks," and is still making the rest of its reply: no one has
+    # the floor, and one frame heard as the candidate's would start a turn. The voices' onset,
+    # at the room's level, is not theirs (over the interviewer its first frames pause it, as
+    # any onset does, and a barge-in needs three).
+    onset = [(gate.room_db - 1.0, True), (gate.room_db - 2.0, True), (gate.room_db + 1.0, True)]
+    assert not any(feed_gate(gate, onset, floor_free=True))
+    feed_gate(gate, [(-60.0, False)] * 10)
+    assert feed_gate(gate, onset[:2]) == [True, True]
+    feed_gate(gate, [(-60.0, False)] * 10)
+    # The candidate at their own level takes the free floor at once.
+    assert feed_gate(gate, candidate(1), floor_free=True) == [True]
 
 
 # -- the stored transcript keeps every stretch said ---------------------------------------------

@@ -333,6 +333,7 @@ class Conversation:
             echoed=echoed,
             # A frame too quiet to hold anyone talking tells the room's level, echo or not.
             loud_echo=echoed and echo is not None and level >= echo.quiet_dbfs,
+            floor_free=not (self.turns.in_turn or self.turns.paused or self.speaker.busy),
         )
         if heard.voice or self.speaker.busy:
             self._last_sound_t = t

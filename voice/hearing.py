@@ -64,10 +64,12 @@ class FrameJudge:
         playing: bool = False,
         echoed: bool = False,
         loud_echo: bool = False,
+        floor_free: bool = False,
     ) -> FrameVerdict:
         """playing: a loudspeaker may be echoing the interviewer into the frame; echoed: the
         frame is only that echo (prob is then 0), and says nothing of the room's quiet moments;
-        loud_echo: an echo too loud to tell the room's level by."""
+        loud_echo: an echo too loud to tell the room's level by; floor_free: the interviewer is
+        silent and no turn is under way (a frame heard as the candidate's starts one)."""
         gate = self.gate
         # A quiet voice's onset is eased only for the start of a turn (it is what stops the
         # interviewer; inside a turn it would change nothing heard) and only where nothing else
@@ -80,7 +82,12 @@ class FrameJudge:
         )
         if self.near is not None:
             voice = self.near.update(
-                level_db, voice, in_turn=in_turn, echo=loud_echo, may_echo=playing
+                level_db,
+                voice,
+                in_turn=in_turn,
+                echo=loud_echo,
+                may_echo=playing,
+                floor_free=floor_free,
             )
         # Inside a turn, a frame no louder than the room is silence, though Silero's memory
         # still calls it speech: the pause that ends a turn (and closes the ASR's stretch)

@@ -177,10 +177,13 @@ class NearTalkerGate:
         in_turn: bool,
         echo: bool = False,
         may_echo: bool = False,
+        floor_free: bool = False,
     ) -> bool:
         """Whether this frame is the candidate speaking. in_turn: the candidate has the floor;
         echo: the frame is the interviewer's own voice, come back through a loudspeaker;
-        may_echo: the interviewer is playing on a loudspeaker (echo not caught may be in it)."""
+        may_echo: the interviewer is playing on a loudspeaker (echo not caught may be in it);
+        floor_free: no one has it (the interviewer silent, no turn under way): one frame
+        judged theirs starts a turn."""
         self._frames += 1
         self._frames_since_near += 1
         if in_turn and not self._was_in_turn:
@@ -234,7 +237,7 @@ class NearTalkerGate:
             if near:
                 self._frames_since_near = 0
             self.far = not near
-        mine = at_mic or self._judge(level_db, in_turn=in_turn)
+        mine = at_mic or self._judge(level_db, in_turn=in_turn, floor_free=floor_free)
         if in_turn and mine and not echo:
             self._turn.hear(level_db)
         if in_turn:
@@ -331,7 +334,7 @@ class NearTalkerGate:
         if len(self._levels) >= self.rules.min_frames:
             self._update_room()
 
-    def _judge(self, level_db: float, *, in_turn: bool) -> bool:
+    def _judge(self, level_db: float, *, in_turn: bool, floor_free: bool = False) -> bool:
         r = self.rules
         room = self._room_db
         if in_turn and self._voice.db is not None and self._far_past_near(level_db, room):
@@ -361,14 +364,22 @@ class NearTalkerGate:
         elif self._voice.db is not None and not in_turn:
             # A quiet room: far-off voices (a café filling up) do not take the floor, so the
             # room is heard to hold them before they can.
+            # An onset's first frames and a lone peak pass to make a barge-in instant, and
+            # min_barge_in_ms keeps a far voice's onset from cutting in. With the floor free
+            # one frame starts a turn, and a turn begun is theirs: there they must stand clear
+            # of the room. Voices the VAD only sometimes calls speech, at the room's own level,
+            # took the floor in the moment between two pieces of a reply (their words went in
+            # front of the next answer); a soft onset of the candidate's waits a frame or two,
+            # its sound kept in the ASR's preroll.
+            may_start = not floor_free or level_db >= room + r.margin_db
             if self._since_near >= self._run and self._run <= r.onset_grace_frames:
-                return True
+                return may_start
             bar = self._voice.db - r.far_db
             if self._near_run == 1:
                 # One peak of three talkers reaches the bar now and then: it passes, but only a
                 # second near frame in a row starts the hangover that carries the softer ones
                 # (else a lone peak became a barge-in: peak plus hangover made three frames).
-                return True
+                return may_start
         else:
             # A quiet room or steady noise: the VAD alone judges (Silero's first speech frame
             # can come before the voice's energy rises; a bar would cut an "Okay." a frame late).
