@@ -1679,6 +1679,16 @@ def candidate(n, level=-22.0):
     return [(level + 6.0 * np.sin(0.7 * k), True) for k in range(n)]
 
 
+def gate_after_a_first_answer():
+    """A quiet room, and the candidate's first answer (their level known), then a silence."""
+    gate = NearTalkerGate()
+    feed_gate(gate, [(-60.0, False)] * 100)
+    feed_gate(gate, candidate(1))
+    feed_gate(gate, candidate(200), in_turn=True)
+    feed_gate(gate, [(-60.0, False)] * 30)
+    return gate
+
+
 def test_a_candidate_who_talks_before_anyone_has_the_floor_is_not_taken_for_the_room():
     gate = NearTalkerGate()
     feed_gate(gate, [(-50.0, False)] * 10)  # a third of a second of the room's noise
@@ -1999,11 +2009,7 @@ def test_voices_the_vad_calls_speech_at_the_rooms_level_do_not_hold_the_floor():
 
 
 def test_a_lone_peak_of_far_voices_does_not_cut_in_on_the_interviewer():
-    gate = NearTalkerGate()
-    feed_gate(gate, [(-60.0, False)] * 100)
-    feed_gate(gate, candidate(1))
-    feed_gate(gate, candidate(200), in_turn=True)  # the candidate's level: about -16 dBFS
-    feed_gate(gate, [(-60.0, False)] * 30)
+    gate = gate_after_a_first_answer()  # the candidate's level: about -16 dBFS
     bar = gate.voice_db - gate.rules.far_db
     # Three talkers start while the interviewer speaks (levels as replayed from a recording):
     # one frame just reaches the bar, the rest stay under it. No three frames in a row are theirs.
@@ -2019,11 +2025,7 @@ def test_a_lone_peak_of_far_voices_does_not_cut_in_on_the_interviewer():
 
 
 def test_far_voices_do_not_take_a_free_floor_between_the_pieces_of_a_reply():
-    gate = NearTalkerGate()
-    feed_gate(gate, [(-60.0, False)] * 100)
-    feed_gate(gate, candidate(1))
-    feed_gate(gate, candidate(200), in_turn=True)  # the candidate's level: about -16 dBFS
-    feed_gate(gate, [(-60.0, False)] * 30)
+    gate = gate_after_a_first_answer()  # the candidate's level: about -16 dBFS
     # The candidate sat back, 15 dB under their first answer, in a quiet room: heard from their
     # first frame once the interviewer is silent.
     sat_back = gate.voice_db - 15
