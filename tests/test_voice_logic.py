@@ -1679,6 +1679,17 @@ def candidate(n, level=-22.0):
     return [(level + 6.0 * np.sin(0.7 * k), True) for k in range(n)]
 
 
+def gate_in_a_cafe(level):
+    """A café at level (dB) from the start, heard as such, then the candidate's first answer
+    over it, heard as theirs."""
+    gate = NearTalkerGate()
+    feed_gate(gate, talkers(200, level=level))
+    assert gate.busy
+    feed_gate(gate, candidate(1))
+    assert sum(feed_gate(gate, candidate(300), in_turn=True)) >= 290
+    return gate
+
+
 def gate_after_a_first_answer():
     """A quiet room, and the candidate's first answer (their level known), then a silence."""
     gate = NearTalkerGate()
@@ -1883,11 +1894,7 @@ def peaky_talkers(n, room_db, every=12):
 
 
 def test_voices_crossing_the_rooms_bar_do_not_hold_the_floor_after_the_answer():
-    gate = NearTalkerGate()
-    feed_gate(gate, talkers(200, level=-38.0))  # a café from the start, 16 dB under the candidate
-    assert gate.busy
-    feed_gate(gate, candidate(1))
-    assert sum(feed_gate(gate, candidate(300), in_turn=True)) >= 290
+    gate = gate_in_a_cafe(-38.0)  # a café from the start, 16 dB under the candidate
     room = gate.room_db
     # The candidate stops; the talkers go on, a peak over the room's bar every 0.4 s. Each used
     # to count as the candidate's (with its hangover) for 1.5 s after their last loud word: the
@@ -1902,11 +1909,7 @@ def test_voices_crossing_the_rooms_bar_do_not_hold_the_floor_after_the_answer():
 
 
 def test_a_loud_cafes_peaks_near_the_candidates_voice_do_not_run_the_answer_on():
-    gate = NearTalkerGate()
-    feed_gate(gate, talkers(200, level=-31.0))  # a loud café, about 9 dB under the candidate
-    assert gate.busy
-    feed_gate(gate, candidate(1))
-    assert sum(feed_gate(gate, candidate(300), in_turn=True)) >= 290
+    gate = gate_in_a_cafe(-31.0)  # a loud café, about 9 dB under the candidate
     room = gate.room_db
     # Their peaks come within far_db of the candidate's voice, though not over the room's bar.
     # Each was taken for a word of the candidate's, with its hangover, so after the answer the
@@ -1927,11 +1930,7 @@ def test_a_loud_cafes_peaks_near_the_candidates_voice_do_not_run_the_answer_on()
 
 
 def test_a_cafes_voices_a_second_after_the_answer_are_not_taken_for_its_soft_tail():
-    gate = NearTalkerGate()
-    feed_gate(gate, talkers(200, level=-38.0))  # a café, 16 dB under the candidate
-    assert gate.busy
-    feed_gate(gate, candidate(1))
-    assert sum(feed_gate(gate, candidate(300), in_turn=True)) >= 290
+    gate = gate_in_a_cafe(-38.0)  # a café, 16 dB under the candidate
     room = gate.room_db
     soft = room + (gate.rules.keep_margin_db + gate.rules.margin_db) / 2
     # The answer ends; 1.2 s later the café's voices come back over the room's level. Counted in
@@ -1947,11 +1946,7 @@ def test_a_cafes_voices_a_second_after_the_answer_are_not_taken_for_its_soft_tai
 
 
 def test_a_lone_peak_of_a_cafe_after_the_answer_does_not_run_it_on():
-    gate = NearTalkerGate()
-    feed_gate(gate, talkers(200, level=-31.0))  # a loud café, about 9 dB under the candidate
-    assert gate.busy
-    feed_gate(gate, candidate(1))
-    assert sum(feed_gate(gate, candidate(300), in_turn=True)) >= 290
+    gate = gate_in_a_cafe(-31.0)  # a loud café, about 9 dB under the candidate
     feed_gate(gate, [(gate.voice_db, True)], in_turn=True)
     room = gate.room_db
     # One frame of the café within far_db of the candidate's voice and just over the room's

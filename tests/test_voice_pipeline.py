@@ -1124,22 +1124,18 @@ def test_a_cafe_filling_up_after_the_first_answer_does_not_take_the_second(
     assert len(told) == 1 and "farther from the microphone" in told[0]
 
 
-def test_in_a_cafe_from_the_start_the_interviewer_replies_once_each_answer_ends(
-    models, voice_bank, tmp_path
-):
-    """Voices across the room 16 dB under the candidate from the first second: their peaks
-    cross the room's bar now and then. Counted as the candidate's after the answer, they ran
-    its turn on and their words made it look unfinished (a 3 s wait to reply)."""
+def _cafe_exam(models, voice_bank, tmp_path, voice, answers, room_talk_db):  # noqa: ANN001, ANN202
+    """The scripted exam, run to its end, in a café from the first second: (session, figures
+    measured from OUT.wav)."""
     from agent.voice_face import VoiceFace
 
-    second = ["I would put a canary in front of the rollout.", "It watches the errors by region."]
     rec = make_recording(
-        tmp_path / "cafe_from_start.wav",
-        "espeak-us-f",
-        [Answer(6.0, ANSWER, [0.45]), Answer(22.0, second, [0.4])],
+        tmp_path / "cafe.wav",
+        voice,
+        answers,
         tail_s=5.0,
         noise_db=-50.0,
-        room_talk_db=-38.0,
+        room_talk_db=room_talk_db,
         bank=voice_bank,
     )
     session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
@@ -1147,6 +1143,18 @@ def test_in_a_cafe_from_the_start_the_interviewer_replies_once_each_answer_ends(
     conv.close()
     assert result.finished and len(session.answers) == 2
     figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
+    return session, figs
+
+
+def test_in_a_cafe_from_the_start_the_interviewer_replies_once_each_answer_ends(
+    models, voice_bank, tmp_path
+):
+    """Voices across the room 16 dB under the candidate from the first second: their peaks
+    cross the room's bar now and then. Counted as the candidate's after the answer, they ran
+    its turn on and their words made it look unfinished (a 3 s wait to reply)."""
+    second = ["I would put a canary in front of the rollout.", "It watches the errors by region."]
+    answers = [Answer(6.0, ANSWER, [0.45]), Answer(22.0, second, [0.4])]
+    session, figs = _cafe_exam(models, voice_bank, tmp_path, "espeak-us-f", answers, -38.0)
     assert len(figs.response_ms) == 2 and max(figs.response_ms) <= 1200
     assert figs.overlap_ms == 0
     assert "cost ceiling" in session.answers[0].lower()
@@ -1159,28 +1167,14 @@ def test_in_a_loud_cafe_a_peak_of_its_voices_after_the_answer_does_not_hold_the_
     """Voices across the room about 9 dB under the candidate. A peak of theirs a moment after
     the answer's last word came within 10 dB of the candidate's voice: taken for a word of
     theirs, with its hangover, it ran the turn on (1.63 s to reply)."""
-    from agent.voice_face import VoiceFace
-
     second = [
         "For the streaming speech system I would start with a voice activity detector.",
         "Then a streaming recognizer that commits text at pauses.",
         "That's my answer.",
     ]
-    rec = make_recording(
-        tmp_path / "loud_cafe.wav",
-        "espeak-gb-m",
-        [Answer(6.0, ANSWER, [0.45]), Answer(25.0, second, [0.4, 0.5])],
-        tail_s=5.0,
-        noise_db=-50.0,
-        room_talk_db=-31.0,
-        bank=voice_bank,
-    )
-    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
-    result = VoiceFace(session, conv, notices=lambda _: None).run()
-    conv.close()
-    assert result.finished and len(session.answers) == 2
+    answers = [Answer(6.0, ANSWER, [0.45]), Answer(25.0, second, [0.4, 0.5])]
+    session, figs = _cafe_exam(models, voice_bank, tmp_path, "espeak-gb-m", answers, -31.0)
     assert "traffic shape" in session.answers[0].lower()
-    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
     assert len(figs.response_ms) == 2 and figs.response_ms[0] <= 1200
     assert figs.overlap_ms == 0
 
