@@ -2056,12 +2056,13 @@ def test_a_resumed_session_speaks_as_slowly_and_loudly_as_the_candidate_asked(
     out = read_wav_at(again)
     usual = np.concatenate([models.synth.synthesize(text) for text in said])
     assert activity(out).sum() > 1.1 * activity(usual).sum()
-    # Louder: against the same words at the same pace (a slower rendering's level differs by
-    # up to 1 dB from one to the next, with Piper's sampled variation).
+    # Louder: against the same words at the same pace. One step up is +4 dB; a slower
+    # rendering's level differs by up to 1.4 dB from one to the next (Piper's sampled variation;
+    # CI's order of tests gave +2.9), so the bar is halfway between the usual level and +4.
     slow = np.concatenate(
         [models.synth.synthesize(text, pace=versions["tts_pace"]) for text in said]
     )
-    assert _speech_db(out) - _speech_db(slow) > 3.0
+    assert _speech_db(out) - _speech_db(slow) > 2.0
 
 
 def test_asking_to_skip_the_question_is_the_answer_the_exam_moves_on_from(
