@@ -1138,6 +1138,12 @@ def test_a_noise_after_a_backchannel_holds_the_interviewer_only_a_moment():
 def test_end_phrases_and_unfinished_endings():
     assert find_end_phrase("So that is it. That's my answer.", ["that's my answer"])
     assert not find_end_phrase("that's my answer to the first part and", ["that's my answer"])
+    # Said or heard without the contraction, either way round.
+    assert find_end_phrase("...for the end, and that is my answer.", ["that's my answer"])
+    assert find_end_phrase("Thats my answer", ["that's my answer"])
+    assert find_end_phrase("That's it.", ["that is it"])
+    assert not find_end_phrase("That is my concern.", ["that's my answer"])
+    assert not find_end_phrase("What is my answer worth?", ["that's my answer"])
     assert ends_unfinished("and then we ship it and")
     assert not ends_unfinished("Then we ship it.")
 

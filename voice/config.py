@@ -60,12 +60,10 @@ class VoiceConfig(BaseModel):
     end_phrases: list[str] = Field(
         default_factory=lambda: [
             "that's my answer",
-            "that is my answer",
             "that's my final answer",
             "i'm done",
             "i'm finished",
             "that's all",
-            "that is all",
             "that's all i have",
             "all i have",
             "that's all i've got",

@@ -619,11 +619,20 @@ def asks_leave(text: str) -> bool:
     return asks_a_question(text) and " or " not in f" {words} " and bool(_PERMISSION.search(words))
 
 
+# "That's" said or heard in full: tiny.en wrote "And that is my answer." for one espeak voice.
+_CONTRACTED_IS = re.compile(r"\b(that|it|here|this|what)(?:'s|s)\b")
+
+
+def _uncontracted(norm: str) -> str:
+    return _CONTRACTED_IS.sub(r"\1 is", norm)
+
+
 def find_end_phrase(text: str, phrases: list[str]) -> str | None:
-    """The end phrase ("that's my answer") if the candidate's last words are one."""
-    tail = normalise(text)
+    """The end phrase ("that's my answer") if the candidate's last words are one, with or
+    without the contraction ("That is my answer.")."""
+    tail = _uncontracted(normalise(text))
     for phrase in phrases:
-        norm = normalise(phrase)
+        norm = _uncontracted(normalise(phrase))
         if norm and (tail == norm or tail.endswith(" " + norm)):
             return phrase
     return None
