@@ -270,12 +270,21 @@ def card_48k(tmp_path):
     room.stop()
 
 
+# `python -m agent`, with Ctrl+C raising KeyboardInterrupt as in a terminal. A suite started as a
+# background job of a script (no job control) runs with SIGINT ignored, the exam inherited
+# that, and _pause's Ctrl+C went unheard: the exam ran on until the test timed out.
+_WITH_CTRL_C = (
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'agent'; runpy.run_module('agent', run_name='__main__', alter_sys=True)"
+)
+
+
 @contextlib.contextmanager
 def _exam(env: dict[str, str]) -> Iterator[tuple[subprocess.Popen, list[str]]]:
     """`interviewer voice` on the warm-up question, with its captions read as they come; killed
     if it is still running when the test is done with it."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "agent", "voice", "--prompts", "warmup.constraints"],
+        [sys.executable, "-c", _WITH_CTRL_C, "voice", "--prompts", "warmup.constraints"],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
