@@ -1144,6 +1144,7 @@ def test_end_phrases_and_unfinished_endings():
     assert find_end_phrase("That's it.", ["that is it"])
     assert not find_end_phrase("That is my concern.", ["that's my answer"])
     assert not find_end_phrase("What is my answer worth?", ["that's my answer"])
+    assert not find_end_phrase("It is all.", ["its all"])
     assert ends_unfinished("and then we ship it and")
     assert not ends_unfinished("Then we ship it.")
 

@@ -620,11 +620,12 @@ def asks_leave(text: str) -> bool:
 
 
 # "That's" said or heard in full: tiny.en wrote "And that is my answer." for one espeak voice.
-_CONTRACTED_IS = re.compile(r"\b(that|it|here|this|what)(?:'s|s)\b")
+# ("thats": the apostrophe dropped; not "its", which is a word of its own.)
+_CONTRACTED_IS = re.compile(r"\b(?:(that|it|here|what)'s|(that)s)\b")
 
 
 def _uncontracted(norm: str) -> str:
-    return _CONTRACTED_IS.sub(r"\1 is", norm)
+    return _CONTRACTED_IS.sub(lambda m: f"{m.group(1) or m.group(2)} is", norm)
 
 
 def find_end_phrase(text: str, phrases: list[str]) -> str | None:
