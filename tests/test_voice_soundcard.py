@@ -274,8 +274,8 @@ def card_48k(tmp_path):
 # background job of a script (no job control) runs with SIGINT ignored, the exam inherited
 # that, and _pause's Ctrl+C went unheard: the exam ran on until the test timed out.
 _WITH_CTRL_C = (
-    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
-    "sys.argv[0] = 'agent'; runpy.run_module('agent', run_name='__main__', alter_sys=True)"
+    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "runpy.run_module('agent', run_name='__main__', alter_sys=True)"
 )
 
 
