@@ -310,7 +310,7 @@ class Conversation:
         self._frames_heard += 1
         if self._opening_hold and self._frames_heard >= _OPENING_LISTEN_FRAMES:
             self._opening_hold = False
-            if not self.turns.paused and not self.turns.in_turn:
+            if self.turns.idle:
                 self.speaker.queue_frame(ResumePlaybackFrame(t))
         prob = self._vad.probability(frame)
         echo = self._echo
@@ -333,7 +333,7 @@ class Conversation:
             echoed=echoed,
             # A frame too quiet to hold anyone talking tells the room's level, echo or not.
             loud_echo=echoed and echo is not None and level >= echo.quiet_dbfs,
-            floor_free=not (self.turns.in_turn or self.turns.paused or self.speaker.busy),
+            floor_free=self.turns.idle and not self.speaker.busy,
         )
         if heard.voice or self.speaker.busy:
             self._last_sound_t = t
@@ -428,7 +428,7 @@ class Conversation:
         unspoken: list[SpeechTag] = []
         heard_all = False  # the barge-in cut off no more than the last word or two
         while True:
-            if until is not None and not self.turns.in_turn and not self.turns.paused and until():
+            if until is not None and self.turns.idle and until():
                 return None
             self._settle()
             t = self.port.frame_time()

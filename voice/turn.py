@@ -138,6 +138,11 @@ class TurnTaker:
     def paused(self) -> bool:
         return self._paused
 
+    @property
+    def idle(self) -> bool:
+        """No turn under way, and the interviewer not held paused by a would-be barge-in."""
+        return not (self.in_turn or self._paused)
+
     def on_frame(
         self,
         t: float,
