@@ -68,6 +68,10 @@ TAKE_YOUR_TIME = "Take your time."
 # Said once per question after dead silence (voice.check_in_silence_ms), as an interviewer checks
 # the candidate is still with them; "Could you repeat it?" then gets the question again.
 CHECK_IN = "Take your time. If you'd like the question again, just ask."
+# Said once per session when a sound card's microphone has sent only digital silence since the
+# session began, after voice.silent_mic_check_ms of silence after a question: as a person on a
+# call says "I think you're on mute".
+MIC_SILENT = "I'm not getting any sound from your microphone. If it's muted, please unmute it."
 # Before the question, said again to a candidate who asked for it.
 SAY_AGAIN = "Sure."
 # Before the rest of what a barge-in cut off, when the candidate asked something over it.
@@ -203,6 +207,7 @@ class VoiceFace:
         self._timed_out: set[str] = set()
         self._notices = notices
         self._told_room = False
+        self._told_mic = False
         self._told_code_file = False
         self._said_back: list[tuple[str, str]] = []  # the last feedback and strong answer said
         self._feedback_fresh = False  # feedback said, and no answer to the next question yet
@@ -245,7 +250,9 @@ class VoiceFace:
             # "Okay." the moment the turn ends: scoring and synthesis run behind it.
             heard = self.conv.listen(acknowledge=True, until=self._while_waiting)
             if heard is None and not self.conv.input_ended:
-                if self._time_to_speak():
+                if self._mic_check_due():
+                    self._tell_mic_silent()
+                elif self._time_to_speak():
                     reply = self._on_the_clock(reply)  # silence at the warning or the budget
                 else:
                     self._check_in()
@@ -531,7 +538,7 @@ class VoiceFace:
         known (a candidate taken for someone farther off hears no turn end to be told after),
         and a warning or the budget may be due."""
         self._tell_about_the_room()
-        return self._time_to_speak() or self._check_in_due()
+        return self._time_to_speak() or self._check_in_due() or self._mic_check_due()
 
     def _check_in_due(self) -> bool:
         """Nothing at all said to the question this long (not a coding prompt: code is written
@@ -546,6 +553,29 @@ class VoiceFace:
             and not getattr(pending, "is_coding", False)
             and self.conv.quiet_for() * 1000 >= after_ms
         )
+
+    def _mic_check_due(self) -> bool:
+        """The sound card's microphone has sent nothing at all since the session began, and
+        the candidate has had this long after the question to answer: once a session."""
+        after_ms = self.conv.config.silent_mic_check_ms
+        return (
+            after_ms > 0
+            and not self._told_mic
+            and self._pending is not None
+            and self.conv.mic_sends_nothing
+            and self.conv.quiet_for() * 1000 >= after_ms
+        )
+
+    def _tell_mic_silent(self) -> None:
+        self._told_mic = True
+        if self._notices is not None:
+            name = f" ({self.conv.mic_name})" if self.conv.mic_name else ""
+            self._notices(
+                f"the microphone{name} has sent only silence since the session began: it may be "
+                "muted, or not the one you speak into (unmute it, or name another in [voice] "
+                "input_device; python -m sounddevice lists them)"
+            )
+        self._say_notice(MIC_SILENT)
 
     def _check_in(self) -> None:
         self._checked_in = self._offered_again = True

@@ -2235,6 +2235,60 @@ def test_yes_to_the_check_in_gets_the_question_again(models, voice_bank, tmp_pat
     assert session.answers[0].lower().index("yes") < session.answers[0].lower().index("roll")
 
 
+class _Card(FileAudioPort):
+    """The file as a sound card's microphone: its silence is the card's, not a recording's."""
+
+    mic_name = "USB Audio Device"
+
+
+@pytest.mark.parametrize(
+    ("mic", "before_db", "told"),
+    [("card", None, True), ("card", -78.0, False), ("file", None, False)],
+    ids=["muted-card", "quiet-room-card", "silent-file"],
+)
+def test_a_muted_microphone_is_told_of_once_and_the_answer_after_unmuting_is_heard(
+    models, voice_bank, tmp_path, mic, before_db, told
+):
+    """A sound card whose microphone sends only digital silence (muted, or not the one the
+    candidate speaks into): 8 s after the question the interviewer says it hears nothing
+    from it, and one line names the device. Unmuted, the answer is heard as usual. A working
+    microphone's hiss, however faint, is not silence; nor is a file's (its silence is the
+    recording's own)."""
+    from agent.voice_face import MIC_SILENT, VoiceFace
+
+    unmuted_s = 22.0
+    rec = make_recording(
+        tmp_path / "muted.wav",
+        "piper-fast",
+        [Answer(23.0, ["I would roll back first."]), Answer(30.0, ["A canary."])],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    audio, rate = read_wav(rec.path)
+    cut = int(unmuted_s * rate)
+    audio[:cut] = 0.0 if before_db is None else noise(cut, before_db)
+    write_wav(rec.path, audio, rate)
+    port = (_Card if mic == "card" else FileAudioPort)(rec.path, tmp_path / "out.wav")
+    conv = Conversation(port, models, VoiceConfig())
+    session = _ScriptedSession()
+    spoken = _note_said(conv)
+    lines: list[str] = []
+    VoiceFace(session, conv, notices=lines.append).run()
+    conv.close()
+    assert spoken.count(MIC_SILENT) == int(told)
+    muted_lines = [line for line in lines if "muted" in line]
+    assert len(muted_lines) == int(told)
+    if told:
+        assert "USB Audio Device" in muted_lines[0]
+    out = read_wav_at(tmp_path / "out.wav")
+    question_end = speech_regions(out)[0][1]
+    said = activity(out)
+    # Quiet for the usual 8 s after the question, then (muted) the interviewer says so.
+    assert not said[int((question_end + 0.5) / WIN_S) : int((question_end + 7.5) / WIN_S)].any()
+    assert said[int((question_end + 7.5) / WIN_S) : int(unmuted_s / WIN_S)].any() == told
+    assert len(session.answers) == 2 and "roll back" in session.answers[0].lower()
+
+
 class _CodingSession(_ScriptedSession):
     """The scripted exam, whose first question is a coding prompt."""
 

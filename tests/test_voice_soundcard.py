@@ -78,6 +78,7 @@ class Room:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self.echoed_blocks = 0  # blocks of the speaker's audio the microphone picked up
+        self.muted = False  # the microphone sends digital silence, as a muted input does
         self.fed_blocks = 0  # blocks the card has read since it was opened for the exam
         self._thread = threading.Thread(target=self._run, name="room", daemon=True)
         self._thread.start()
@@ -174,6 +175,8 @@ class Room:
                     echo = line.popleft()[1]
                     block = block + ECHO_GAIN * echo
                     self.echoed_blocks += int(np.abs(echo).max() > 0.05)
+            if self.muted:
+                block = np.zeros_like(block)
             os.write(fd, (np.clip(block, -1, 1) * 32767).astype("<i2").tobytes())
             fed += 1
             self.fed_blocks = fed
@@ -365,6 +368,30 @@ def test_the_exam_runs_on_a_sound_card_with_a_loudspeaker_in_the_room(card, tmp_
     # Nothing of the audio is stored unless asked.
     home = Path(env["INTERVIEWER_HOME"])
     assert not list(home.rglob("*.wav"))
+
+
+def test_a_muted_microphone_is_told_of_and_heard_once_unmuted(card):
+    """The card's microphone sends digital silence (muted): after the question and 8 s of
+    silence the interviewer says it hears nothing from it, and a line names the device. The
+    candidate unmutes and answers: heard as usual."""
+    from agent.voice_face import MIC_SILENT
+
+    env, room = card
+    room.muted = True
+    answer = _trim(VoiceBank().speak("espeak-us-f", " ".join(ANSWER)))
+    with _exam(env) as (proc, captions):
+        _wait(lambda: any(MIC_SILENT in c for c in captions), 120, "the muted microphone's notice")
+        room.muted = False
+        _wait(lambda: _speech_then_quiet(room.speaker_audio(), 1.0), 30, "the notice to end")
+        room.say(answer)
+        _wait(lambda: any(c.startswith("you:") for c in captions), 60, "the answer's transcript")
+        err = _pause(proc)
+    assert proc.returncode == 3, err
+    told = [line for line in err.splitlines() if "muted" in line]
+    assert len(told) == 1 and MIC in told[0], err
+    heard = [c.removeprefix("you:").strip() for c in captions if c.startswith("you:")]
+    assert len(heard) == 1 and word_error_rate(" ".join(ANSWER), heard[0]) <= 0.35, heard
+    assert sum(MIC_SILENT in c for c in captions) == 1
 
 
 def test_the_exam_runs_on_a_card_at_48_khz(card_48k):

@@ -49,6 +49,11 @@ class VoiceConfig(BaseModel):
     # the interviewer checks in once ("Take your time. If you'd like the question again, just
     # ask."). Not at a coding prompt, where the candidate writes code in silence. 0: never.
     check_in_silence_ms: int = Field(default=30000, ge=0, le=600000)
+    # A sound card's microphone that has sent only digital silence since the session began
+    # (muted, or not the one in use): after this much silence after a question the interviewer
+    # says it hears nothing from it, once (and one line names the device). 0: never. Not on a
+    # --mic-file, whose silence is the recording's own.
+    silent_mic_check_ms: int = Field(default=8000, ge=0, le=600000)
     min_barge_in_ms: int = Field(default=96, ge=0, le=2000)
     # A barge-in this short ("sorry, could you repeat?") before the question was fully asked is
     # not the answer: the interviewer finishes the question.

@@ -29,7 +29,7 @@ from .frames import (
     TurnStartedFrame,
 )
 from .hearing import FrameJudge, FrameVerdict
-from .levels import frame_level_db
+from .levels import frame_level_db, is_digital_silence
 from .ports import AudioPort
 from .speaker import Speaker, SpeechSynth
 from .tts import speech_pieces
@@ -162,6 +162,10 @@ class Conversation:
         self._piece = 0
         self._input_ended = False
         self._frames_heard = 0
+        # A sound card's microphone (None on a file): until it sends any sound at all, it may
+        # be muted.
+        self.mic_name: str | None = getattr(port, "mic_name", None)
+        self._mic_sent_sound = False
         self._opening_hold = False
         # The file's (or the mic's) time of the last frame the interviewer spoke or anyone was
         # heard: how long the room has been quiet.
@@ -252,6 +256,12 @@ class Conversation:
         return max(0.0, self.port.frame_time() - self._last_sound_t)
 
     @property
+    def mic_sends_nothing(self) -> bool:
+        """A sound card's microphone has sent only digital silence since the session began:
+        muted, or not the one in use (never on a file, whose silence is the recording's)."""
+        return self.mic_name is not None and self._frames_heard > 0 and not self._mic_sent_sound
+
+    @property
     def hears_other_voices(self) -> bool:
         """The room holds voices besides the candidate's: only speech louder than theirs counts."""
         return self._judge.hears_other_voices
@@ -312,6 +322,8 @@ class Conversation:
             self._opening_hold = False
             if self.turns.idle:
                 self.speaker.queue_frame(ResumePlaybackFrame(t))
+        if not self._mic_sent_sound:
+            self._mic_sent_sound = not is_digital_silence(frame)
         prob = self._vad.probability(frame)
         echo = self._echo
         echoed = playing = False

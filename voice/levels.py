@@ -13,6 +13,16 @@ def frame_level_db(frame: np.ndarray) -> float:
     return 10.0 * np.log10(power + 1e-12)
 
 
+# A muted input (or a card whose microphone is not connected) sends exact zeros; a working
+# microphone's own hiss peaks far above this (-80 dBFS), even in a quiet room at low gain.
+DIGITAL_SILENCE = 1e-4
+
+
+def is_digital_silence(frame: np.ndarray) -> bool:
+    """Nothing at all in the frame: not a quiet room, a microphone that sends no sound."""
+    return not frame.size or float(np.max(np.abs(frame))) < DIGITAL_SILENCE
+
+
 class RecentLevel:
     """A percentile of the recent frames heard (a speaker's level, or the room's quiet moments),
     once there are enough (taken every 8 frames; a percentile over hundreds need not be taken

@@ -290,6 +290,14 @@ def device_id(setting: str) -> int | str | None:
     return int(setting) if setting.isdigit() else setting
 
 
+def _input_name(sd: Any, mic: int | str | None) -> str:
+    """The microphone's name as the system lists it ("" if it cannot say)."""
+    try:
+        return str(sd.query_devices(mic, "input")["name"])
+    except Exception:
+        return ""
+
+
 def card_rates(
     sd: Any, devices: tuple[int | str | None, int | str | None], wanted: int
 ) -> list[int]:
@@ -385,6 +393,7 @@ class SoundDevicePort:
             raise AudioDeviceUnavailable("no sound card found")
         self._device = (device_id(input_device), device_id(output_device))
         self._rates = card_rates(sd, self._device, card_rate)
+        self.mic_name = _input_name(sd, self._device[0])
         self.card_rate = self._rates[0]
         # A card at another rate: its blocks are resampled to and from 16 kHz as they pass.
         self._bridge: RateBridge | None = None
