@@ -456,6 +456,55 @@ def stream_through(models, stt, audio, *, fed=None) -> str:
     return text
 
 
+_QUIET_MIC_ANSWER = [
+    "I would track the word error rate on a weekly sample of real calls.",
+    "And the share of calls that get escalated to a human.",
+]
+
+
+@pytest.mark.parametrize(
+    ("voice", "noise_db"), [("espeak-us-f", -50.0), ("flite-slt", -45.0), ("espeak-gb-m", -40.0)]
+)
+def test_the_stored_words_do_not_depend_on_the_microphones_gain(
+    models, voice_bank, tmp_path, voice, noise_db
+):
+    """The same answer, room and all, 24 dB quieter (a microphone's gain turned down, or the
+    candidate sat back): the stored transcript has the same words. tiny.en hears a quiet voice
+    worse (a fifth more words lost over 30 answers), so the answer is brought to a speaking
+    level before its stored transcript is made. The stretches are the loud one's, so that
+    only the level differs."""
+    from voice.asr import StreamingTranscriber
+    from voice.audio import FRAME_SAMPLES
+    from voice.vad import SpeechGate
+
+    rec = make_recording(
+        tmp_path / "loud.wav",
+        voice,
+        [Answer(1.0, _QUIET_MIC_ANSWER, [0.4])],
+        tail_s=3.0,
+        noise_db=noise_db,
+        bank=voice_bank,
+    )
+    loud = read_wav_at(rec.path)
+    frames = list(loud[: loud.size // FRAME_SAMPLES * FRAME_SAMPLES].reshape(-1, FRAME_SAMPLES))
+    models.vad.reset()
+    gate = SpeechGate()
+    speech = [gate.update(models.vad.probability(f)) for f in frames]
+
+    def stored(gain: float) -> str:
+        stt = StreamingTranscriber(models.transcriber)
+        for frame, is_speech in zip(frames, speech, strict=True):
+            stt.push((frame * gain).astype(np.float32), is_speech)
+            stt.wait_idle()
+        text = stt.final()
+        stt.close()
+        return text
+
+    said = stored(1.0)
+    assert word_error_rate(" ".join(_QUIET_MIC_ANSWER), said) <= 0.4, said
+    assert stored(10 ** (-24 / 20)) == said
+
+
 def test_a_long_answer_is_transcribed_in_committed_parts(models, recordings):
     """Answers longer than the commit length are transcribed part by part while they go on."""
     from voice.asr import StreamingTranscriber

@@ -28,6 +28,7 @@ from .audio import FRAME_SAMPLES, PIPELINE_RATE
 from .config import VoiceConfig
 from .coverage import restore_dropped
 from .denoise import lower_steady_noise
+from .levels import at_speaking_level
 from .whisper_load import load_whisper
 from .whisper_text import (
     compresses_like_a_loop,
@@ -219,7 +220,8 @@ class StreamingTranscriber:
     ) -> None:
         self._asr = transcriber
         # The stored transcript is made from the answer with the room's steady noise lowered
-        # (voice/denoise.py); the fast words, which only decide the end of the turn, hear it raw.
+        # (voice/denoise.py) and its level brought to a speaking one (voice/levels.py); the fast
+        # words, which only decide the end of the turn, hear it raw.
         self._denoise = denoise
         if denoise:
             import scipy.signal  # noqa: F401 - loaded here, not first inside a worker thread
@@ -540,6 +542,7 @@ class StreamingTranscriber:
             audio = req.audio[skip * FRAME_SAMPLES :]
             text = ""
             if audio.size:
+                audio = at_speaking_level(audio)
                 if self._denoise:
                     audio = lower_steady_noise(audio)
                 prompt = self._prompt(committed)
