@@ -208,6 +208,7 @@ class VoiceFace:
         self._notices = notices
         self._told_room = False
         self._told_mic = False
+        self._told_clipping = False
         self._told_code_file = False
         self._said_back: list[tuple[str, str]] = []  # the last feedback and strong answer said
         self._feedback_fresh = False  # feedback said, and no answer to the next question yet
@@ -674,7 +675,13 @@ class VoiceFace:
 
     def _tell_about_the_room(self) -> None:
         """Once: a candidate in a café should know why soft speech may not be heard, and one
-        barely over the room's noise why words are lost."""
+        barely over the room's noise why words are lost. Once too: a microphone that clips."""
+        if self.conv.mic_clips and not self._told_clipping and self._notices is not None:
+            self._told_clipping = True
+            self._notices(
+                "your voice reaches the microphone's full scale and is clipped, which garbles "
+                "words (lower its input level, or sit a little farther from it)"
+            )
         if self._told_room or self._notices is None:
             return
         over = self.conv.voice_over_noise_db

@@ -2338,6 +2338,29 @@ def test_a_muted_microphone_is_told_of_once_and_the_answer_after_unmuting_is_hea
     assert len(session.answers) == 2 and "roll back" in session.answers[0].lower()
 
 
+@pytest.mark.parametrize("gain", [1.0, 4.0])
+def test_a_microphone_that_clips_the_voice_is_told_of_once(models, voice_bank, tmp_path, gain):
+    """The candidate's voice driven 12 dB past the microphone's full scale (its gain set too
+    high): one line says so, once, and the answers are still taken. At a sound level, none."""
+    rec = make_recording(
+        tmp_path / "hot.wav",
+        "piper-fast",
+        [Answer(6.0, ["I would roll back first."]), Answer(16.0, ["A canary."])],
+        tail_s=3.0,
+        bank=voice_bank,
+    )
+    audio, rate = read_wav(rec.path)
+    write_wav(rec.path, np.clip(audio * gain, -1.0, 1.0), rate)
+    from agent.voice_face import VoiceFace
+
+    session, conv = _scripted_exam(models, rec)
+    lines: list[str] = []
+    VoiceFace(session, conv, notices=lines.append).run()
+    conv.close()
+    assert len([line for line in lines if "clipped" in line]) == int(gain > 1)
+    assert len(session.answers) == 2 and "roll back" in session.answers[0].lower()
+
+
 class _CodingSession(_ScriptedSession):
     """The scripted exam, whose first question is a coding prompt."""
 

@@ -29,7 +29,7 @@ from .frames import (
     TurnStartedFrame,
 )
 from .hearing import FrameJudge, FrameVerdict
-from .levels import frame_level_db, is_digital_silence
+from .levels import clips, frame_level_db, is_digital_silence
 from .ports import AudioPort
 from .speaker import Speaker, SpeechSynth
 from .tts import speech_pieces
@@ -41,6 +41,8 @@ from .words import FOLLOWED, checks_understanding, ends_unfinished, no_words, sp
 # already talking (a recording that starts with the answer) is heard before it talks over them.
 # The near-talker gate first judges a voice from its eighth frame.
 _OPENING_LISTEN_FRAMES = 10  # 320 ms
+MIC_CLIPS_SHARE = 0.05
+_MIC_CLIPS_FRAMES = 10
 
 
 @dataclass
@@ -166,6 +168,8 @@ class Conversation:
         # be muted.
         self.mic_name: str | None = getattr(port, "mic_name", None)
         self._mic_sent_sound = False
+        self._voice_frames = 0  # the candidate's speech heard, in frames
+        self._clipped_frames = 0  # of those, frames the microphone clipped
         self._opening_hold = False
         # The file's (or the mic's) time of the last frame the interviewer spoke or anyone was
         # heard: how long the room has been quiet.
@@ -262,6 +266,15 @@ class Conversation:
         return self.mic_name is not None and self._frames_heard > 0 and not self._mic_sent_sound
 
     @property
+    def mic_clips(self) -> bool:
+        """The candidate's voice often reaches the microphone's full scale (its gain is set too
+        high, or they are very close): one frame of their speech in MIC_CLIPS_SHARE or more."""
+        return (
+            self._clipped_frames >= _MIC_CLIPS_FRAMES
+            and self._clipped_frames >= MIC_CLIPS_SHARE * self._voice_frames
+        )
+
+    @property
     def hears_other_voices(self) -> bool:
         """The room holds voices besides the candidate's: only speech louder than theirs counts."""
         return self._judge.hears_other_voices
@@ -349,6 +362,9 @@ class Conversation:
         )
         if heard.voice or self.speaker.busy:
             self._last_sound_t = t
+        if heard.speech:
+            self._voice_frames += 1
+            self._clipped_frames += clips(frame)
         return heard, echoed
 
     def listen(
