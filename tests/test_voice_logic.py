@@ -2316,3 +2316,29 @@ def test_asr_final_is_the_time_the_stored_transcript_took_after_the_turn_ended()
     # In hand as the turn ended (decided on it), and never there (the fast words stand in).
     assert asr_final_ms(ended_at=10.0, final_at=9.9, now=10.2) == 0.0
     assert asr_final_ms(ended_at=10.0, final_at=None, now=10.25) == 250.0
+
+
+def _loud_moments_db(audio: np.ndarray) -> float:
+    """The 90th percentile of the 32 ms frames' levels."""
+    frames = audio[: audio.size // 512 * 512].reshape(-1, 512).astype(np.float64)
+    return float(np.percentile(10 * np.log10(np.mean(frames**2, axis=1) + 1e-12), 90))
+
+
+def test_a_voice_is_given_to_the_recognizer_at_one_level_whatever_the_gain():
+    """An answer's loud moments reach the recognizer within 3 dB of the speaking level, and
+    6 to 24 dB quieter it is bit for bit the same audio; a quiet room with no one in it is left
+    as it is."""
+    from voice.levels import SPEAKING_LEVEL_DB, at_speaking_level
+    from voice.recordings import noise
+
+    rng = np.random.default_rng(5)
+    # Bursts of "speech" (loud noise, about half the time) in a room's hiss.
+    voice = noise(PIPELINE_RATE * 4, -45.0, seed=1)
+    for start in rng.integers(0, voice.size - 4000, 12):
+        voice[start : start + 4000] += noise(4000, -9.0, seed=int(start))
+    raised = at_speaking_level(voice)
+    assert abs(_loud_moments_db(raised) - SPEAKING_LEVEL_DB) <= 3.1
+    for down in (2.0**-1, 2.0**-2, 2.0**-4):
+        assert np.array_equal(at_speaking_level((voice * down).astype(np.float32)), raised)
+    room = noise(PIPELINE_RATE * 4, -75.0, seed=2)
+    assert at_speaking_level(room) is room
