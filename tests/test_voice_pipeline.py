@@ -2284,6 +2284,13 @@ def test_yes_to_the_check_in_gets_the_question_again(models, voice_bank, tmp_pat
     assert session.answers[0].lower().index("yes") < session.answers[0].lower().index("roll")
 
 
+def _two_short_answers(voice_bank, path, first_s, second_s):  # noqa: ANN001, ANN202
+    """The scripted exam's two answers, "I would roll back first." and "A canary.", at these
+    times."""
+    answers = [Answer(first_s, ["I would roll back first."]), Answer(second_s, ["A canary."])]
+    return make_recording(path, "piper-fast", answers, tail_s=3.0, bank=voice_bank)
+
+
 class _Card(FileAudioPort):
     """The file as a sound card's microphone: its silence is the card's, not a recording's."""
 
@@ -2306,16 +2313,12 @@ def test_a_muted_microphone_is_told_of_once_and_the_answer_after_unmuting_is_hea
     from agent.voice_face import MIC_SILENT, VoiceFace
 
     unmuted_s = 22.0
-    rec = make_recording(
-        tmp_path / "muted.wav",
-        "piper-fast",
-        [Answer(23.0, ["I would roll back first."]), Answer(30.0, ["A canary."])],
-        tail_s=3.0,
-        bank=voice_bank,
-    )
+    rec = _two_short_answers(voice_bank, tmp_path / "muted.wav", 23.0, 30.0)
     audio, rate = read_wav(rec.path)
     cut = int(unmuted_s * rate)
     audio[:cut] = 0.0 if before_db is None else noise(cut, before_db)
+    # A click as the stream opens, as a muted input sent through ALSA: not a microphone's sound.
+    audio[2 * FRAME_SAMPLES : 3 * FRAME_SAMPLES] = 0.999
     write_wav(rec.path, audio, rate)
     port = (_Card if mic == "card" else FileAudioPort)(rec.path, tmp_path / "out.wav")
     conv = Conversation(port, models, VoiceConfig())
@@ -2342,13 +2345,7 @@ def test_a_muted_microphone_is_told_of_once_and_the_answer_after_unmuting_is_hea
 def test_a_microphone_that_clips_the_voice_is_told_of_once(models, voice_bank, tmp_path, gain):
     """The candidate's voice driven 12 dB past the microphone's full scale (its gain set too
     high): one line says so, once, and the answers are still taken. At a sound level, none."""
-    rec = make_recording(
-        tmp_path / "hot.wav",
-        "piper-fast",
-        [Answer(6.0, ["I would roll back first."]), Answer(16.0, ["A canary."])],
-        tail_s=3.0,
-        bank=voice_bank,
-    )
+    rec = _two_short_answers(voice_bank, tmp_path / "hot.wav", 6.0, 16.0)
     audio, rate = read_wav(rec.path)
     write_wav(rec.path, np.clip(audio * gain, -1.0, 1.0), rate)
     from agent.voice_face import VoiceFace

@@ -380,7 +380,10 @@ def test_a_muted_microphone_is_told_of_and_heard_once_unmuted(card):
     room.muted = True
     answer = _trim(VoiceBank().speak("espeak-us-f", " ".join(ANSWER)))
     with _exam(env) as (proc, captions):
-        _wait(lambda: any(MIC_SILENT in c for c in captions), 120, "the muted microphone's notice")
+        try:
+            _wait(lambda: any(MIC_SILENT in c for c in captions), 120, "the muted notice")
+        except AssertionError:
+            raise AssertionError(f"{captions}\n{_pause(proc)}") from None
         room.muted = False
         _wait(lambda: _speech_then_quiet(room.speaker_audio(), 1.0), 30, "the notice to end")
         room.say(answer)

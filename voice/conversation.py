@@ -41,6 +41,9 @@ from .words import FOLLOWED, checks_understanding, ends_unfinished, no_words, sp
 # already talking (a recording that starts with the answer) is heard before it talks over them.
 # The near-talker gate first judges a voice from its eighth frame.
 _OPENING_LISTEN_FRAMES = 10  # 320 ms
+# A muted input can still send a click as its stream opens (one near full scale, third frame in,
+# through ALSA); a working microphone sends sound in every frame.
+_MIC_ALIVE_FRAMES = 8
 MIC_CLIPS_SHARE = 0.05
 _MIC_CLIPS_FRAMES = 10
 
@@ -168,6 +171,7 @@ class Conversation:
         # be muted.
         self.mic_name: str | None = getattr(port, "mic_name", None)
         self._mic_sent_sound = False
+        self._sound_frames = 0  # frames with any sound in them, up to _MIC_ALIVE_FRAMES
         self._voice_frames = 0  # the candidate's speech heard, in frames
         self._clipped_frames = 0  # of those, frames the microphone clipped
         self._opening_hold = False
@@ -335,8 +339,9 @@ class Conversation:
             self._opening_hold = False
             if self.turns.idle:
                 self.speaker.queue_frame(ResumePlaybackFrame(t))
-        if not self._mic_sent_sound:
-            self._mic_sent_sound = not is_digital_silence(frame)
+        if not self._mic_sent_sound and not is_digital_silence(frame):
+            self._sound_frames += 1
+            self._mic_sent_sound = self._sound_frames >= _MIC_ALIVE_FRAMES
         prob = self._vad.probability(frame)
         echo = self._echo
         echoed = playing = False
