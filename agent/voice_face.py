@@ -541,30 +541,30 @@ class VoiceFace:
         self._tell_about_the_room()
         return self._time_to_speak() or self._check_in_due() or self._mic_check_due()
 
+    def _quiet_after_question(self, after_ms: int) -> bool:
+        """A question is waiting for its answer, and the room has been quiet after_ms (0:
+        never)."""
+        return (
+            after_ms > 0 and self._pending is not None and self.conv.quiet_for() * 1000 >= after_ms
+        )
+
     def _check_in_due(self) -> bool:
         """Nothing at all said to the question this long (not a coding prompt: code is written
         in silence), and no check-in yet."""
-        after_ms = self.conv.config.check_in_silence_ms
-        pending = self._pending
         return (
-            after_ms > 0
-            and not self._checked_in
+            not self._checked_in
             and not self._carry
-            and pending is not None
-            and not getattr(pending, "is_coding", False)
-            and self.conv.quiet_for() * 1000 >= after_ms
+            and not getattr(self._pending, "is_coding", False)
+            and self._quiet_after_question(self.conv.config.check_in_silence_ms)
         )
 
     def _mic_check_due(self) -> bool:
         """The sound card's microphone has sent nothing at all since the session began, and
         the candidate has had this long after the question to answer: once a session."""
-        after_ms = self.conv.config.silent_mic_check_ms
         return (
-            after_ms > 0
-            and not self._told_mic
-            and self._pending is not None
+            not self._told_mic
             and self.conv.mic_sends_nothing
-            and self.conv.quiet_for() * 1000 >= after_ms
+            and self._quiet_after_question(self.conv.config.silent_mic_check_ms)
         )
 
     def _tell_mic_silent(self) -> None:

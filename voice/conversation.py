@@ -44,7 +44,7 @@ _OPENING_LISTEN_FRAMES = 10  # 320 ms
 # A muted input can still send a click as its stream opens (one near full scale, third frame in,
 # through ALSA); a working microphone sends sound in every frame.
 _MIC_ALIVE_FRAMES = 8
-MIC_CLIPS_SHARE = 0.05
+_MIC_CLIPS_SHARE = 0.05
 _MIC_CLIPS_FRAMES = 10
 
 
@@ -170,7 +170,6 @@ class Conversation:
         # A sound card's microphone (None on a file): until it sends any sound at all, it may
         # be muted.
         self.mic_name: str | None = getattr(port, "mic_name", None)
-        self._mic_sent_sound = False
         self._sound_frames = 0  # frames with any sound in them, up to _MIC_ALIVE_FRAMES
         self._voice_frames = 0  # the candidate's speech heard, in frames
         self._clipped_frames = 0  # of those, frames the microphone clipped
@@ -267,15 +266,19 @@ class Conversation:
     def mic_sends_nothing(self) -> bool:
         """A sound card's microphone has sent only digital silence since the session began:
         muted, or not the one in use (never on a file, whose silence is the recording's)."""
-        return self.mic_name is not None and self._frames_heard > 0 and not self._mic_sent_sound
+        return (
+            self.mic_name is not None
+            and self._frames_heard > 0
+            and self._sound_frames < _MIC_ALIVE_FRAMES
+        )
 
     @property
     def mic_clips(self) -> bool:
         """The candidate's voice often reaches the microphone's full scale (its gain is set too
-        high, or they are very close): one frame of their speech in MIC_CLIPS_SHARE or more."""
+        high, or they are very close): one frame of their speech in 20 or more."""
         return (
             self._clipped_frames >= _MIC_CLIPS_FRAMES
-            and self._clipped_frames >= MIC_CLIPS_SHARE * self._voice_frames
+            and self._clipped_frames >= _MIC_CLIPS_SHARE * self._voice_frames
         )
 
     @property
@@ -339,9 +342,8 @@ class Conversation:
             self._opening_hold = False
             if self.turns.idle:
                 self.speaker.queue_frame(ResumePlaybackFrame(t))
-        if not self._mic_sent_sound and not is_digital_silence(frame):
+        if self._sound_frames < _MIC_ALIVE_FRAMES and not is_digital_silence(frame):
             self._sound_frames += 1
-            self._mic_sent_sound = self._sound_frames >= _MIC_ALIVE_FRAMES
         prob = self._vad.probability(frame)
         echo = self._echo
         echoed = playing = False

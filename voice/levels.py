@@ -6,6 +6,8 @@ from collections import deque
 
 import numpy as np
 
+from .audio import FRAME_SAMPLES
+
 
 def frame_level_db(frame: np.ndarray) -> float:
     """Mean power of a frame in dB full scale."""
@@ -53,10 +55,11 @@ def at_speaking_level(audio: np.ndarray) -> np.ndarray:
     are near SPEAKING_LEVEL_DB: the recognizer hears a quiet voice the same whatever the
     microphone's gain or distance. Unchanged when it is already that loud, or holds nothing
     near speech."""
-    n = audio.size // 512 * 512
+    n = audio.size // FRAME_SAMPLES * FRAME_SAMPLES
     if not n:
         return audio
-    power = np.mean(np.square(audio[:n].reshape(-1, 512), dtype=np.float64), axis=1)
+    frames = audio[:n].reshape(-1, FRAME_SAMPLES)
+    power = np.mean(np.square(frames, dtype=np.float64), axis=1)
     loud_db = float(np.percentile(10.0 * np.log10(power + 1e-12), _LOUD_PERCENTILE))
     if loud_db < _NOTHING_DB:
         return audio
