@@ -2618,3 +2618,34 @@ def test_after_a_cough_the_interviewer_goes_on_from_the_phrase_it_was_cut_in(
     assert "handles" not in said and "policy" in said
     assert said.rstrip(".?").endswith("what do you do first")
     assert session.answers[0].lower().startswith("i would roll back")
+
+
+def test_typing_through_the_exam_neither_interrupts_nor_holds_the_turn(
+    models, voice_bank, tmp_path
+):
+    """Someone typing on the laptop all through the exam, each key's click as loud as their
+    voice (notes, a chat window): the clicks are not speech, so the questions are not stopped
+    for them, no turn is heard in them, and the answers end, and are replied to, as in a quiet
+    room."""
+    from agent.voice_face import VoiceFace
+
+    rec = make_recording(
+        tmp_path / "typing.wav",
+        "espeak-gb-m",
+        [Answer(9.0, ["I would roll back first."]), Answer(16.0, ["A canary on one percent."])],
+        tail_s=3.0,
+        noise_db=-50.0,
+        typing_db=-20.0,
+        bank=voice_bank,
+    )
+    session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
+    face = VoiceFace(session, conv)
+    face.run()
+    conv.close()
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
+    assert [round(h.speech_start) for h in face.heard] == [9, 16]
+    assert not any(h.barged_in for h in face.heard)
+    assert len(figs.response_ms) == 2 and max(figs.response_ms) <= 1200
+    assert figs.overlap_ms == 0
+    assert "roll back" in session.answers[0].lower()
+    assert "canary" in session.answers[1].lower()

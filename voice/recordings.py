@@ -264,6 +264,35 @@ def coughs(n: int, at_s: tuple[float, ...], level_db: float = -20.0, seed: int =
     return (out * 10 ** (level_db / 20)).astype(np.float32)
 
 
+def typing(n: int, level_db: float = -30.0, seed: int = 6) -> np.ndarray:
+    """Someone typing on a laptop keyboard next to its microphone: bursts of 1-4 s of keys
+    (a sharp press click, a softer release ~90 ms later, 4-7 keys a second), 0.5-2.5 s apart.
+    level_db is the RMS of a key's first 10 ms, in dBFS."""
+    from scipy.signal import butter, sosfilt
+
+    rng = np.random.default_rng(seed)
+    click_band = butter(2, [1500, 6000], btype="band", fs=PIPELINE_RATE, output="sos")
+    thump_band = butter(2, [80, 400], btype="band", fs=PIPELINE_RATE, output="sos")
+
+    def click(gain: float) -> np.ndarray:
+        t = np.arange(int(0.04 * PIPELINE_RATE)) / PIPELINE_RATE
+        hiss = rng.standard_normal(t.size)
+        y = sosfilt(click_band, hiss) * np.exp(-t / rng.uniform(0.002, 0.005))
+        y += 0.6 * sosfilt(thump_band, hiss) * np.exp(-t / 0.008)
+        return gain * y / np.sqrt(np.mean(y[: PIPELINE_RATE // 100] ** 2))
+
+    out = np.zeros(n, dtype=np.float64)
+    t = rng.uniform(0.2, 1.0)
+    while t * PIPELINE_RATE < n:
+        burst_end = t + rng.uniform(1.0, 4.0)
+        while t < burst_end:
+            _add_at(out, t, click(rng.uniform(0.6, 1.0)))
+            _add_at(out, t + rng.uniform(0.07, 0.11), click(rng.uniform(0.2, 0.4)))
+            t += rng.uniform(0.14, 0.25)
+        t += rng.uniform(0.5, 2.5)
+    return (out * 10 ** (level_db / 20)).astype(np.float32)
+
+
 def breaths_out(
     n: int, at_s: tuple[float, ...], level_db: float = -28.0, seed: int = 5
 ) -> np.ndarray:
@@ -310,13 +339,15 @@ def make_recording(
     coughs_at_s: tuple[float, ...] = (),
     breath_out_db: float | None = None,
     reverb_s: float | None = None,
+    typing_db: float | None = None,
     bank: VoiceBank | None = None,
 ) -> Recording:
     """room_talk_from_s: people start talking across the room then (a café filling up).
     coughs_at_s: the candidate coughs then (not speech: not in the regions). breath_out_db:
     they breathe out 0.3 s after each answer, this loud (not in the regions either).
     reverb_s: the candidate speaks in a bare room whose echo takes this long to die away
-    (RT60); the regions stay those of the dry speech."""
+    (RT60); the regions stay those of the dry speech. typing_db: someone types on the laptop
+    all along (notes, a chat window), this loud; not speech either."""
     bank = bank or VoiceBank()
     pieces: list[tuple[int, np.ndarray]] = []
     regions: list[tuple[float, float]] = []
@@ -341,6 +372,8 @@ def make_recording(
         mix += music(total, music_db)
     if coughs_at_s:
         mix += coughs(total, coughs_at_s)
+    if typing_db is not None:
+        mix += typing(total, typing_db)
     if breath_out_db is not None:
         mix += breaths_out(total, tuple(end + 0.3 for _, end in regions), breath_out_db)
     speech = np.zeros(total, dtype=np.float32)
