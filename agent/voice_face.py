@@ -72,6 +72,15 @@ CHECK_IN = "Take your time. If you'd like the question again, just ask."
 # session began, after voice.silent_mic_check_ms of silence after a question: as a person on a
 # call says "I think you're on mute".
 MIC_SILENT = "I'm not getting any sound from your microphone. If it's muted, please unmute it."
+# Lines on the screen (stderr), once per session each.
+_CLIPPING = (
+    "your voice reaches the microphone's full scale and is clipped, which garbles words "
+    "(lower its input level, or sit a little farther from it)"
+)
+_TYPING = (
+    "typing is heard as you answer, and a key's click can cost words of the answer "
+    "(type between answers, or keep the keyboard away from the microphone)"
+)
 # Before the question, said again to a candidate who asked for it.
 SAY_AGAIN = "Sure."
 # Before the rest of what a barge-in cut off, when the candidate asked something over it.
@@ -208,7 +217,7 @@ class VoiceFace:
         self._notices = notices
         self._told_room = False
         self._told_mic = False
-        self._told_clipping = False
+        self._told_once: set[str] = set()  # the clipping and typing lines, said once each
         self._told_code_file = False
         self._said_back: list[tuple[str, str]] = []  # the last feedback and strong answer said
         self._feedback_fresh = False  # feedback said, and no answer to the next question yet
@@ -675,14 +684,18 @@ class VoiceFace:
 
     def _tell_about_the_room(self) -> None:
         """Once: a candidate in a café should know why soft speech may not be heard, and one
-        barely over the room's noise why words are lost. Once too: a microphone that clips."""
-        if self.conv.mic_clips and not self._told_clipping and self._notices is not None:
-            self._told_clipping = True
-            self._notices(
-                "your voice reaches the microphone's full scale and is clipped, which garbles "
-                "words (lower its input level, or sit a little farther from it)"
-            )
-        if self._told_room or self._notices is None:
+        barely over the room's noise why words are lost. Once too: a microphone that clips,
+        and typing while answering."""
+        if self._notices is None:
+            return
+        for heard, line in (
+            (self.conv.mic_clips, _CLIPPING),
+            (self.conv.hears_typing, _TYPING),
+        ):
+            if heard and line not in self._told_once:
+                self._told_once.add(line)
+                self._notices(line)
+        if self._told_room:
             return
         over = self.conv.voice_over_noise_db
         if self.conv.hears_other_voices:

@@ -2344,3 +2344,30 @@ def test_a_voice_is_given_to_the_recognizer_at_one_level_whatever_the_gain():
         assert np.array_equal(at_speaking_level((voice * down).astype(np.float32)), raised)
     room = noise(PIPELINE_RATE * 4, -75.0, seed=2)
     assert at_speaking_level(room) is room
+
+
+def test_typing_is_told_from_a_voices_own_plosives():
+    """An answer typed over, each key at -30 dBFS (quieter than the voice), sounds like typing;
+    the same answer without keys does not, in a room's hiss or digitally clean, in four voices.
+    Clean, festival's kal gives two plosives that stand out as a click would: one or two are
+    not typing."""
+    from voice.clicks import key_clicks, sounds_like_typing
+    from voice.recordings import VoiceBank, noise, typing
+
+    sentences = (
+        "I would want the top ten reasons people call before designing anything.",
+        "I would also read a sample of transcripts each week.",
+        "Cold starts would eat the whole budget.",
+    )
+    gap = np.zeros(PIPELINE_RATE // 2, dtype=np.float32)
+    bank = VoiceBank()
+    for voice in ("festival-kal", "espeak-us-f", "espeak-gb-m", "flite-slt"):
+        clean = np.concatenate(
+            [gap] + [np.concatenate([bank.speak(voice, s), gap]) for s in sentences]
+        )
+        in_room = clean + noise(clean.size, -50.0)
+        assert not sounds_like_typing(clean), voice
+        assert not sounds_like_typing(in_room), voice
+        assert sounds_like_typing(in_room + typing(clean.size, -30.0)), voice
+        if voice == "festival-kal":
+            assert key_clicks(clean) == 2

@@ -2620,32 +2620,38 @@ def test_after_a_cough_the_interviewer_goes_on_from_the_phrase_it_was_cut_in(
     assert session.answers[0].lower().startswith("i would roll back")
 
 
+@pytest.mark.parametrize("typing_db", [-20.0, None])
 def test_typing_through_the_exam_neither_interrupts_nor_holds_the_turn(
-    models, voice_bank, tmp_path
+    models, voice_bank, tmp_path, typing_db
 ):
     """Someone typing on the laptop all through the exam, each key's click as loud as their
     voice (notes, a chat window): the clicks are not speech, so the questions are not stopped
     for them, no turn is heard in them, and the answers end, and are replied to, as in a quiet
-    room."""
+    room. The candidate is told once that typing costs words; in a quiet room, never."""
     from agent.voice_face import VoiceFace
 
     rec = make_recording(
         tmp_path / "typing.wav",
         "espeak-gb-m",
-        [Answer(9.0, ["I would roll back first."]), Answer(16.0, ["A canary on one percent."])],
+        [
+            Answer(9.0, ["I would roll back first.", "Then I would read the error logs."], [0.4]),
+            Answer(19.0, ["A canary on one percent of the traffic."]),
+        ],
         tail_s=3.0,
         noise_db=-50.0,
-        typing_db=-20.0,
+        typing_db=typing_db,
         bank=voice_bank,
     )
     session, conv = _scripted_exam(models, rec, tmp_path / "out.wav")
-    face = VoiceFace(session, conv)
+    told: list[str] = []
+    face = VoiceFace(session, conv, notices=told.append)
     face.run()
     conv.close()
     figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
-    assert [round(h.speech_start) for h in face.heard] == [9, 16]
+    assert [round(h.speech_start) for h in face.heard] == [9, 19]
     assert not any(h.barged_in for h in face.heard)
     assert len(figs.response_ms) == 2 and max(figs.response_ms) <= 1200
     assert figs.overlap_ms == 0
     assert "roll back" in session.answers[0].lower()
     assert "canary" in session.answers[1].lower()
+    assert len([line for line in told if "typing" in line]) == int(typing_db is not None), told

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .audio import FRAME_SAMPLES, PIPELINE_RATE
+from .clicks import sounds_like_typing
 from .config import VoiceConfig
 from .coverage import restore_dropped
 from .denoise import lower_steady_noise
@@ -261,6 +262,9 @@ class StreamingTranscriber:
         self._whole_held = False
         self._quiet_frames = 0
         self.context = ""  # what the interviewer asked: Whisper's prompt
+        # Keys clicking in an answer heard so far this session (voice/clicks.py): the candidate
+        # is told, as their clicks cost words.
+        self.typing_heard = False
         # (epoch, segment index, audio, the earlier segment whose words it joins, if any)
         self._jobs: queue.Queue[tuple[int, int, np.ndarray, int | None] | None] = queue.Queue()
         self._lock = threading.Lock()
@@ -541,6 +545,7 @@ class StreamingTranscriber:
                 )
             audio = req.audio[skip * FRAME_SAMPLES :]
             text = ""
+            heard = audio
             if audio.size:
                 audio = at_speaking_level(audio)
                 if self._denoise:
@@ -570,6 +575,9 @@ class StreamingTranscriber:
                     if req is not whole_req and self._whole_req is None:
                         self._whole_req = whole_req  # the rest, after the part just kept
                 self._done.notify_all()
+            # After the text is out: the turn's end may be waiting on it.
+            if not self.typing_heard:
+                self.typing_heard = sounds_like_typing(heard)
 
     def _wants_draft(self, parts: list[str]) -> bool:
         """The fast words trail off ("...more of that hex and..."), so the end of the turn will

@@ -282,6 +282,11 @@ class Conversation:
         )
 
     @property
+    def hears_typing(self) -> bool:
+        """Keys have been heard clicking in one of the candidate's answers."""
+        return self.stt.typing_heard
+
+    @property
     def hears_other_voices(self) -> bool:
         """The room holds voices besides the candidate's: only speech louder than theirs counts."""
         return self._judge.hears_other_voices
