@@ -545,7 +545,7 @@ class StreamingTranscriber:
                 )
             audio = req.audio[skip * FRAME_SAMPLES :]
             text = ""
-            heard = audio
+            raw = audio
             if audio.size:
                 audio = at_speaking_level(audio)
                 if self._denoise:
@@ -577,7 +577,7 @@ class StreamingTranscriber:
                 self._done.notify_all()
             # After the text is out: the turn's end may be waiting on it.
             if not self.typing_heard:
-                self.typing_heard = sounds_like_typing(heard)
+                self.typing_heard = sounds_like_typing(raw)
 
     def _wants_draft(self, parts: list[str]) -> bool:
         """The fast words trail off ("...more of that hex and..."), so the end of the turn will
