@@ -274,11 +274,12 @@ def typing(n: int, level_db: float = -30.0, seed: int = 6) -> np.ndarray:
     click_band = butter(2, [1500, 6000], btype="band", fs=PIPELINE_RATE, output="sos")
     thump_band = butter(2, [80, 400], btype="band", fs=PIPELINE_RATE, output="sos")
 
+    tk = np.arange(int(0.04 * PIPELINE_RATE)) / PIPELINE_RATE  # a key's 40 ms
+
     def click(gain: float) -> np.ndarray:
-        t = np.arange(int(0.04 * PIPELINE_RATE)) / PIPELINE_RATE
-        hiss = rng.standard_normal(t.size)
-        y = sosfilt(click_band, hiss) * np.exp(-t / rng.uniform(0.002, 0.005))
-        y += 0.6 * sosfilt(thump_band, hiss) * np.exp(-t / 0.008)
+        hiss = rng.standard_normal(tk.size)
+        y = sosfilt(click_band, hiss) * np.exp(-tk / rng.uniform(0.002, 0.005))
+        y += 0.6 * sosfilt(thump_band, hiss) * np.exp(-tk / 0.008)
         return gain * y / np.sqrt(np.mean(y[: PIPELINE_RATE // 100] ** 2))
 
     out = np.zeros(n, dtype=np.float64)
