@@ -191,6 +191,10 @@ def test_a_real_trailing_off_still_waits_for_the_long_silence(text):
         "Before drawing any boxes I'd ask about the traffic in.",
         "We would charge the index by region n.",
         "A month after launch, we'd look at task completion, end,",
+        # espeak's and festival's "and" after a comma, in pauses of 1.2 s.
+        "Then compare cold, start with warm ones, add.",
+        "We keep a deck of the records, add,",
+        "The offline evaluation. It runs on its own cluster, M.",
     ],
 )
 def test_a_trailing_and_the_fast_words_hear_as_in_waits_for_the_whole_window(text):

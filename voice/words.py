@@ -100,10 +100,11 @@ def _trails_off(words: list[str], *, full_stop: bool) -> bool:
 
 
 # What the fast pass makes of an "and" before a thinking pause: "...ask about the traffic in.",
-# "...by region n.", "...task completion, end,". On its words these do not end the sentence:
-# the whole window's transcript decides (it hears "and" more often, though not always), and a
-# finished "...the user is in." waits for it too.
-_HEARD_FOR_AND = frozenset(["in", "end", "n"])
+# "...by region n.", "...task completion, end,", "...with warm ones, add.", "...its own
+# cluster, M.". On its words these do not end the sentence: the whole window's transcript
+# decides (it hears "and" more often, though not always), and a finished "...the user is in."
+# or "...all I'd add." waits for it too.
+_HEARD_FOR_AND = frozenset(["in", "end", "n", "add", "m"])
 
 
 def fast_words_unfinished(text: str) -> bool:
