@@ -1507,6 +1507,28 @@ def test_the_asr_prompt_carries_the_exam_terms_and_the_question():
     assert prompt.endswith("What do you do about p95 first audio byte?")
 
 
+def test_the_asr_is_told_each_point_of_the_answer_as_a_sentence_of_its_phrases():
+    from question_bank import load_bank
+    from voice.asr import answer_hint
+
+    points = [
+        ["Split latency into request queue", "text normalization", "vocoder."],
+        ["failures += 1", "window_seconds"],  # code: not speech, and nothing left of the point
+        ["cold versus warm paths"],
+    ]
+    assert answer_hint(points) == (
+        "Split latency into request queue, text normalization, vocoder. Cold versus warm paths."
+    )
+    # Whole sentences, within the room the prompt has for them.
+    long = [[f"point number {n} of the strong answer"] for n in range(20)]
+    hint = answer_hint(long, limit=120)
+    assert hint.endswith("answer.") and len(hint) <= 120 and hint.count(".") == 3
+    assert answer_hint([]) == ""
+    for prompt in load_bank().prompts:
+        hint = answer_hint(c.cues for c in prompt.criteria)
+        assert 0 < len(hint) <= 300 and "_" not in hint and "+=" not in hint, prompt.id
+
+
 def test_a_frame_no_louder_than_the_room_is_told_apart_while_silero_still_says_speech():
     """Silero's probability falls over a few frames after the last word: those frames sit at the
     room's level, and the end of the candidate's speech is where they begin."""

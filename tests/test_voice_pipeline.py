@@ -1324,6 +1324,37 @@ def test_a_spoken_id_stays_id_in_the_stored_transcript(models, voice_bank):
     assert text.count("I'd") == 2, text
 
 
+@pytest.mark.parametrize("voice", ["espeak-us-f", "espeak-gb-m", "espeak-us"])
+def test_the_exams_words_for_the_question_are_heard_in_the_stored_transcript(
+    voice_bank, tmp_path, capsys, voice
+):
+    """tiny.en, told only the glossary and the question, wrote "vocoder" as "memory cover",
+    "rocoder" or "mochogur", and "text normalization" as "text normal animation", in each espeak
+    voice. The stored transcript's prompt now carries the question's points, in the bank's own
+    words (its criteria's cues)."""
+    from agent.cli import main
+
+    said = [
+        "I would split the latency into text normalization, the acoustic model, the vocoder and "
+        "the network.",
+        "Then compare cold starts with warm ones, and long sentences with short ones.",
+    ]
+    rec = make_recording(
+        tmp_path / "in.wav",
+        voice,
+        [Answer(30.0, said, [0.4])],
+        tail_s=8.0,
+        noise_db=-34,
+        bank=voice_bank,
+    )
+    argv = ["voice", "--prompts", "r2.tts_first_byte", "--mic-file", str(rec.path)]
+    assert main(argv) == 3
+    session_id = capsys.readouterr().err.strip().splitlines()[-1].removeprefix("paused: ")
+    assert main(["export", session_id, "--format", "json"]) == 0
+    answer = json.loads(capsys.readouterr().out)["turns"][0]["candidate"].lower()
+    assert "vocoder" in answer and "text normalization" in answer, answer
+
+
 @pytest.mark.parametrize("pause", [3.0, 6.5])
 def test_thinking_aloud_before_the_answer_is_waited_out_not_scored(
     models, voice_bank, tmp_path, pause

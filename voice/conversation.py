@@ -10,12 +10,12 @@ loop waits for it before reading on, so runs are repeatable.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .asr import StreamingTranscriber, Transcriber
+from .asr import StreamingTranscriber, Transcriber, answer_hint
 from .audio import PIPELINE_RATE
 from .config import VoiceConfig
 from .echo import EchoGate
@@ -234,9 +234,11 @@ class Conversation:
         self.speaker.play_now(tag, audio)
         return text
 
-    def set_context(self, text: str) -> None:
-        """What the interviewer just asked: the ASR's prompt, so its terms are spelled right."""
+    def set_context(self, text: str, points: Iterable[Iterable[str]] = ()) -> None:
+        """What the interviewer just asked, and the phrases of each point its answer is likely
+        to make: the ASR's prompt, so those words are heard and spelled right."""
         self.stt.context = text
+        self.stt.hint = answer_hint(points)
 
     def begin_reply(self) -> None:
         self.speaker.begin_batch()

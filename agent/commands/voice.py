@@ -100,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
         conv,
         upcoming=_upcoming_texts(bank, prompt_ids),
         likely_follow_ups=_likely_follow_ups(bank),
+        answer_points=_answer_points(bank),
         captions=sys.stdout,
         interjection_max_words=settings.voice.interjection_max_words,
         before_submit=warming.join,
@@ -287,6 +288,20 @@ def _likely_follow_ups(bank, limit: int = 3):  # noqa: ANN001, ANN202
         return [c.probe for c in ranked[:limit] if c.probe]
 
     return likely
+
+
+def _answer_points(bank):  # noqa: ANN001, ANN202
+    """The question's criteria, each as its cues, in the bank's order: the exam's own words
+    for what an answer covers, which the ASR then hears (follow-ups are on the same question)."""
+
+    def points(pending) -> list[list[str]]:  # noqa: ANN001
+        try:
+            prompt = bank.prompt(pending.prompt_id)
+        except (AttributeError, KeyError):
+            return []
+        return [list(criterion.cues) for criterion in prompt.criteria]
+
+    return points
 
 
 def _controls(*, enter: bool) -> str:
