@@ -1524,6 +1524,8 @@ def test_the_asr_is_told_each_point_of_the_answer_as_a_sentence_of_its_phrases()
     hint = answer_hint(long, limit=120)
     assert hint.endswith("answer.") and len(hint) <= 120 and hint.count(".") == 3
     assert answer_hint([]) == ""
+    # A cue written as a paragraph has no room, and does not cost the points after it.
+    assert answer_hint([["a cue " * 60], ["roll back"]]) == "Roll back."
     for prompt in load_bank().prompts:
         hint = answer_hint(c.cues for c in prompt.criteria)
         assert 0 < len(hint) <= 300 and "_" not in hint and "+=" not in hint, prompt.id

@@ -89,6 +89,8 @@ def answer_hint(points: Iterable[Iterable[str]], limit: int = _HINT_CHARS) -> st
             continue
         sentence = ", ".join(said)
         sentence = f"{sentence[0].upper()}{sentence[1:]}."
+        if len(sentence) >= limit:
+            continue  # a bank's cue written as a paragraph: no room for it, nor reason to stop
         if used + len(sentence) + 1 > limit:
             break
         out.append(sentence)
