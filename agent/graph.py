@@ -546,7 +546,13 @@ def build_exam_graph(deps: ExamDeps, checkpointer: Any) -> Any:
         n = state.get("follow_ups", 0) + 1
         data = {k: v for k, v in plan.items() if k != "text"}
         out.append(say("follow_up", text, prompt.id, data))
-        pending = {**state["pending"], "kind": "follow_up", "text": text, "follow_up_index": n}
+        pending = {
+            **state["pending"],
+            "kind": "follow_up",
+            "text": text,
+            "follow_up_index": n,
+            "criterion": plan.get("criterion"),
+        }
         return {
             **update,
             "outbox": out,

@@ -50,6 +50,8 @@ class Pending(BaseModel):
     budget_s: float
     elapsed_s: float = 0.0
     follow_up_index: int = 0
+    # A follow-up on one point of the rubric: that criterion's id (what the answer is about).
+    criterion: str | None = None
 
 
 class Reply(BaseModel):

@@ -61,6 +61,8 @@ def test_weak_answer_is_acknowledged_then_probed_on_a_missed_point(settings, clo
     bank = load_bank()
     missed = probe.data["criterion"]
     assert probe.text.endswith(bank.prompt(SPOKEN).criterion(missed).probe)
+    # The answer to come is about that point (the spoken exam's recognizer listens for it).
+    assert reply.pending.criterion == missed
 
 
 @pytest.mark.parametrize(

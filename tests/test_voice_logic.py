@@ -1531,6 +1531,24 @@ def test_the_asr_is_told_each_point_of_the_answer_as_a_sentence_of_its_phrases()
         assert 0 < len(hint) <= 300 and "_" not in hint and "+=" not in hint, prompt.id
 
 
+def test_a_follow_up_on_a_point_puts_its_words_first_in_the_recognizers_hint():
+    """r1.architecture's hint has room for its first five criteria only: a probe on its
+    rollback ("...how do you roll back, and how long does it take?") was heard without the
+    words of the point it asks about."""
+    from types import SimpleNamespace
+
+    from agent.commands.voice import _answer_points
+    from question_bank import load_bank
+    from voice.asr import answer_hint
+
+    points = _answer_points(load_bank())
+    question = SimpleNamespace(prompt_id="r1.architecture", kind="prompt", criterion=None)
+    probe = SimpleNamespace(prompt_id=question.prompt_id, criterion="rollout_and_rollback")
+    assert "Rollback time." not in answer_hint(points(question))
+    assert answer_hint(points(probe)).startswith("Rollback time. Cascaded VAD")
+    assert points(SimpleNamespace(prompt_id="no.such_prompt", criterion=None)) == []
+
+
 def test_a_frame_no_louder_than_the_room_is_told_apart_while_silero_still_says_speech():
     """Silero's probability falls over a few frames after the last word: those frames sit at the
     room's level, and the end of the candidate's speech is where they begin."""

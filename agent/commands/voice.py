@@ -292,14 +292,18 @@ def _likely_follow_ups(bank, limit: int = 3):  # noqa: ANN001, ANN202
 
 def _answer_points(bank):  # noqa: ANN001, ANN202
     """The question's criteria, each as its cues, in the bank's order: the exam's own words
-    for what an answer covers, which the ASR then hears (follow-ups are on the same question)."""
+    for what an answer covers, which the ASR then hears. A follow-up on one criterion puts
+    it first: the recognizer's hint has room for the first few only, and the answer is about
+    that one."""
 
     def points(pending) -> list[list[str]]:  # noqa: ANN001
         try:
             prompt = bank.prompt(pending.prompt_id)
         except (AttributeError, KeyError):
             return []
-        return [list(criterion.cues) for criterion in prompt.criteria]
+        probed = getattr(pending, "criterion", None)
+        ranked = sorted(prompt.criteria, key=lambda c: c.id != probed)
+        return [list(criterion.cues) for criterion in ranked]
 
     return points
 
