@@ -1525,16 +1525,16 @@ def test_the_asr_is_told_each_point_of_the_answer_as_a_sentence_of_its_phrases()
     assert hint.endswith("answer.") and len(hint) <= 120 and hint.count(".") == 3
     assert answer_hint([]) == ""
     # A cue written as a paragraph has no room, and does not cost the points after it.
-    assert answer_hint([["a cue " * 60], ["roll back"]]) == "Roll back."
+    assert answer_hint([["a cue " * 90], ["roll back"]]) == "Roll back."
     for prompt in load_bank().prompts:
         hint = answer_hint(c.cues for c in prompt.criteria)
-        assert 0 < len(hint) <= 300 and "_" not in hint and "+=" not in hint, prompt.id
+        assert 0 < len(hint) <= 450 and "_" not in hint and "+=" not in hint, prompt.id
 
 
 def test_a_follow_up_on_a_point_puts_its_words_first_in_the_recognizers_hint():
-    """r1.architecture's hint has room for its first five criteria only: a probe on its
-    rollback ("...how do you roll back, and how long does it take?") was heard without the
-    words of the point it asks about."""
+    """r1.architecture's hint has no room for its last criterion: a probe on its rollback
+    ("...how do you roll back, and how long does it take?") was heard without the words of
+    the point it asks about."""
     from types import SimpleNamespace
 
     from agent.commands.voice import _answer_points
