@@ -534,8 +534,8 @@ class StreamingTranscriber:
         for worker in self._workers:
             worker.join(timeout)
 
-    def _prompt(self, earlier: str) -> str:
-        return glossary_prompt(self.context, earlier[-300:])
+    def _prompt(self, earlier: str, hint: str = "") -> str:
+        return glossary_prompt(hint, self.context, earlier[-300:])
 
     # -- workers ----------------------------------------------------------------------------
     def _work_fast(self) -> None:
@@ -596,7 +596,7 @@ class StreamingTranscriber:
                 audio = at_speaking_level(audio)
                 if self._denoise:
                     audio = lower_steady_noise(audio)
-                prompt = glossary_prompt(self.hint, self.context, committed[-300:])
+                prompt = self._prompt(committed, self.hint)
                 if (
                     not kept
                     and self._wants_draft(parts)

@@ -293,8 +293,8 @@ def _likely_follow_ups(bank, limit: int = 3):  # noqa: ANN001, ANN202
 def _answer_points(bank):  # noqa: ANN001, ANN202
     """The question's criteria, each as its cues, in the bank's order: the exam's own words
     for what an answer covers, which the ASR then hears. A follow-up on one criterion puts
-    it first: the recognizer's hint has room for the first few only, and the answer is about
-    that one."""
+    it first: the answer is about that one, and the recognizer's hint may not have room for
+    the last."""
 
     def points(pending) -> list[list[str]]:  # noqa: ANN001
         try:
