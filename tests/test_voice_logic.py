@@ -42,6 +42,7 @@ from voice.words import (
     only_thinking,
     says_yes,
     spoken_form,
+    trails_off_in_words,
 )
 
 POLICY = TurnPolicy(
@@ -1169,6 +1170,23 @@ def test_end_phrases_and_unfinished_endings():
 )
 def test_a_word_that_may_trail_off_ends_the_turn_after_a_full_stop(text, unfinished):
     assert ends_unfinished(text) is unfinished
+
+
+@pytest.mark.parametrize(
+    ("fast", "trails_off"),
+    [
+        ("The offline evaluation runs on its own cluster, and", True),
+        ("...because", True),
+        ("...runs on its own cluster in.", True),  # the fast pass's "and"
+        ("...runs on its own cluster.", False),
+        # A comma or an ellipsis alone: the fast words end finished sentences so.
+        ("...runs on its own cluster,", False),
+        ("...runs on its own cluster...", False),
+    ],
+)
+def test_a_pause_is_not_learned_where_the_fast_words_trail_off_in_a_word(fast, trails_off):
+    """What says a pause the candidate went on after was in a sentence, not between two."""
+    assert trails_off_in_words(fast) is trails_off
 
 
 @pytest.mark.parametrize(

@@ -366,6 +366,53 @@ def test_after_one_early_okay_the_interviewer_waits_out_the_candidates_pauses(
     assert okays == [True, not learn]
 
 
+@pytest.mark.parametrize("voice", ["flite-slt", "espeak-us", "espeak-gb-m"])
+def test_a_pause_after_a_trailing_and_does_not_slow_the_replies_after_it(
+    models, voice_bank, tmp_path, voice
+):
+    """ "...runs on its own cluster, and", 1 s to think, then the rest. The fast words kept the
+    "and"; the whole window, told the warm-up's points, wrote "...its own cluster." and the turn
+    ended on review. The candidate went on, and that 1 s was learned as their pause between
+    sentences: every later reply waited 900 ms of silence, not 750. A pause after "and" is not
+    learned now, so the next answer is answered as promptly as before it."""
+    from question_bank.loader import load_bank
+
+    first = Answer(
+        1.0,
+        [
+            "I would use a cascade of recognition, retrieval and a language model.",
+            "The offline evaluation runs on its own cluster, and",
+            "every part is versioned, so a regression can be traced.",
+        ],
+        [0.45, 1.0],
+    )
+    rec = make_recording(
+        tmp_path / "in.wav",
+        voice,
+        [first, Answer(17.0, ["Then I would page the model owner."], [])],
+        tail_s=3.0,
+        noise_db=-38,
+        noise_color="brown",
+        bank=voice_bank,
+    )
+    warmup = load_bank().prompt("warmup.constraints")
+    port = FileAudioPort(rec.path, tmp_path / "out.wav")
+    conv = Conversation(port, models, VoiceConfig())
+    conv.set_context(
+        'You focused on "I would pin down the latency budget first". How would you know, a month '
+        "after launch, that the system is succeeding?",
+        [list(criterion.cues) for criterion in warmup.criteria],
+    )
+    heard = [conv.listen(acknowledge=True), conv.listen(acknowledge=True)]
+    conv.drain()
+    conv.close()
+    assert all(turn is not None and turn.acknowledged for turn in heard)
+    assert "cluster" in heard[0].text and "model owner" in heard[1].text.lower()
+    figs = measure(read_wav_at(rec.path), read_wav_at(tmp_path / "out.wav"), rec.regions)
+    # The "Okay." after the second answer: its usual silence and a frame or two, not the most.
+    assert figs.response_ms[-1] < VoiceConfig().max_end_of_turn_silence_ms, figs.response_ms
+
+
 @pytest.mark.parametrize(
     ("ignore", "loudspeaker"), [(True, False), (True, True), (False, False), (False, True)]
 )

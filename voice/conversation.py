@@ -35,7 +35,14 @@ from .speaker import Speaker, SpeechSynth
 from .tts import speech_pieces
 from .turn import TranscriptView, TurnPolicy, TurnTaker
 from .vad import SileroVad
-from .words import FOLLOWED, checks_understanding, ends_unfinished, no_words, spoken_form
+from .words import (
+    FOLLOWED,
+    checks_understanding,
+    ends_unfinished,
+    no_words,
+    spoken_form,
+    trails_off_in_words,
+)
 
 # The interviewer's first words wait until the mic has been heard this long: a candidate who is
 # already talking (a recording that starts with the answer) is heard before it talks over them.
@@ -411,8 +418,12 @@ class Conversation:
             if deadline is None:
                 break
             # Going on after a finished sentence: the "Okay." came too soon for this candidate,
-            # so their pause is learned the moment they go on (before their next one).
-            learn_from = None if ends_unfinished(heard.text) else heard.speech_end
+            # so their pause is learned the moment they go on (before their next one). Not when
+            # the fast words heard it trail off ("..., and"): the whole window, told the exam's
+            # words, can close such a sentence ("...its own cluster."), and a pause after "and"
+            # says nothing of their pauses between sentences (as within a turn: TurnTaker).
+            trailed_off = ends_unfinished(heard.text) or trails_off_in_words(self.stt.text)
+            learn_from = None if trailed_off else heard.speech_end
             more = self._listen_turn(
                 acknowledge,
                 lambda d=deadline: self.port.frame_time() >= d,

@@ -113,6 +113,12 @@ def fast_words_unfinished(text: str) -> bool:
     return ends_unfinished(text) or normalise(text).split()[-1] in _HEARD_FOR_AND
 
 
+def trails_off_in_words(text: str) -> bool:
+    """The fast words leave the sentence open by a word ("and", "because", "in" for "and"), not
+    by a comma or an ellipsis alone, which they often end a finished sentence with."""
+    return fast_words_unfinished(text) and not ends_on_stray_punctuation(text)
+
+
 def ends_on_stray_punctuation(text: str) -> bool:
     """Unfinished only by its punctuation ("...before launch,", "...people's calls..."): the
     words themselves are done.
