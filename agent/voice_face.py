@@ -191,7 +191,7 @@ class VoiceFace:
         *,
         upcoming: Callable[[Any], list[str]] | None = None,
         likely_follow_ups: Callable[[Any], list[str]] | None = None,
-        answer_points: Callable[[Any], list[list[str]]] | None = None,
+        answer_points: Callable[[Any], tuple[list[list[str]], list[list[str]]]] | None = None,
         captions: TextIO | None = None,
         interjection_max_words: int = 6,
         before_submit: Callable[[], None] | None = None,
@@ -227,9 +227,9 @@ class VoiceFace:
         self.conv = conversation
         self._upcoming = upcoming
         self._likely_follow_ups = likely_follow_ups
-        # The points an answer to the pending question is likely to make, each as its phrases:
-        # the ASR listens for those words.
-        self._answer_points = answer_points or (lambda _pending: [])
+        # The points an answer to the pending question is likely to make, each as its phrases,
+        # and the next question's: the ASR listens for those words.
+        self._answer_points = answer_points or (lambda _pending: ([], []))
         self._captions = captions
         self._interjection_max_words = interjection_max_words
         conversation.question_kinds = QUESTION_KINDS
@@ -261,7 +261,7 @@ class VoiceFace:
             self._start_clock(reply.pending)
             self._pending = reply.pending
             self.conv.set_context(
-                getattr(reply.pending, "text", "") or "", self._answer_points(reply.pending)
+                getattr(reply.pending, "text", "") or "", *self._answer_points(reply.pending)
             )
             # "Okay." the moment the turn ends: scoring and synthesis run behind it.
             heard = self.conv.listen(acknowledge=True, until=self._while_waiting)

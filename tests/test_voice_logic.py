@@ -1546,7 +1546,27 @@ def test_the_asr_is_told_each_point_of_the_answer_as_a_sentence_of_its_phrases()
     assert answer_hint([["a cue " * 90], ["roll back"]]) == "Roll back."
     for prompt in load_bank().prompts:
         hint = answer_hint(c.cues for c in prompt.criteria)
-        assert 0 < len(hint) <= 450 and "_" not in hint and "+=" not in hint, prompt.id
+        assert 0 < len(hint) <= 300 and "_" not in hint and "+=" not in hint, prompt.id
+
+
+def test_the_next_questions_points_follow_in_the_room_this_ones_leave():
+    """Candidates answer ahead (a follow-up on the warm-up, answered with the architecture):
+    the next question's points follow, in what is left of 450 characters."""
+    from voice.asr import exam_hint
+
+    short = [["traffic shape", "latency budget"]]
+    ahead = [["continuous batching with deadlines"], ["smaller rerankers"], ["warm pools"]]
+    assert exam_hint(short, ahead) == (
+        "Traffic shape, latency budget. Continuous batching with deadlines. Smaller rerankers. "
+        "Warm pools."
+    )
+    many = [[f"point number {n} of this answer"] for n in range(20)]
+    hint = exam_hint(many, ahead)
+    assert hint.count("Point number") == 9  # its 300 characters
+    assert "Continuous batching with deadlines. Smaller rerankers." in hint
+    assert len(hint) <= 450
+    assert exam_hint([], ahead).startswith("Continuous batching")
+    assert exam_hint(short) == "Traffic shape, latency budget."
 
 
 def test_a_follow_up_on_a_point_puts_its_words_first_in_the_recognizers_hint():
@@ -1559,12 +1579,20 @@ def test_a_follow_up_on_a_point_puts_its_words_first_in_the_recognizers_hint():
     from question_bank import load_bank
     from voice.asr import answer_hint
 
-    points = _answer_points(load_bank())
+    bank = load_bank()
+    points = _answer_points(bank)
     question = SimpleNamespace(prompt_id="r1.architecture", kind="prompt", criterion=None)
     probe = SimpleNamespace(prompt_id=question.prompt_id, criterion="rollout_and_rollback")
-    assert "Rollback time." not in answer_hint(points(question))
-    assert answer_hint(points(probe)).startswith("Rollback time. Cascaded VAD")
-    assert points(SimpleNamespace(prompt_id="no.such_prompt", criterion=None)) == []
+    now, ahead = points(question)
+    assert "Rollback time." not in answer_hint(now)
+    assert answer_hint(points(probe)[0]).startswith("Rollback time. Cascaded VAD")
+    # And the next question's, in the exam's order (or the order the session was given).
+    assert ahead == [list(c.cues) for c in bank.prompt("r1.cost_latency").criteria]
+    chosen = _answer_points(bank, ["r1.architecture", "r2.tts_first_byte"])
+    assert chosen(question)[1] == [list(c.cues) for c in bank.prompt("r2.tts_first_byte").criteria]
+    last = SimpleNamespace(prompt_id=bank.prompts[-1].id, criterion=None)
+    assert points(last)[0] and points(last)[1] == []
+    assert points(SimpleNamespace(prompt_id="no.such_prompt", criterion=None)) == ([], [])
 
 
 def test_a_frame_no_louder_than_the_room_is_told_apart_while_silero_still_says_speech():

@@ -1402,6 +1402,37 @@ def test_the_exams_words_for_the_question_are_heard_in_the_stored_transcript(
     assert "vocoder" in answer and "text normalization" in answer, answer
 
 
+@pytest.mark.parametrize("voice", ["espeak-gb-m", "espeak-us", "piper-low"])
+def test_an_answer_that_runs_ahead_to_the_next_question_is_heard_in_its_words(
+    voice_bank, tmp_path, capsys, voice
+):
+    """Asked the warm-up, the candidate goes on to cost and latency: told only the warm-up's
+    points, tiny.en wrote "a smaller re-anchor", "a sportler rancor" or "a smaller ranker". The
+    next question's points follow the question's own in the recognizer's hint."""
+    from agent.cli import main
+
+    said = [
+        "I would measure latency by stage and by tenant, then use continuous batching with "
+        "deadlines and a smaller reranker."
+    ]
+    rec = make_recording(
+        tmp_path / "in.wav",
+        voice,
+        [Answer(24.0, said, [])],
+        tail_s=8.0,
+        noise_db=-34,
+        bank=voice_bank,
+    )
+    prompts = "warmup.constraints,r1.cost_latency"
+    argv = ["voice", "--prompts", prompts, "--mic-file", str(rec.path)]
+    assert main(argv) == 3
+    session_id = capsys.readouterr().err.strip().splitlines()[-1].removeprefix("paused: ")
+    assert main(["export", session_id, "--format", "json"]) == 0
+    turn = json.loads(capsys.readouterr().out)["turns"][0]
+    assert turn["prompt_id"] == "warmup.constraints"
+    assert "smaller reranker" in turn["candidate"].lower(), turn["candidate"]
+
+
 @pytest.mark.parametrize("pause", [3.0, 6.5])
 def test_thinking_aloud_before_the_answer_is_waited_out_not_scored(
     models, voice_bank, tmp_path, pause

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .asr import StreamingTranscriber, Transcriber, answer_hint
+from .asr import StreamingTranscriber, Transcriber, exam_hint
 from .audio import PIPELINE_RATE
 from .config import VoiceConfig
 from .echo import EchoGate
@@ -241,11 +241,17 @@ class Conversation:
         self.speaker.play_now(tag, audio)
         return text
 
-    def set_context(self, text: str, points: Iterable[Iterable[str]] = ()) -> None:
+    def set_context(
+        self,
+        text: str,
+        points: Iterable[Iterable[str]] = (),
+        then: Iterable[Iterable[str]] = (),
+    ) -> None:
         """What the interviewer just asked, and the phrases of each point its answer is likely
-        to make: the ASR's prompt, so those words are heard and spelled right."""
+        to make (then: the next question's, which a candidate may answer ahead): the ASR's
+        prompt, so those words are heard and spelled right."""
         self.stt.context = text
-        self.stt.hint = answer_hint(points)
+        self.stt.hint = exam_hint(points, then)
 
     def begin_reply(self) -> None:
         self.speaker.begin_batch()

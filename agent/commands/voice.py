@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         conv,
         upcoming=_upcoming_texts(bank, prompt_ids),
         likely_follow_ups=_likely_follow_ups(bank),
-        answer_points=_answer_points(bank),
+        answer_points=_answer_points(bank, prompt_ids),
         captions=sys.stdout,
         interjection_max_words=settings.voice.interjection_max_words,
         before_submit=warming.join,
@@ -257,18 +257,23 @@ def _text_exam(args: argparse.Namespace, why: str) -> int:
     )
 
 
+def _next_prompt(bank, order: list[str], pending):  # noqa: ANN001, ANN202
+    """The prompt after the pending question's in the exam's order; None at the last."""
+    try:
+        i = order.index(pending.prompt_id)
+    except (AttributeError, ValueError):
+        return None
+    return bank.prompt(order[i + 1]) if i + 1 < len(order) else None
+
+
 def _upcoming_texts(bank, prompt_ids: list[str] | None):  # noqa: ANN001
     """What the interviewer will probably say next: the next prompt's scenario and question."""
     order = prompt_ids or [p.id for p in bank.prompts]
 
     def upcoming(pending) -> list[str]:  # noqa: ANN001
-        try:
-            i = order.index(pending.prompt_id)
-        except ValueError:
+        prompt = _next_prompt(bank, order, pending)
+        if prompt is None:
             return []
-        if i + 1 >= len(order):
-            return []
-        prompt = bank.prompt(order[i + 1])
         return [t for t in (getattr(prompt, "scenario", ""), prompt.text) if t]
 
     return upcoming
@@ -290,20 +295,23 @@ def _likely_follow_ups(bank, limit: int = 3):  # noqa: ANN001, ANN202
     return likely
 
 
-def _answer_points(bank):  # noqa: ANN001, ANN202
-    """The question's criteria, each as its cues, in the bank's order: the exam's own words
-    for what an answer covers, which the ASR then hears. A follow-up on one criterion puts
-    it first: the answer is about that one, and the recognizer's hint may not have room for
-    the last."""
+def _answer_points(bank, prompt_ids: list[str] | None = None):  # noqa: ANN001, ANN202
+    """The question's criteria, each as its cues, in the bank's order, and the next question's:
+    the exam's own words for what an answer covers, which the ASR then hears (an answer may run
+    ahead to the next question). A follow-up on one criterion puts it first: the answer is
+    about that one, and the recognizer's hint may not have room for the last."""
+    order = prompt_ids or [p.id for p in bank.prompts]
 
-    def points(pending) -> list[list[str]]:  # noqa: ANN001
+    def points(pending) -> tuple[list[list[str]], list[list[str]]]:  # noqa: ANN001
         try:
             prompt = bank.prompt(pending.prompt_id)
         except (AttributeError, KeyError):
-            return []
+            return [], []
         probed = getattr(pending, "criterion", None)
         ranked = sorted(prompt.criteria, key=lambda c: c.id != probed)
-        return [list(criterion.cues) for criterion in ranked]
+        after = _next_prompt(bank, order, pending)
+        ahead = after.criteria if after is not None else []
+        return [list(c.cues) for c in ranked], [list(c.cues) for c in ahead]
 
     return points
 
