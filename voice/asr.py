@@ -70,7 +70,7 @@ def glossary_prompt(*texts: str) -> str:
 # first 300 characters (a probe puts the point it asks about first), the next question's in the
 # rest. Candidates answer ahead: on 104 answers heard under the question before theirs, WER
 # 0.120 with 450 characters of that question's points, 0.096 with the next one's after; on 128
-# heard under their own, 0.084 -> 0.081 (more of one question's points added little).
+# heard under their own, 0.084 -> 0.082 (more of one question's points added little).
 _HINT_CHARS = 300
 _HINT_ROOM = 450
 # A phrase Whisper can be told as speech: words, not code ("failures += 1", "window_seconds").
