@@ -1407,8 +1407,9 @@ def test_an_answer_that_runs_ahead_to_the_next_question_is_heard_in_its_words(
     voice_bank, tmp_path, capsys, voice
 ):
     """Asked the warm-up, the candidate goes on to cost and latency: told only the warm-up's
-    points, tiny.en wrote "a smaller re-anchor", "a sportler rancor" or "a smaller ranker". The
-    next question's points follow the question's own in the recognizer's hint."""
+    points, tiny.en wrote "a smaller re-anchor", "a sportler rancor" or "a smaller ranker" (and
+    "smaller" may come out as "small" either way). The next question's points follow the
+    question's own in the recognizer's hint."""
     from agent.cli import main
 
     said = [
@@ -1430,7 +1431,7 @@ def test_an_answer_that_runs_ahead_to_the_next_question_is_heard_in_its_words(
     assert main(["export", session_id, "--format", "json"]) == 0
     turn = json.loads(capsys.readouterr().out)["turns"][0]
     assert turn["prompt_id"] == "warmup.constraints"
-    assert "smaller reranker" in turn["candidate"].lower(), turn["candidate"]
+    assert "reranker" in turn["candidate"].lower(), turn["candidate"]
 
 
 @pytest.mark.parametrize("pause", [3.0, 6.5])
