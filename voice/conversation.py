@@ -427,7 +427,8 @@ class Conversation:
             # so their pause is learned the moment they go on (before their next one). Not when
             # the fast words heard it trail off ("..., and"): the whole window, told the exam's
             # words, can close such a sentence ("...its own cluster."), and a pause after "and"
-            # says nothing of their pauses between sentences (as within a turn: TurnTaker).
+            # says nothing of their pauses between sentences. (Within a turn, TurnTaker learns
+            # only after finished fast words; a stray comma there stops it too.)
             trailed_off = ends_unfinished(heard.text) or trails_off_in_words(self.stt.text)
             learn_from = None if trailed_off else heard.speech_end
             more = self._listen_turn(

@@ -257,8 +257,10 @@ def _text_exam(args: argparse.Namespace, why: str) -> int:
     )
 
 
-def _next_prompt(bank, order: list[str], pending):  # noqa: ANN001, ANN202
-    """The prompt after the pending question's in the exam's order; None at the last."""
+def _next_prompt(bank, prompt_ids: list[str] | None, pending):  # noqa: ANN001, ANN202
+    """The prompt after the pending question's in the session's order (the bank's when none
+    was chosen); None at the last."""
+    order = prompt_ids or [p.id for p in bank.prompts]
     try:
         i = order.index(pending.prompt_id)
     except (AttributeError, ValueError):
@@ -268,10 +270,9 @@ def _next_prompt(bank, order: list[str], pending):  # noqa: ANN001, ANN202
 
 def _upcoming_texts(bank, prompt_ids: list[str] | None):  # noqa: ANN001
     """What the interviewer will probably say next: the next prompt's scenario and question."""
-    order = prompt_ids or [p.id for p in bank.prompts]
 
     def upcoming(pending) -> list[str]:  # noqa: ANN001
-        prompt = _next_prompt(bank, order, pending)
+        prompt = _next_prompt(bank, prompt_ids, pending)
         if prompt is None:
             return []
         return [t for t in (getattr(prompt, "scenario", ""), prompt.text) if t]
@@ -300,7 +301,6 @@ def _answer_points(bank, prompt_ids: list[str] | None = None):  # noqa: ANN001, 
     the exam's own words for what an answer covers, which the ASR then hears (an answer may run
     ahead to the next question). A follow-up on one criterion puts it first: the answer is
     about that one, and the recognizer's hint may not have room for the last."""
-    order = prompt_ids or [p.id for p in bank.prompts]
 
     def points(pending) -> tuple[list[list[str]], list[list[str]]]:  # noqa: ANN001
         try:
@@ -309,7 +309,7 @@ def _answer_points(bank, prompt_ids: list[str] | None = None):  # noqa: ANN001, 
             return [], []
         probed = getattr(pending, "criterion", None)
         ranked = sorted(prompt.criteria, key=lambda c: c.id != probed)
-        after = _next_prompt(bank, order, pending)
+        after = _next_prompt(bank, prompt_ids, pending)
         ahead = after.criteria if after is not None else []
         return [list(c.cues) for c in ranked], [list(c.cues) for c in ahead]
 
