@@ -1569,6 +1569,68 @@ def test_the_next_questions_points_follow_in_the_room_this_ones_leave():
     assert exam_hint(short) == "Traffic shape, latency budget."
 
 
+@pytest.mark.parametrize(
+    ("heard", "asked", "about"),
+    [
+        # Fast words (beam 1, no hint) of answers run ahead, misheard as they come.
+        (
+            "I will split the latency into TTS norm elimination, the acoustic model, the roll "
+            "cover, and the network. Then compare cold starts with warm ones.",
+            "r1.cost_latency",
+            "r2.tts_first_byte",
+        ),
+        (
+            "For each slice in the candidate, I look up the baseline and skip it if it is "
+            "missing. The delta is candidate minus baseline.",
+            "r2.tts_first_byte",
+            "r3.top_k_regressed",
+        ),
+        # Under their own question: the hint stays.
+        (
+            "Before touching the models I would measure latency by stage and by tenant, then "
+            "try continuous batching with deadlines.",
+            "r1.cost_latency",
+            None,
+        ),
+        # Another question's words in an answer to this one: they weigh more than its own
+        # ("traffic"), but not by the margin (without it, the rollback question's lead).
+        (
+            "I'd ask who uses it and how much traffic, and whether a regression on one accent "
+            "slice would block the release.",
+            "warmup.constraints",
+            None,
+        ),
+        ("Okay.", "r1.architecture", None),
+        ("", "r1.architecture", None),
+    ],
+)
+def test_an_answer_about_another_question_leads_the_hint_with_that_questions_points(
+    heard, asked, about
+):
+    """Answers run ahead, past the next question: the words heard so far say which question
+    they answer, weighted by how few questions use each (a margin keeps an answer that borrows
+    a word where it was asked)."""
+    from agent.commands.voice import _bank_topics
+    from question_bank import load_bank
+    from voice.topics import TopicRouter
+
+    bank = load_bank()
+    topics = _bank_topics(bank)
+    ids = [p.id for p in bank.prompts]
+    router = TopicRouter(topics)
+    lead = router.lead(heard, topics[ids.index(asked)])
+    assert lead == (None if about is None else topics[ids.index(about)])
+
+
+def test_the_topic_router_needs_topics_and_words():
+    from voice.topics import TopicRouter
+
+    assert TopicRouter([]).lead("the vocoder and the acoustic model", [["vocoder"]]) is None
+    router = TopicRouter([[["vocoder", "acoustic model"]], [["canary rollout"]]], margin=0.0)
+    assert router.lead("a canary rollout", [["vocoder", "acoustic model"]]) == [["canary rollout"]]
+    assert router.lead("the vocoder", [["vocoder", "acoustic model"]]) is None
+
+
 def test_a_follow_up_on_a_point_puts_its_words_first_in_the_recognizers_hint():
     """r1.architecture's hint has no room for its last criterion: a probe on its rollback
     ("...how do you roll back, and how long does it take?") was heard without the words of

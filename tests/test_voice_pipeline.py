@@ -1434,6 +1434,41 @@ def test_an_answer_that_runs_ahead_to_the_next_question_is_heard_in_its_words(
     assert "reranker" in turn["candidate"].lower(), turn["candidate"]
 
 
+@pytest.mark.parametrize("voice", ["espeak-us-f", "espeak-gb-m", "espeak-us"])
+def test_an_answer_two_questions_ahead_is_heard_in_that_questions_words(
+    voice_bank, tmp_path, capsys, voice
+):
+    """Asked about cost and latency, the candidate answers the first-byte incident, two
+    questions on: neither question in the recognizer's hint has its words, and tiny.en wrote
+    "memory cover", "the rocoder" or "the mochover", and "text normal animation" or "normally
+    nation", one in each espeak voice. The answer's fast words name that question, and its
+    points lead the hint."""
+    from agent.cli import main
+
+    said = [
+        "I would split the latency into text normalization, the acoustic model, the vocoder and "
+        "the network.",
+        "Then compare cold starts with warm ones, and long sentences with short ones.",
+    ]
+    rec = make_recording(
+        tmp_path / "in.wav",
+        voice,
+        [Answer(30.0, said, [0.4])],
+        tail_s=8.0,
+        noise_db=-34,
+        bank=voice_bank,
+    )
+    prompts = "r1.cost_latency,r2.accent_regression"
+    argv = ["voice", "--prompts", prompts, "--mic-file", str(rec.path)]
+    assert main(argv) == 3
+    session_id = capsys.readouterr().err.strip().splitlines()[-1].removeprefix("paused: ")
+    assert main(["export", session_id, "--format", "json"]) == 0
+    turn = json.loads(capsys.readouterr().out)["turns"][0]
+    assert turn["prompt_id"] == "r1.cost_latency"
+    answer = turn["candidate"].lower()
+    assert "vocoder" in answer and "text normalization" in answer, answer
+
+
 @pytest.mark.parametrize("pause", [3.0, 6.5])
 def test_thinking_aloud_before_the_answer_is_waited_out_not_scored(
     models, voice_bank, tmp_path, pause

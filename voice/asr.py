@@ -32,6 +32,7 @@ from .config import VoiceConfig
 from .coverage import restore_dropped
 from .denoise import lower_steady_noise
 from .levels import at_speaking_level
+from .topics import TopicRouter
 from .whisper_load import load_whisper
 from .whisper_text import (
     compresses_like_a_loop,
@@ -319,6 +320,10 @@ class StreamingTranscriber:
         # Terms the answer is likely to use (exam_hint): the whole window's prompt only; the
         # fast words, which decide the end of the turn, keep their shorter prompt.
         self.hint = ""
+        # The question's points, and every question's (voice/topics.py): where the words heard
+        # so far are about another question, its points lead the hint instead.
+        self.points: list[list[str]] = []
+        self.router: TopicRouter | None = None
         # Keys clicking in an answer heard so far this session (voice/clicks.py): the candidate
         # is told, as their clicks cost words.
         self.typing_heard = False
@@ -548,6 +553,16 @@ class StreamingTranscriber:
     def _prompt(self, earlier: str, hint: str = "") -> str:
         return glossary_prompt(hint, self.context, earlier[-300:])
 
+    def _hint(self, committed: str, parts: list[str]) -> str:
+        """The whole window's hint: the question's, unless the answer so far (its kept text and
+        this window's fast words) is about another question; then that one's points, then the
+        question's. On 104 answers heard a question early WER went 0.0955 -> 0.0875, on 80
+        heard two early 0.1156 -> 0.0879, and on 128 under their own 0.0824 -> 0.0827."""
+        if self.router is None or not self.points:
+            return self.hint
+        lead = self.router.lead(f"{committed} {_fast_words(parts)}", self.points)
+        return self.hint if lead is None else exam_hint(lead, self.points)
+
     # -- workers ----------------------------------------------------------------------------
     def _work_fast(self) -> None:
         while True:
@@ -607,7 +622,7 @@ class StreamingTranscriber:
                 audio = at_speaking_level(audio)
                 if self._denoise:
                     audio = lower_steady_noise(audio)
-                prompt = self._prompt(committed, self.hint)
+                prompt = self._prompt(committed, self._hint(committed, parts))
                 if (
                     not kept
                     and self._wants_draft(parts)

@@ -32,6 +32,7 @@ from .hearing import FrameJudge, FrameVerdict
 from .levels import clips, frame_level_db, is_digital_silence
 from .ports import AudioPort
 from .speaker import Speaker, SpeechSynth
+from .topics import TopicRouter
 from .tts import speech_pieces
 from .turn import TranscriptView, TurnPolicy, TurnTaker
 from .vad import SileroVad
@@ -251,7 +252,13 @@ class Conversation:
         to make (then: the next question's, which a candidate may answer ahead): the ASR's
         prompt, so those words are heard and spelled right."""
         self.stt.context = text
-        self.stt.hint = exam_hint(points, then)
+        self.stt.points = [list(point) for point in points]
+        self.stt.hint = exam_hint(self.stt.points, then)
+
+    def set_topics(self, topics: Iterable[Iterable[Iterable[str]]]) -> None:
+        """Every question's points: an answer heard to be about another question than the one
+        asked (it ran ahead) is transcribed with that question's terms first."""
+        self.stt.router = TopicRouter([[list(point) for point in points] for points in topics])
 
     def begin_reply(self) -> None:
         self.speaker.begin_batch()

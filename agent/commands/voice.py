@@ -93,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     warming = _warm_scorer(settings, bank)
     conv = Conversation(port, models, settings.voice, echo_gate=echo)
+    conv.set_topics(_bank_topics(bank))
     if not args.mic_file:
         conv.key_pressed = _enter_key_watcher()
     face = VoiceFace(
@@ -314,6 +315,12 @@ def _answer_points(bank, prompt_ids: list[str] | None = None):  # noqa: ANN001, 
         return [list(c.cues) for c in ranked], [list(c.cues) for c in ahead]
 
     return points
+
+
+def _bank_topics(bank) -> list[list[list[str]]]:  # noqa: ANN001
+    """Every question in the bank as its criteria's cues: an answer may run ahead to any (also
+    one left out by --prompts), and a word's weight is how few questions of all use it."""
+    return [[list(c.cues) for c in prompt.criteria] for prompt in bank.prompts]
 
 
 def _controls(*, enter: bool) -> str:
