@@ -1409,16 +1409,30 @@ def test_a_spoken_id_stays_id_in_the_stored_transcript(models, voice_bank):
     assert text.count("I'd") == 2, text
 
 
+def _first_turn(rec, prompts: str, capsys) -> dict:  # noqa: ANN001
+    """The stored first turn of `interviewer voice --prompts PROMPTS` on the recording."""
+    from agent.cli import main
+
+    assert main(["voice", "--prompts", prompts, "--mic-file", str(rec.path)]) == 3
+    session_id = capsys.readouterr().err.strip().splitlines()[-1].removeprefix("paused: ")
+    assert main(["export", session_id, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)["turns"][0]
+
+
 @pytest.mark.parametrize("voice", ["espeak-us-f", "espeak-gb-m", "espeak-us"])
+@pytest.mark.parametrize("prompts", ["r2.tts_first_byte", "r1.cost_latency,r2.accent_regression"])
 def test_the_exams_words_for_the_question_are_heard_in_the_stored_transcript(
-    voice_bank, tmp_path, capsys, voice
+    voice_bank, tmp_path, capsys, voice, prompts
 ):
     """tiny.en, told only the glossary and the question, wrote "vocoder" as "memory cover",
     "rocoder" or "mochogur", and "text normalization" as "text normal animation", in each espeak
     voice. The stored transcript's prompt now carries the question's points, in the bank's own
-    words (its criteria's cues)."""
-    from agent.cli import main
+    words (its criteria's cues).
 
+    Asked about cost and latency instead, the candidate answers the first-byte incident two
+    questions on: neither question in the hint has its words, and tiny.en wrote the same (and
+    "the mochover", "normally nation"). The answer's fast words name that question, and its
+    points lead the hint."""
     said = [
         "I would split the latency into text normalization, the acoustic model, the vocoder and "
         "the network.",
@@ -1432,11 +1446,9 @@ def test_the_exams_words_for_the_question_are_heard_in_the_stored_transcript(
         noise_db=-34,
         bank=voice_bank,
     )
-    argv = ["voice", "--prompts", "r2.tts_first_byte", "--mic-file", str(rec.path)]
-    assert main(argv) == 3
-    session_id = capsys.readouterr().err.strip().splitlines()[-1].removeprefix("paused: ")
-    assert main(["export", session_id, "--format", "json"]) == 0
-    answer = json.loads(capsys.readouterr().out)["turns"][0]["candidate"].lower()
+    turn = _first_turn(rec, prompts, capsys)
+    assert turn["prompt_id"] == prompts.split(",")[0]
+    answer = turn["candidate"].lower()
     assert "vocoder" in answer and "text normalization" in answer, answer
 
 
@@ -1448,7 +1460,6 @@ def test_an_answer_that_runs_ahead_to_the_next_question_is_heard_in_its_words(
     points, tiny.en wrote "a smaller re-anchor", "a sportler rancor" or "a smaller ranker" (and
     "smaller" may come out as "small" either way). The next question's points follow the
     question's own in the recognizer's hint."""
-    from agent.cli import main
 
     said = [
         "I would measure latency by stage and by tenant, then use continuous batching with "
@@ -1462,49 +1473,9 @@ def test_an_answer_that_runs_ahead_to_the_next_question_is_heard_in_its_words(
         noise_db=-34,
         bank=voice_bank,
     )
-    prompts = "warmup.constraints,r1.cost_latency"
-    argv = ["voice", "--prompts", prompts, "--mic-file", str(rec.path)]
-    assert main(argv) == 3
-    session_id = capsys.readouterr().err.strip().splitlines()[-1].removeprefix("paused: ")
-    assert main(["export", session_id, "--format", "json"]) == 0
-    turn = json.loads(capsys.readouterr().out)["turns"][0]
+    turn = _first_turn(rec, "warmup.constraints,r1.cost_latency", capsys)
     assert turn["prompt_id"] == "warmup.constraints"
     assert "reranker" in turn["candidate"].lower(), turn["candidate"]
-
-
-@pytest.mark.parametrize("voice", ["espeak-us-f", "espeak-gb-m", "espeak-us"])
-def test_an_answer_two_questions_ahead_is_heard_in_that_questions_words(
-    voice_bank, tmp_path, capsys, voice
-):
-    """Asked about cost and latency, the candidate answers the first-byte incident, two
-    questions on: neither question in the recognizer's hint has its words, and tiny.en wrote
-    "memory cover", "the rocoder" or "the mochover", and "text normal animation" or "normally
-    nation", one in each espeak voice. The answer's fast words name that question, and its
-    points lead the hint."""
-    from agent.cli import main
-
-    said = [
-        "I would split the latency into text normalization, the acoustic model, the vocoder and "
-        "the network.",
-        "Then compare cold starts with warm ones, and long sentences with short ones.",
-    ]
-    rec = make_recording(
-        tmp_path / "in.wav",
-        voice,
-        [Answer(30.0, said, [0.4])],
-        tail_s=8.0,
-        noise_db=-34,
-        bank=voice_bank,
-    )
-    prompts = "r1.cost_latency,r2.accent_regression"
-    argv = ["voice", "--prompts", prompts, "--mic-file", str(rec.path)]
-    assert main(argv) == 3
-    session_id = capsys.readouterr().err.strip().splitlines()[-1].removeprefix("paused: ")
-    assert main(["export", session_id, "--format", "json"]) == 0
-    turn = json.loads(capsys.readouterr().out)["turns"][0]
-    assert turn["prompt_id"] == "r1.cost_latency"
-    answer = turn["candidate"].lower()
-    assert "vocoder" in answer and "text normalization" in answer, answer
 
 
 @pytest.mark.parametrize("pause", [3.0, 6.5])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 Points = Sequence[Sequence[str]]
@@ -41,17 +42,14 @@ def _vocabulary(points: Iterable[Iterable[str]]) -> set[str]:
 class TopicRouter:
     """Scores each question by the idf-weighted cue words an answer shares with its points.
 
-    A question's cue word that few others use says more: "vocoder" names one question,
-    "latency" half of them.
+    A question's cue word that few others use says more: in the bundled bank "vocoder" is in
+    one question's points, "rollback" in half of them.
     """
 
     def __init__(self, topics: Sequence[Points], margin: float = MARGIN) -> None:
         self._topics = [[list(point) for point in points] for points in topics]
         self._vocab = [_vocabulary(points) for points in self._topics]
-        counts: dict[str, int] = {}
-        for vocab in self._vocab:
-            for word in vocab:
-                counts[word] = counts.get(word, 0) + 1
+        counts = Counter(word for vocab in self._vocab for word in vocab)
         n = len(self._vocab)
         self._idf = {word: math.log(n / c) for word, c in counts.items()}
         self._margin = margin
