@@ -1631,6 +1631,30 @@ def test_the_topic_router_needs_topics_and_words():
     assert router.lead("the vocoder", [["vocoder", "acoustic model"]]) is None
 
 
+def test_a_follow_ups_quote_of_the_candidate_is_not_the_recognizers_context():
+    """A follow-up quotes the candidate's words as heard ("...the latency budget version in
+    the traffic shape"), mishearings and all: told them, tiny.en heard the answer to the probe
+    worse (WER 0.127 -> 0.136 on 60). Its question is the context; a bank's question with a
+    quote in it ("*") stays whole."""
+    from agent.followups import bank_follow_up
+    from question_bank import load_bank
+    from voice.asr import question_context
+
+    bank = load_bank()
+    criterion = bank.prompt("warmup.constraints").criteria[-2]
+    heard = "I would pin down the latency budget version in the traffic shape."
+    for deepen in (False, True):
+        asked = bank_follow_up(criterion, heard, deepen=deepen)
+        assert '"' in asked  # it quotes them
+        expected = criterion.deepen if deepen and criterion.deepen else criterion.probe
+        assert question_context(asked) == expected
+    related = bank_follow_up(criterion, "We would measure success after launch with surveys.")
+    assert question_context(related) == criterion.probe
+    coding = bank.prompt("r3.rollback_target").text
+    assert '"*"' in coding and question_context(coding) == coding
+    assert question_context('You mentioned "slice gates".') == 'You mentioned "slice gates".'
+
+
 def test_a_follow_up_on_a_point_puts_its_words_first_in_the_recognizers_hint():
     """r1.architecture's hint has no room for its last criterion: a probe on its rollback
     ("...how do you roll back, and how long does it take?") was heard without the words of

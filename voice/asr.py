@@ -67,6 +67,21 @@ def glossary_prompt(*texts: str) -> str:
     return " ".join(parts)
 
 
+# A follow-up opens by quoting the candidate ('You focused on "...". How would you know...?'):
+# their words as heard, mishearings and all. Told them, tiny.en heard the answer to the probe
+# worse: WER 0.1268 -> 0.1357 on 60 follow-up answers (0.0851 -> 0.0853 on 128 longer ones).
+_QUOTED_LEAD = re.compile(r'^[^".?!]*"[^"]+(?:[.!?]"|"[.!?])\s+(?=\S)')
+
+
+def question_context(asked: str) -> str:
+    """What the interviewer asked, as the recognizer's context: without an opening sentence
+    that quotes the candidate, where a question follows it."""
+    text = asked.strip()
+    while match := _QUOTED_LEAD.match(text):
+        text = text[match.end() :]
+    return text
+
+
 # Room for the answer's own terms in the whole window's prompt: the question's points in the
 # first 300 characters (a probe puts the point it asks about first), the next question's in the
 # rest. Candidates answer ahead: on 104 answers heard under the question before theirs, WER

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .asr import StreamingTranscriber, Transcriber, exam_hint
+from .asr import StreamingTranscriber, Transcriber, exam_hint, question_context
 from .audio import PIPELINE_RATE
 from .config import VoiceConfig
 from .echo import EchoGate
@@ -251,7 +251,7 @@ class Conversation:
         """What the interviewer just asked, and the phrases of each point its answer is likely
         to make (then: the next question's, which a candidate may answer ahead): the ASR's
         prompt, so those words are heard and spelled right."""
-        self.stt.context = text
+        self.stt.context = question_context(text)
         self.stt.points = [list(point) for point in points]
         self.stt.hint = exam_hint(self.stt.points, then)
 
