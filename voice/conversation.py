@@ -10,7 +10,7 @@ loop waits for it before reading on, so runs are repeatable.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -255,10 +255,10 @@ class Conversation:
         self.stt.points = [list(point) for point in points]
         self.stt.hint = exam_hint(self.stt.points, then)
 
-    def set_topics(self, topics: Iterable[Iterable[Iterable[str]]]) -> None:
+    def set_topics(self, topics: Sequence[Sequence[Sequence[str]]]) -> None:
         """Every question's points: an answer heard to be about another question than the one
         asked (it ran ahead) is transcribed with that question's terms first."""
-        self.stt.router = TopicRouter([[list(point) for point in points] for points in topics])
+        self.stt.router = TopicRouter(topics)
 
     def begin_reply(self) -> None:
         self.speaker.begin_batch()

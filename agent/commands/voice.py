@@ -311,16 +311,20 @@ def _answer_points(bank, prompt_ids: list[str] | None = None):  # noqa: ANN001, 
         probed = getattr(pending, "criterion", None)
         ranked = sorted(prompt.criteria, key=lambda c: c.id != probed)
         after = _next_prompt(bank, prompt_ids, pending)
-        ahead = after.criteria if after is not None else []
-        return [list(c.cues) for c in ranked], [list(c.cues) for c in ahead]
+        return _cues(ranked), _cues(after.criteria) if after is not None else []
 
     return points
+
+
+def _cues(criteria) -> list[list[str]]:  # noqa: ANN001
+    """Each criterion as its cues: the points the recognizer's hint is made of."""
+    return [list(c.cues) for c in criteria]
 
 
 def _bank_topics(bank) -> list[list[list[str]]]:  # noqa: ANN001
     """Every question in the bank as its criteria's cues: an answer may run ahead to any (also
     one left out by --prompts), and a word's weight is how few questions of all use it."""
-    return [[list(c.cues) for c in prompt.criteria] for prompt in bank.prompts]
+    return [_cues(prompt.criteria) for prompt in bank.prompts]
 
 
 def _controls(*, enter: bool) -> str:
