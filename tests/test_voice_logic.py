@@ -2282,6 +2282,35 @@ def test_words_the_whole_window_heard_differently_are_not_said_twice():
     assert restore_dropped(whole, [STRETCHES[2], "most unch matrix, both on-ch matrix,"]) == whole
 
 
+def test_a_dropped_tail_is_told_by_the_stretch_it_starts_at():
+    from voice.coverage import first_dropped
+
+    whole = "I'd ask who the user and what they need from it, what load to expect at the peak."
+    assert first_dropped(whole, STRETCHES) == 2
+    assert first_dropped(" ".join(STRETCHES), STRETCHES) is None
+
+
+@pytest.mark.parametrize(
+    ("heard", "fast", "added"),
+    [
+        # The full beam heard again: its words, not the fast ones.
+        (
+            "Then continuous batching with deadlines, and a smaller reranker.",
+            "They continue deadline, and the smaller",
+            "Then continuous batching with deadlines, and a smaller reranker.",
+        ),
+        # Nothing heard (or a loop, cleared by the caller): the fast words stand.
+        ("", "Then I'd start sketching the pipeline.", "Then I'd start sketching the pipeline."),
+        # No word in common: two guesses at the room's talk, and nothing is added.
+        ("That's all for me. Bye.", "So, I'm going to, I'm going to say.", ""),
+    ],
+)
+def test_a_dropped_tail_is_added_as_heard_again(heard, fast, added):
+    from voice.coverage import tail_words
+
+    assert tail_words(heard, fast) == added
+
+
 @pytest.mark.parametrize(
     ("text", "yes"),
     [

@@ -732,7 +732,9 @@ def test_the_last_sound_of_a_word_cut_off_by_a_gap_is_heard_with_the_word(
 def test_a_last_sentence_whisper_leaves_out_of_the_whole_window_is_kept(models, seed):
     """tiny.en on an 18 s window now and then stops a sentence early: with this Caribbean
     espeak voice in pink noise it wrote "...after launch that it works." and nothing of "Then
-    I'd start sketching the pipeline.", although that stretch had its own fast words."""
+    I'd start sketching the pipeline.", although that stretch had its own fast words. Those
+    were "The 9 start sketching the pipeline, then I'll.": the stretch is heard again at the
+    full beam, and the answer ends where the candidate did."""
     from voice.asr import StreamingTranscriber
     from voice.recordings import _espeak, _trim, noise
 
@@ -755,6 +757,44 @@ def test_a_last_sentence_whisper_leaves_out_of_the_whole_window_is_kept(models, 
     )
     text = stream_through(models, stt, audio).lower()
     assert "launch" in text and text.index("launch") < text.index("sketching the pipeline")
+    assert text.endswith("sketching the pipeline."), text
+
+
+def test_room_talk_after_the_answer_is_not_added_to_it(models, voice_bank, tmp_path):
+    """People talking in the room after the answer: the whole window rightly ended at the
+    answer's last word, while the fast words had heard the talk as "So, I'm going to, I'm
+    going to say." (and the full beam, heard again, "That's all for me. Bye."): neither is
+    added to the answer."""
+    from agent.commands.voice import _bank_topics
+    from question_bank import load_bank
+
+    said = [
+        "Before changing any model, I would measure latency by stage and by tenant.",
+        "Then continuous batching with deadlines, and a smaller reranker.",
+    ]
+    rec = make_recording(
+        tmp_path / "in.wav",
+        "flite-awb",
+        [Answer(1.0, said, [0.42])],
+        tail_s=4.0,
+        bank=voice_bank,
+        noise_db=-45,
+        room_talk_db=-30,
+        noise_color="brown",
+    )
+    bank = load_bank(None)
+    conv = Conversation(FileAudioPort(rec.path), models, VoiceConfig())
+    conv.set_topics(_bank_topics(bank))
+    conv.set_context(
+        bank.prompt("r1.architecture").text,
+        *(
+            [list(c.cues) for c in bank.prompt(p).criteria]
+            for p in ("r1.architecture", "r1.cost_latency")
+        ),
+    )
+    heard = conv.listen(acknowledge=False)
+    conv.close()
+    assert heard is not None and heard.text.endswith("reranker."), heard
 
 
 def _quiet_espeak_answer(seed: int) -> np.ndarray:

@@ -29,7 +29,7 @@ import numpy as np
 from .audio import FRAME_SAMPLES, PIPELINE_RATE
 from .clicks import sounds_like_typing
 from .config import VoiceConfig
-from .coverage import restore_dropped
+from .coverage import first_dropped, restore_dropped, tail_words
 from .denoise import lower_steady_noise
 from .levels import at_speaking_level
 from .topics import TopicRouter
@@ -630,6 +630,13 @@ class StreamingTranscriber:
                 kept = req.commit or req.end - max(req.start, self._committed_upto) >= (
                     self._commit_frames
                 )
+                # Where each of those stretches ends, in samples of the window's audio.
+                ends_at = {covered: end for end, covered in req.bounds}
+                base = req.start + skip
+                ends = [
+                    max(0, ends_at[k] - base) * FRAME_SAMPLES if k in ends_at else None
+                    for k in range(self._committed_segments + 1, req.segments + 1)
+                ]
             audio = req.audio[skip * FRAME_SAMPLES :]
             text = ""
             raw = audio
@@ -637,7 +644,8 @@ class StreamingTranscriber:
                 audio = at_speaking_level(audio)
                 if self._denoise:
                     audio = lower_steady_noise(audio)
-                prompt = self._prompt(committed, self._hint(committed, parts))
+                hint = self._hint(committed, parts)
+                prompt = self._prompt(committed, hint)
                 if (
                     not kept
                     and self._wants_draft(parts)
@@ -645,6 +653,7 @@ class StreamingTranscriber:
                 ):
                     continue  # speech went on: a newer request covers this one
                 text = self._window_text(audio, prompt, parts, self._asr.final_beam_size)
+                text = self._with_dropped_tail(text, audio, parts, ends, committed, hint)
             with self._done:
                 if req.epoch == self._epoch:
                     if kept:
@@ -677,7 +686,7 @@ class StreamingTranscriber:
     def _draft(self, req: _WholeRequest, audio: np.ndarray, prompt: str, parts: list[str]) -> bool:
         """Publish a fast-beam full-window text for req; False once a newer request came
         (the candidate went on: its stored pass would be wasted)."""
-        text = self._window_text(audio, prompt, parts, self._asr.beam_size)
+        text = restore_dropped(self._window_text(audio, prompt, parts, self._asr.beam_size), parts)
         with self._done:
             if req.epoch == self._epoch:
                 self._draft_text = text
@@ -687,7 +696,7 @@ class StreamingTranscriber:
             return req.epoch == self._epoch and (newer is None or newer.epoch != req.epoch)
 
     def _window_text(self, audio: np.ndarray, prompt: str, parts: list[str], beam: int) -> str:
-        """The full window's words, with any stretch it dropped put back from the fast words.
+        """The full window's words (a stretch it dropped at the end is seen to by the caller).
 
         With the glossary in its prompt, beam 5 on a quiet, hissy answer can give the
         glossary's own words back in a loop ("I'd, we'd, we'd, we'd, we'd, we'd, we'd."), and
@@ -700,7 +709,37 @@ class StreamingTranscriber:
             text = self._asr.transcribe(audio, self.context, beam_size=beam)
             if loops(text, seconds):
                 text = _fast_words(parts)
-        return restore_dropped(text, parts)
+        return text
+
+    def _with_dropped_tail(
+        self,
+        text: str,
+        audio: np.ndarray,
+        parts: list[str],
+        ends: list[int | None],
+        committed: str,
+        hint: str,
+    ) -> str:
+        """text, and the last stretches' words if it ended before them.
+
+        Those stretches' audio is heard again at the full beam, with the hint and the text so
+        far as its prompt: their fast words are beam 1 without the hint ("They continue
+        deadline, and the smaller" for "Then continuous batching with deadlines, and a smaller
+        reranker.").
+        """
+        first = first_dropped(text, parts)
+        if first is None:
+            return text
+        dropped = " ".join(p.strip() for p in parts[first:] if p.strip())
+        start = ends[first - 1] if first else 0
+        heard = ""
+        if start is not None and start < audio.size:
+            tail = audio[start:]
+            prompt = self._prompt(join_windows(committed, text), hint)
+            heard = self._asr.transcribe(tail, prompt, beam_size=self._asr.final_beam_size)
+            if loops(heard, tail.size / PIPELINE_RATE):
+                heard = ""
+        return f"{text.strip()} {tail_words(heard, dropped)}".strip()
 
     def _first_part(self, req: _WholeRequest) -> _WholeRequest:
         """req, or (past max_window_s) its first part that ends at a pause within the window.
@@ -717,4 +756,5 @@ class StreamingTranscriber:
             return req  # one stretch longer than the window: Whisper's own chunks it is
         end, covered = fits[-1]
         audio = req.audio[: (end - req.start) * FRAME_SAMPLES]
-        return _WholeRequest(req.epoch, req.start, end, covered, audio, commit=True)
+        bounds = [b for b in req.bounds if b[0] <= end]
+        return _WholeRequest(req.epoch, req.start, end, covered, audio, bounds, commit=True)

@@ -3,7 +3,7 @@
 On a long window, Whisper now and then ends its text early: the last sentence of an 18 s
 answer was missing from the stored transcript, although the stretch it was said in had its own
 (fast) words. When the whole text ends with the words of an earlier stretch, the later
-stretches' fast words are added after it.
+stretches are heard again and added after it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,15 @@ _TAIL_SLACK = 1
 
 
 def restore_dropped(whole: str, parts: list[str]) -> str:
-    """The whole text, with the last stretches' fast words added if it ended before them.
+    """The whole text, with the last stretches' fast words added if it ended before them."""
+    first = first_dropped(whole, parts)
+    if first is None:
+        return whole
+    return " ".join([whole.strip(), *(p.strip() for p in parts[first:] if p.strip())])
+
+
+def first_dropped(whole: str, parts: list[str]) -> int | None:
+    """Which stretch the whole text's dropped tail starts at, if it ended before the last ones.
 
     parts are the stretches' fast words in the order said; together they cover the whole
     text's audio. Dropped: the stretches after the last one with a word in the whole text (in
@@ -43,11 +51,23 @@ def restore_dropped(whole: str, parts: list[str]) -> str:
     matcher = SequenceMatcher(None, keys, part_keys, autojunk=False)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
     if not blocks:
-        return whole  # nothing in common: the two heard different things, not fewer
+        return None  # nothing in common: the two heard different things, not fewer
     last = blocks[-1]
     heard_upto = owner[last.b + last.size - 1]  # the last stretch the whole text has words of
     unmatched_tail = len(tokens) - (last.a + last.size)
     dropped = [p.strip() for p in parts[heard_upto + 1 :] if p.strip()]
     if unmatched_tail > _TAIL_SLACK or sum(len(p.split()) for p in dropped) < MIN_DROPPED_WORDS:
-        return whole
-    return " ".join([whole.strip(), *dropped])
+        return None
+    return heard_upto + 1
+
+
+def tail_words(heard: str, dropped: str) -> str:
+    """The words to add for a dropped tail: heard (its audio decoded again at the full beam),
+    or its fast words where that gave nothing. Where the two share no word, both are guesses
+    at noise (room talk after the answer: "So, I'm going to, I'm going to say." and "That's
+    all for me. Bye."), and the whole text was right to end where it did."""
+    if not heard.strip():
+        return dropped.strip()
+    if not set(normalise(heard).split()) & set(normalise(dropped).split()):
+        return ""
+    return heard.strip()
