@@ -2303,6 +2303,8 @@ def test_a_dropped_tail_is_told_by_the_stretch_it_starts_at():
         ("", "Then I'd start sketching the pipeline.", "Then I'd start sketching the pipeline."),
         # No word in common: two guesses at the room's talk, and nothing is added.
         ("That's all for me. Bye.", "So, I'm going to, I'm going to say.", ""),
+        # Words in common, but none that carries meaning ("all", "for").
+        ("That's all that we need for your mind.", "This is all a way. For you,", ""),
     ],
 )
 def test_a_dropped_tail_is_added_as_heard_again(heard, fast, added):

@@ -760,41 +760,53 @@ def test_a_last_sentence_whisper_leaves_out_of_the_whole_window_is_kept(models, 
     assert text.endswith("sketching the pipeline."), text
 
 
-def test_room_talk_after_the_answer_is_not_added_to_it(models, voice_bank, tmp_path):
+@pytest.mark.parametrize(
+    ("voice", "said", "room", "asked"),
+    [
+        (
+            "flite-awb",
+            [
+                "Before changing any model, I would measure latency by stage and by tenant.",
+                "Then continuous batching with deadlines, and a smaller reranker.",
+            ],
+            {"noise_db": -45, "room_talk_db": -30, "noise_color": "brown", "tail_s": 4.0},
+            ("r1.architecture", "r1.cost_latency"),
+        ),
+        (
+            "flite-kal",
+            [
+                "I would pin down the latency budget first, and the traffic shape.",
+                "Then the privacy limits, because a lot of audio cannot leave the device.",
+            ],
+            {"noise_db": -45, "room_talk_db": -30, "tail_s": 3.0},
+            ("warmup.constraints", "r1.architecture"),
+        ),
+    ],
+)
+def test_room_talk_after_the_answer_is_not_added_to_it(
+    models, voice_bank, tmp_path, voice, said, room, asked
+):
     """People talking in the room after the answer: the whole window rightly ended at the
-    answer's last word, while the fast words had heard the talk as "So, I'm going to, I'm
-    going to say." (and the full beam, heard again, "That's all for me. Bye."): neither is
-    added to the answer."""
+    answer's last word, while the fast words had heard the talk ("So, I'm going to, I'm going
+    to say.", "So, I'm going to, I'm going to,") and were added after it. Heard again at the
+    full beam, the talk has other words ("That's all for me. Bye."): neither is added."""
     from agent.commands.voice import _bank_topics
     from question_bank import load_bank
 
-    said = [
-        "Before changing any model, I would measure latency by stage and by tenant.",
-        "Then continuous batching with deadlines, and a smaller reranker.",
-    ]
     rec = make_recording(
-        tmp_path / "in.wav",
-        "flite-awb",
-        [Answer(1.0, said, [0.42])],
-        tail_s=4.0,
-        bank=voice_bank,
-        noise_db=-45,
-        room_talk_db=-30,
-        noise_color="brown",
+        tmp_path / "in.wav", voice, [Answer(1.0, said, [0.42])], bank=voice_bank, **room
     )
     bank = load_bank(None)
     conv = Conversation(FileAudioPort(rec.path), models, VoiceConfig())
     conv.set_topics(_bank_topics(bank))
     conv.set_context(
-        bank.prompt("r1.architecture").text,
-        *(
-            [list(c.cues) for c in bank.prompt(p).criteria]
-            for p in ("r1.architecture", "r1.cost_latency")
-        ),
+        bank.prompt(asked[0]).text,
+        *([list(c.cues) for c in bank.prompt(p).criteria] for p in asked),
     )
     heard = conv.listen(acknowledge=False)
     conv.close()
-    assert heard is not None and heard.text.endswith("reranker."), heard
+    last = said[-1].split()[-1]
+    assert heard is not None and heard.text.endswith(last), heard
 
 
 def _quiet_espeak_answer(seed: int) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
+from .topics import cue_words
 from .words import normalise
 
 # A stretch this short ("you", "Step two,") can be missing for good reason: Whisper joins or
@@ -63,11 +64,12 @@ def first_dropped(whole: str, parts: list[str]) -> int | None:
 
 def tail_words(heard: str, dropped: str) -> str:
     """The words to add for a dropped tail: heard (its audio decoded again at the full beam),
-    or its fast words where that gave nothing. Where the two share no word, both are guesses
-    at noise (room talk after the answer: "So, I'm going to, I'm going to say." and "That's
-    all for me. Bye."), and the whole text was right to end where it did."""
+    or its fast words where that gave nothing. Where the two share no word that carries
+    meaning, both are guesses at noise (room talk after the answer: "So, I'm going to, I'm
+    going to say." and "That's all for me. Bye.", or "This is all a way. For you," and "That's
+    all that we need for your mind."), and the whole text was right to end where it did."""
     if not heard.strip():
         return dropped.strip()
-    if not set(normalise(heard).split()) & set(normalise(dropped).split()):
+    if not cue_words(heard) & cue_words(dropped):
         return ""
     return heard.strip()
