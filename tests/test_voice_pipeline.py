@@ -790,7 +790,7 @@ def test_room_talk_after_the_answer_is_not_added_to_it(
     answer's last word, while the fast words had heard the talk ("So, I'm going to, I'm going
     to say.", "So, I'm going to, I'm going to,") and were added after it. Heard again at the
     full beam, the talk has other words ("That's all for me. Bye."): neither is added."""
-    from agent.commands.voice import _bank_topics
+    from agent.commands.voice import _bank_topics, _cues
     from question_bank import load_bank
 
     rec = make_recording(
@@ -801,7 +801,7 @@ def test_room_talk_after_the_answer_is_not_added_to_it(
     conv.set_topics(_bank_topics(bank))
     conv.set_context(
         bank.prompt(asked[0]).text,
-        *([list(c.cues) for c in bank.prompt(p).criteria] for p in asked),
+        *(_cues(bank.prompt(p).criteria) for p in asked),
     )
     heard = conv.listen(acknowledge=False)
     conv.close()

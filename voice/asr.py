@@ -29,7 +29,7 @@ import numpy as np
 from .audio import FRAME_SAMPLES, PIPELINE_RATE
 from .clicks import sounds_like_typing
 from .config import VoiceConfig
-from .coverage import first_dropped, restore_dropped, tail_words
+from .coverage import fast_words_from, first_dropped, restore_dropped, tail_words
 from .denoise import lower_steady_noise
 from .levels import at_speaking_level
 from .topics import TopicRouter
@@ -730,7 +730,7 @@ class StreamingTranscriber:
         first = first_dropped(text, parts)
         if first is None:
             return text
-        dropped = " ".join(p.strip() for p in parts[first:] if p.strip())
+        dropped = fast_words_from(parts, first)
         start = ends[first - 1] if first else 0
         heard = ""
         if start is not None and start < audio.size:

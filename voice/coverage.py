@@ -27,7 +27,13 @@ def restore_dropped(whole: str, parts: list[str]) -> str:
     first = first_dropped(whole, parts)
     if first is None:
         return whole
-    return " ".join([whole.strip(), *(p.strip() for p in parts[first:] if p.strip())])
+    return f"{whole.strip()} {fast_words_from(parts, first)}"
+
+
+def fast_words_from(parts: list[str], first: int) -> str:
+    """The fast words of the stretches from first on (a stretch merged into the one before it
+    has none)."""
+    return " ".join(p.strip() for p in parts[first:] if p.strip())
 
 
 def first_dropped(whole: str, parts: list[str]) -> int | None:
@@ -56,8 +62,8 @@ def first_dropped(whole: str, parts: list[str]) -> int | None:
     last = blocks[-1]
     heard_upto = owner[last.b + last.size - 1]  # the last stretch the whole text has words of
     unmatched_tail = len(tokens) - (last.a + last.size)
-    dropped = [p.strip() for p in parts[heard_upto + 1 :] if p.strip()]
-    if unmatched_tail > _TAIL_SLACK or sum(len(p.split()) for p in dropped) < MIN_DROPPED_WORDS:
+    dropped = fast_words_from(parts, heard_upto + 1)
+    if unmatched_tail > _TAIL_SLACK or len(dropped.split()) < MIN_DROPPED_WORDS:
         return None
     return heard_upto + 1
 
