@@ -2290,6 +2290,30 @@ def test_a_dropped_tail_is_told_by_the_stretch_it_starts_at():
     assert first_dropped(" ".join(STRETCHES), STRETCHES) is None
 
 
+def test_a_dropped_head_is_told_by_the_stretch_the_whole_text_starts_at():
+    from voice.coverage import first_heard
+
+    # The window after a kept part, begun mid-sentence: Whisper started at its third stretch.
+    assert (
+        first_heard("I'd check whether we may store the recordings. " + STRETCHES[3], STRETCHES)
+        == 2
+    )
+    # A word of its own before the first it shares ("That's" heard before "region"): still so.
+    assert first_heard("So I'd check whether we may store them. Then...", STRETCHES) == 2
+    # Heard from the start, or the first stretch in other words that share some: not dropped.
+    assert first_heard(" ".join(STRETCHES), STRETCHES) is None
+    assert (
+        first_heard(
+            "Who are the users and what do they need, " + " ".join(STRETCHES[1:]), STRETCHES
+        )
+        is None
+    )
+    # The whole text has words of its own for the start (no word in common): it heard it, not
+    # fewer; nor is a short first stretch ("So,") taken for a dropped head.
+    assert first_heard("Users, needs, peak load. " + " ".join(STRETCHES[2:]), STRETCHES) is None
+    assert first_heard(" ".join(STRETCHES[1:]), ["So,", *STRETCHES[1:]]) is None
+
+
 @pytest.mark.parametrize(
     ("heard", "fast", "added"),
     [
@@ -2308,9 +2332,9 @@ def test_a_dropped_tail_is_told_by_the_stretch_it_starts_at():
     ],
 )
 def test_a_dropped_tail_is_added_as_heard_again(heard, fast, added):
-    from voice.coverage import tail_words
+    from voice.coverage import dropped_words
 
-    assert tail_words(heard, fast) == added
+    assert dropped_words(heard, fast) == added
 
 
 @pytest.mark.parametrize(

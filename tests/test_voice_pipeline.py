@@ -760,6 +760,43 @@ def test_a_last_sentence_whisper_leaves_out_of_the_whole_window_is_kept(models, 
     assert text.endswith("sketching the pipeline."), text
 
 
+def test_the_first_sentences_a_window_left_out_are_heard_again(models, voice_bank):
+    """The window after a kept part of a long answer began mid-sentence, and tiny.en started
+    its text 12 s in, at "If it does not...": "region, device, noise level, and language
+    identification. The aggregate word error rate hides the slices that got worse." was lost,
+    though those stretches had fast words. Their audio is heard again and put first."""
+    from voice.asr import StreamingTranscriber
+    from voice.recordings import noise
+
+    sentences = [
+        "region, device, noise level, and language identification.",
+        "The aggregate word error rate hides the slices that got worse.",
+        "If it does not, we collect and label data from those users.",
+    ]
+    pieces, ends = [], []
+    for sentence in sentences:
+        pieces += [voice_bank.speak("piper-low", sentence), np.zeros(int(0.42 * PIPELINE_RATE))]
+        ends.append(sum(p.size for p in pieces[:-1]) + int(0.1 * PIPELINE_RATE))
+    speech = np.concatenate(pieces).astype(np.float32)
+    audio = speech + noise(speech.size, -38.0, color="white")
+    # The fast words of the three stretches (beam 1), and the whole text as tiny.en gave it.
+    parts = [
+        "region. Device. Most level and language identity interpretation.",
+        "The aggregate word error rate hides the slices that got worse.",
+        "If it does not, we collect and label data from those use.",
+    ]
+    whole = "If it does not, we collect and label data from those use."
+    stt = StreamingTranscriber(models.transcriber)
+    stt.context = "Word error rate went up after a model update. How do you investigate?"
+    try:
+        text = stt._with_dropped_head(whole, audio, parts, ends, "").lower()
+    finally:
+        stt.close()
+    assert text.endswith(whole.lower()), text
+    head = text[: -len(whole)]
+    assert "language identification" in head and "aggregate word error rate" in head, text
+
+
 @pytest.mark.parametrize(
     ("voice", "said", "room", "asked"),
     [

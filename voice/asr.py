@@ -29,7 +29,13 @@ import numpy as np
 from .audio import FRAME_SAMPLES, PIPELINE_RATE
 from .clicks import sounds_like_typing
 from .config import VoiceConfig
-from .coverage import fast_words_from, first_dropped, restore_dropped, tail_words
+from .coverage import (
+    dropped_words,
+    fast_words_from,
+    first_dropped,
+    first_heard,
+    restore_dropped,
+)
 from .denoise import lower_steady_noise
 from .levels import at_speaking_level
 from .topics import TopicRouter
@@ -654,6 +660,7 @@ class StreamingTranscriber:
                     continue  # speech went on: a newer request covers this one
                 text = self._window_text(audio, prompt, parts, self._asr.final_beam_size)
                 text = self._with_dropped_tail(text, audio, parts, ends, committed, hint)
+                text = self._with_dropped_head(text, audio, parts, ends, hint)
             with self._done:
                 if req.epoch == self._epoch:
                     if kept:
@@ -739,7 +746,32 @@ class StreamingTranscriber:
             heard = self._asr.transcribe(tail, prompt, beam_size=self._asr.final_beam_size)
             if loops(heard, tail.size / PIPELINE_RATE):
                 heard = ""
-        return f"{text.strip()} {tail_words(heard, dropped)}".strip()
+        return f"{text.strip()} {dropped_words(heard, dropped)}".strip()
+
+    def _with_dropped_head(
+        self, text: str, audio: np.ndarray, parts: list[str], ends: list[int | None], hint: str
+    ) -> str:
+        """text, and the first stretches' words before it if it started after them.
+
+        Their audio (from the window's start to the end of the last one left out) is heard again
+        at the full beam, with the hint and the question as its prompt but not the answer's kept
+        text: with it, tiny.en skipped or made up these words again ("For example, in the first
+        and foremost..." for "region, device, noise level, and language identification").
+        """
+        first = first_heard(text, parts)
+        if first is None:
+            return text
+        dropped = fast_words_from(parts[:first], 0)
+        end = ends[first - 1]
+        heard = ""
+        if end is not None and end > 0:
+            head = audio[:end]
+            heard = self._asr.transcribe(
+                head, self._prompt("", hint), beam_size=self._asr.final_beam_size
+            )
+            if loops(heard, head.size / PIPELINE_RATE):
+                heard = ""
+        return f"{dropped_words(heard, dropped)} {text.strip()}".strip()
 
     def _first_part(self, req: _WholeRequest) -> _WholeRequest:
         """req, or (past max_window_s) its first part that ends at a pause within the window.

@@ -3,12 +3,15 @@
 On a long window, Whisper now and then ends its text early: the last sentence of an 18 s
 answer was missing from the stored transcript, although the stretch it was said in had its own
 (fast) words. When the whole text ends with the words of an earlier stretch, the later
-stretches are heard again and added after it.
+stretches are heard again and added after it. It can also start late: the window after a kept
+part of a long answer, begun mid-sentence, lost its first 12 s ("region, device, noise level,
+and language identification. The aggregate word error rate..."). Those stretches are heard
+again and put before it.
 """
 
 from __future__ import annotations
 
-from difflib import SequenceMatcher
+from difflib import Match, SequenceMatcher
 
 from .topics import cue_words
 from .words import normalise
@@ -47,16 +50,7 @@ def first_dropped(whole: str, parts: list[str]) -> int | None:
     stretch: "I'm not going to do it.").
     """
     tokens = whole.split()
-    keys = [normalise(t) for t in tokens]
-    part_keys: list[str] = []
-    owner: list[int] = []  # which part each fast word belongs to
-    for i, part in enumerate(parts):
-        for token in part.split():
-            if k := normalise(token):
-                part_keys.append(k)
-                owner.append(i)
-    matcher = SequenceMatcher(None, keys, part_keys, autojunk=False)
-    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    blocks, owner = _in_common(tokens, parts)
     if not blocks:
         return None  # nothing in common: the two heard different things, not fewer
     last = blocks[-1]
@@ -68,9 +62,40 @@ def first_dropped(whole: str, parts: list[str]) -> int | None:
     return heard_upto + 1
 
 
-def tail_words(heard: str, dropped: str) -> str:
-    """The words to add for a dropped tail: heard (its audio decoded again at the full beam),
-    or its fast words where that gave nothing. Where the two share no word that carries
+def first_heard(whole: str, parts: list[str]) -> int | None:
+    """Which stretch the whole text starts at, if it left out the first ones (None if not):
+    the whole text begins with the words of a later stretch, and those before it have at least
+    MIN_DROPPED_WORDS fast words."""
+    blocks, owner = _in_common(whole.split(), parts)
+    if not blocks:
+        return None
+    first = blocks[0]
+    heard_from = owner[first.b]  # the first stretch the whole text has words of
+    if first.a > _TAIL_SLACK or heard_from == 0:
+        return None
+    if len(fast_words_from(parts[:heard_from], 0).split()) < MIN_DROPPED_WORDS:
+        return None
+    return heard_from
+
+
+def _in_common(tokens: list[str], parts: list[str]) -> tuple[list[Match], list[int]]:
+    """The runs of words the whole text (tokens) and the fast words share, in order, and which
+    stretch each fast word belongs to."""
+    keys = [normalise(t) for t in tokens]
+    part_keys: list[str] = []
+    owner: list[int] = []
+    for i, part in enumerate(parts):
+        for token in part.split():
+            if k := normalise(token):
+                part_keys.append(k)
+                owner.append(i)
+    matcher = SequenceMatcher(None, keys, part_keys, autojunk=False)
+    return [b for b in matcher.get_matching_blocks() if b.size], owner
+
+
+def dropped_words(heard: str, dropped: str) -> str:
+    """The words to add for a dropped tail (or head): heard (its audio decoded again at the
+    full beam), or its fast words where that gave nothing. Where the two share no word that carries
     meaning, both are guesses at noise (room talk after the answer: "So, I'm going to, I'm
     going to say." and "That's all for me. Bye.", or "This is all a way. For you," and "That's
     all that we need for your mind."), and the whole text was right to end where it did."""
