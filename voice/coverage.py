@@ -20,9 +20,10 @@ from .words import normalise
 # drops a hallucinated word; the whole text is trusted for it.
 MIN_DROPPED_WORDS = 4
 # The whole text may end a word past its last word in common with the fast words (the two hear
-# the stretch's last word differently). Two or more, and it may have heard the next stretch in
-# other words ("post-launch metrics" for fast words "most unch matrix, both on-ch matrix").
-_TAIL_SLACK = 1
+# the stretch's last word differently), or start a word before its first ("That's region," for
+# "region."). Two or more, and it may have heard the next stretch in other words ("post-launch
+# metrics" for fast words "most unch matrix, both on-ch matrix").
+_EDGE_SLACK = 1
 
 
 def restore_dropped(whole: str, parts: list[str]) -> str:
@@ -57,7 +58,7 @@ def first_dropped(whole: str, parts: list[str]) -> int | None:
     heard_upto = owner[last.b + last.size - 1]  # the last stretch the whole text has words of
     unmatched_tail = len(tokens) - (last.a + last.size)
     dropped = fast_words_from(parts, heard_upto + 1)
-    if unmatched_tail > _TAIL_SLACK or len(dropped.split()) < MIN_DROPPED_WORDS:
+    if unmatched_tail > _EDGE_SLACK or len(dropped.split()) < MIN_DROPPED_WORDS:
         return None
     return heard_upto + 1
 
@@ -71,7 +72,7 @@ def first_heard(whole: str, parts: list[str]) -> int | None:
         return None
     first = blocks[0]
     heard_from = owner[first.b]  # the first stretch the whole text has words of
-    if first.a > _TAIL_SLACK or heard_from == 0:
+    if first.a > _EDGE_SLACK or heard_from == 0:
         return None
     if len(fast_words_from(parts[:heard_from], 0).split()) < MIN_DROPPED_WORDS:
         return None
