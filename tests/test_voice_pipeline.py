@@ -764,7 +764,9 @@ def test_the_first_sentences_a_window_left_out_are_heard_again(models, voice_ban
     """The window after a kept part of a long answer began mid-sentence, and tiny.en started
     its text 12 s in, at "If it does not...": "region, device, noise level, and language
     identification. The aggregate word error rate hides the slices that got worse." was lost,
-    though those stretches had fast words. Their audio is heard again and put first."""
+    though those stretches had fast words. Their audio is heard again and put first. (The
+    voice here is flite's: Piper's would draw on the bank's seeded noise, and change the audio
+    of every Piper recording after it in the session.)"""
     from voice.asr import StreamingTranscriber
     from voice.recordings import noise
 
@@ -775,11 +777,12 @@ def test_the_first_sentences_a_window_left_out_are_heard_again(models, voice_ban
     ]
     pieces, ends = [], []
     for sentence in sentences:
-        pieces += [voice_bank.speak("piper-low", sentence), np.zeros(int(0.42 * PIPELINE_RATE))]
+        pieces += [voice_bank.speak("flite-awb", sentence), np.zeros(int(0.42 * PIPELINE_RATE))]
         ends.append(sum(p.size for p in pieces[:-1]) + int(0.1 * PIPELINE_RATE))
     speech = np.concatenate(pieces).astype(np.float32)
     audio = speech + noise(speech.size, -38.0, color="white")
-    # The fast words of the three stretches (beam 1), and the whole text as tiny.en gave it.
+    # The fast words of the three stretches (beam 1), and the whole text tiny.en gave (for
+    # piper-low, in the logged case).
     parts = [
         "region. Device. Most level and language identity interpretation.",
         "The aggregate word error rate hides the slices that got worse.",
@@ -794,7 +797,7 @@ def test_the_first_sentences_a_window_left_out_are_heard_again(models, voice_ban
         stt.close()
     assert text.endswith(whole.lower()), text
     head = text[: -len(whole)]
-    assert "language identification" in head and "aggregate word error rate" in head, text
+    assert "language identification" in head and "slices that got worse" in head, text
 
 
 @pytest.mark.parametrize(
