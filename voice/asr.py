@@ -31,7 +31,7 @@ from .clicks import sounds_like_typing
 from .config import VoiceConfig
 from .coverage import (
     dropped_words,
-    fast_words_from,
+    fast_words,
     first_dropped,
     first_heard,
     restore_dropped,
@@ -133,11 +133,6 @@ def exam_hint(points: Iterable[Iterable[str]], then: Iterable[Iterable[str]] = (
     now = answer_hint(points)
     ahead = answer_hint(then, _HINT_ROOM - len(now) - 1)
     return " ".join(h for h in (now, ahead) if h)
-
-
-def _fast_words(parts: list[str]) -> str:
-    """The stretches' fast words as one text, in the order said."""
-    return " ".join(p.strip() for p in parts if p.strip())
 
 
 class Transcriber:
@@ -581,7 +576,7 @@ class StreamingTranscriber:
         heard two early 0.1156 -> 0.0883, and on 128 under their own 0.0824 -> 0.0824."""
         if self.router is None or not self.points:
             return self.hint
-        lead = self.router.lead(f"{committed} {_fast_words(parts)}", self.points)
+        lead = self.router.lead(f"{committed} {fast_words(parts)}", self.points)
         return self.hint if lead is None else exam_hint(lead, self.points)
 
     # -- workers ----------------------------------------------------------------------------
@@ -687,7 +682,7 @@ class StreamingTranscriber:
         wait on the full window's punctuation: beam search there costs 2.5x (0.9 s for 17 s
         on two cores), and a draft with the fast beam says first."""
         return self._asr.final_beam_size > self._asr.beam_size and fast_words_unfinished(
-            _fast_words(parts)
+            fast_words(parts)
         )
 
     def _draft(self, req: _WholeRequest, audio: np.ndarray, prompt: str, parts: list[str]) -> bool:
@@ -715,7 +710,7 @@ class StreamingTranscriber:
         if loops(text, seconds):
             text = self._asr.transcribe(audio, self.context, beam_size=beam)
             if loops(text, seconds):
-                text = _fast_words(parts)
+                text = fast_words(parts)
         return text
 
     def _with_dropped_tail(
@@ -737,15 +732,12 @@ class StreamingTranscriber:
         first = first_dropped(text, parts)
         if first is None:
             return text
-        dropped = fast_words_from(parts, first)
+        dropped = fast_words(parts[first:])
         start = ends[first - 1] if first else 0
         heard = ""
         if start is not None and start < audio.size:
-            tail = audio[start:]
             prompt = self._prompt(join_windows(committed, text), hint)
-            heard = self._asr.transcribe(tail, prompt, beam_size=self._asr.final_beam_size)
-            if loops(heard, tail.size / PIPELINE_RATE):
-                heard = ""
+            heard = self._heard_again(audio[start:], prompt)
         return f"{text.strip()} {dropped_words(heard, dropped)}".strip()
 
     def _with_dropped_head(
@@ -761,17 +753,17 @@ class StreamingTranscriber:
         first = first_heard(text, parts)
         if first is None:
             return text
-        dropped = fast_words_from(parts[:first], 0)
+        dropped = fast_words(parts[:first])
         end = ends[first - 1]
         heard = ""
         if end is not None and end > 0:
-            head = audio[:end]
-            heard = self._asr.transcribe(
-                head, self._prompt("", hint), beam_size=self._asr.final_beam_size
-            )
-            if loops(heard, head.size / PIPELINE_RATE):
-                heard = ""
+            heard = self._heard_again(audio[:end], self._prompt("", hint))
         return f"{dropped_words(heard, dropped)} {text.strip()}".strip()
+
+    def _heard_again(self, audio: np.ndarray, prompt: str) -> str:
+        """audio's words at the final beam; nothing where they loop."""
+        heard = self._asr.transcribe(audio, prompt, beam_size=self._asr.final_beam_size)
+        return "" if loops(heard, audio.size / PIPELINE_RATE) else heard
 
     def _first_part(self, req: _WholeRequest) -> _WholeRequest:
         """req, or (past max_window_s) its first part that ends at a pause within the window.

@@ -31,13 +31,13 @@ def restore_dropped(whole: str, parts: list[str]) -> str:
     first = first_dropped(whole, parts)
     if first is None:
         return whole
-    return f"{whole.strip()} {fast_words_from(parts, first)}"
+    return f"{whole.strip()} {fast_words(parts[first:])}"
 
 
-def fast_words_from(parts: list[str], first: int) -> str:
-    """The fast words of the stretches from first on (a stretch merged into the one before it
-    has none)."""
-    return " ".join(p.strip() for p in parts[first:] if p.strip())
+def fast_words(parts: list[str]) -> str:
+    """The stretches' fast words as one text, in the order said (a stretch merged into the one
+    before it has none)."""
+    return " ".join(p.strip() for p in parts if p.strip())
 
 
 def first_dropped(whole: str, parts: list[str]) -> int | None:
@@ -57,7 +57,7 @@ def first_dropped(whole: str, parts: list[str]) -> int | None:
     last = blocks[-1]
     heard_upto = owner[last.b + last.size - 1]  # the last stretch the whole text has words of
     unmatched_tail = len(tokens) - (last.a + last.size)
-    dropped = fast_words_from(parts, heard_upto + 1)
+    dropped = fast_words(parts[heard_upto + 1 :])
     if unmatched_tail > _EDGE_SLACK or len(dropped.split()) < MIN_DROPPED_WORDS:
         return None
     return heard_upto + 1
@@ -74,7 +74,7 @@ def first_heard(whole: str, parts: list[str]) -> int | None:
     heard_from = owner[first.b]  # the first stretch the whole text has words of
     if first.a > _EDGE_SLACK or heard_from == 0:
         return None
-    if len(fast_words_from(parts[:heard_from], 0).split()) < MIN_DROPPED_WORDS:
+    if len(fast_words(parts[:heard_from]).split()) < MIN_DROPPED_WORDS:
         return None
     return heard_from
 
@@ -96,10 +96,11 @@ def _in_common(tokens: list[str], parts: list[str]) -> tuple[list[Match], list[i
 
 def dropped_words(heard: str, dropped: str) -> str:
     """The words to add for a dropped tail (or head): heard (its audio decoded again at the
-    full beam), or its fast words where that gave nothing. Where the two share no word that carries
-    meaning, both are guesses at noise (room talk after the answer: "So, I'm going to, I'm
-    going to say." and "That's all for me. Bye.", or "This is all a way. For you," and "That's
-    all that we need for your mind."), and the whole text was right to end where it did."""
+    full beam), or its fast words where that gave nothing. Where the two share no word that
+    carries meaning, both are guesses at noise (room talk after the answer: "So, I'm going to,
+    I'm going to say." and "That's all for me. Bye.", or "This is all a way. For you," and
+    "That's all that we need for your mind."), and the whole text was right to end where it
+    did."""
     if not heard.strip():
         return dropped.strip()
     if not cue_words(heard) & cue_words(dropped):
