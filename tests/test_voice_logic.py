@@ -20,7 +20,7 @@ from voice.frames import (
     TurnStartedFrame,
 )
 from voice.measure import measure, word_error_rate
-from voice.near_talker import NearTalkerGate
+from voice.near_talker import NearTalkerGate, RoomRules
 from voice.ports import FileAudioPort
 from voice.tts import speech_pieces
 from voice.turn import FRAME_S, TranscriptView, TurnPolicy, TurnTaker
@@ -2076,6 +2076,24 @@ def peaky_talkers(n, room_db, every=12):
     """Voices across the room as the VAD hears them: speech throughout, a peak 2-3 dB over the
     room's level (its 90th percentile) every `every` frames."""
     return [(room_db + 2.5 if k % every == 0 else room_db - 4.0, True) for k in range(n)]
+
+
+def test_a_candidate_talking_on_over_the_interviewer_is_not_taken_for_the_room():
+    # A loud café cut an answer short, and the interviewer speaks while the candidate talks on
+    # (live: 8 s of follow-ups over them). Their words near their level are not the room's:
+    # learned as its level, it rose to theirs, and not one word of theirs took the floor again.
+    gate = gate_in_a_cafe(-36.0)
+    voice = gate.voice_db
+    for _ in range(4):
+        assert all(feed_gate(gate, candidate(125)))
+    assert gate.room_db <= voice - RoomRules().theirs_db
+    assert feed_gate(gate, candidate(3), floor_free=True) == [True] * 3
+    # A café filling up (6 dB louder) is still heard as the room: its peaks take nothing for long.
+    gate = gate_in_a_cafe(-36.0)
+    room = gate.room_db
+    louder = feed_gate(gate, talkers(400, level=-30.0))
+    assert not any(louder[200:])
+    assert gate.room_db > room + 4.0
 
 
 def test_voices_crossing_the_rooms_bar_do_not_hold_the_floor_after_the_answer():

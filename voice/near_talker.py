@@ -88,6 +88,12 @@ class RoomRules:
     early_contrast_db: float = 16.0
     early_percentile: float = 10.0
     onset_frames: int = 16  # half a second
+    # Outside their turn, speech judged theirs and this near their level is not heard as the
+    # room's: it is the candidate talking on over the interviewer (an answer cut short in a loud
+    # café). Learned as the room's, it raised its level to theirs (-26 to -18 dB in 40 s, theirs
+    # -17), and not one word of theirs took the floor again. A café filling up still raises it:
+    # its frames under this are the room's, and lift its level out of their reach.
+    theirs_db: float = 6.0
 
 
 class _Hangover:
@@ -115,7 +121,8 @@ class NearTalkerGate:
     """Pure logic on (level, VAD verdict, whose frame) per frame; no clock, no audio.
 
     The room is heard in frames outside the candidate's turns, except those that are the
-    interviewer's own voice at an audible level (on headphones, none are). Its level is a high
+    interviewer's own voice at an audible level (on headphones, none are) and those judged the
+    candidate's near their own level (RoomRules.theirs_db). Its level is a high
     percentile of those over the last window_frames; it holds voices once at least
     busy_fraction of them were speech to the VAD, until under quiet_fraction are.
     """
@@ -184,6 +191,25 @@ class NearTalkerGate:
         may_echo: the interviewer is playing on a loudspeaker (echo not caught may be in it);
         floor_free: no one has it (the interviewer silent, no turn under way): one frame
         judged theirs starts a turn."""
+        mine, at_mic = self._verdict(
+            level_db, speech, in_turn=in_turn, echo=echo, may_echo=may_echo, floor_free=floor_free
+        )
+        # Heard once judged: the candidate's own words near their level are not the room's.
+        if not in_turn and not echo and not at_mic and not (mine and self._near_theirs(level_db)):
+            self._hear_room(level_db, speech)
+            self._room_run += speech
+        return mine
+
+    def _verdict(
+        self,
+        level_db: float,
+        speech: bool,
+        *,
+        in_turn: bool,
+        echo: bool,
+        may_echo: bool,
+        floor_free: bool,
+    ) -> tuple[bool, bool]:
         self._frames += 1
         self._frames_since_near += 1
         if in_turn and not self._was_in_turn:
@@ -203,15 +229,12 @@ class NearTalkerGate:
             self._forget_last_room_frames(self._room_run)
         if not speech:
             self._room_run = 0
-        if not in_turn and not echo and not at_mic:
-            self._hear_room(level_db, speech)
-            self._room_run += speech
         self.far = False
         if not speech:
             self._hangover.reset()
             self._run = 0
             self._near_run = 0
-            return False
+            return False, at_mic
         self._run += 1
         if self._voice.db is not None:
             near = level_db >= self._near_reference(in_turn) - self.rules.far_db
@@ -232,7 +255,7 @@ class NearTalkerGate:
                 # moment open for their soft words, as near frames do.
                 self._frames_since_near = 0
                 self.far = True
-                return False
+                return False, at_mic
             self._since_near = 0 if near else self._since_near + 1
             if near:
                 self._frames_since_near = 0
@@ -251,7 +274,16 @@ class NearTalkerGate:
                 # first moment, these are the tails of their words. Nor under the room's level:
                 # their soft syllables there are not its voices (it was then taken to hold some).
                 self._hear_room(level_db, speech)
-        return mine
+        return mine, at_mic
+
+    def _near_theirs(self, level_db: float) -> bool:
+        """Within theirs_db of the candidate's known level (the room's own level known too)."""
+        voice = self._voice.db
+        return (
+            voice is not None
+            and self._room_db is not None
+            and level_db >= voice - self.rules.theirs_db
+        )
 
     def _lone_peak(self, level_db: float, in_turn: bool) -> bool:
         """A first near frame after a break in the candidate's speech, in a room holding other
